@@ -1,0 +1,116 @@
+package dev.websocketchat.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the server, read once at start-up. Each key is looked up as an environment
+ * variable ({@code CHAT_MAX_TEXT}), then as a system property ({@code -Dchat.max.text}), then
+ * falls back to its default; the README's configuration table lists them all.
+ *
+ * @param port            standalone listening port; 0 means "pick a free port" (tests use it)
+ * @param host            standalone bind address
+ * @param allowedOrigins  extra browser origins allowed to connect, besides the server's own
+ * @param history         chats kept for and replayed to new connections
+ * @param maxText         longest chat text accepted, in characters
+ * @param maxFrame        largest incoming message in bytes; larger ones close the connection with 1009
+ * @param sendQueueBytes  outbound bytes one connection may have queued before it is closed as a slow consumer
+ * @param pingSeconds     interval between server pings
+ * @param idleSeconds     a connection that has sent nothing (not even a pong) for this long is closed
+ */
+public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
+                         int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds) {
+
+    public static final ChatConfig DEFAULTS =
+            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90);
+
+    public ChatConfig {
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        requireAtLeast("PORT", port, 0);
+        requireAtLeast("CHAT_HISTORY", history, 0);
+        requireAtLeast("CHAT_MAX_TEXT", maxText, 1);
+        requireAtLeast("CHAT_MAX_FRAME", maxFrame, 1024);
+        requireAtLeast("CHAT_SEND_QUEUE_BYTES", sendQueueBytes, 1024);
+        requireAtLeast("CHAT_PING_SECONDS", pingSeconds, 1);
+        requireAtLeast("CHAT_IDLE_SECONDS", idleSeconds, pingSeconds + 1);
+    }
+
+    /** Reads the process environment and system properties. */
+    public static ChatConfig load() {
+        return from(System.getenv(), System.getProperties());
+    }
+
+    /** Reads the given environment and properties; a value that is not a number fails start-up. */
+    public static ChatConfig from(Map<String, String> env, Properties properties) {
+        Function<String, String> lookup = key -> {
+            String value = env.get(key);
+            if (value == null || value.isBlank()) {
+                value = properties.getProperty(propertyName(key));
+            }
+            return value == null || value.isBlank() ? null : value.trim();
+        };
+        ChatConfig d = DEFAULTS;
+        return new ChatConfig(
+                integer(lookup, "PORT", d.port()),
+                text(lookup, "CHAT_HOST", d.host()),
+                origins(lookup.apply("CHAT_ALLOWED_ORIGINS")),
+                integer(lookup, "CHAT_HISTORY", d.history()),
+                integer(lookup, "CHAT_MAX_TEXT", d.maxText()),
+                integer(lookup, "CHAT_MAX_FRAME", d.maxFrame()),
+                integer(lookup, "CHAT_SEND_QUEUE_BYTES", d.sendQueueBytes()),
+                integer(lookup, "CHAT_PING_SECONDS", d.pingSeconds()),
+                integer(lookup, "CHAT_IDLE_SECONDS", d.idleSeconds()));
+    }
+
+    /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
+    static String propertyName(String envKey) {
+        String rest = envKey.startsWith("CHAT_") ? envKey.substring("CHAT_".length()) : envKey;
+        return "chat." + rest.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    public ChatConfig withPort(int newPort) {
+        return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
+                pingSeconds, idleSeconds);
+    }
+
+    private static int integer(Function<String, String> lookup, String key, int fallback) {
+        String value = lookup.apply(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+
+    private static String text(Function<String, String> lookup, String key, String fallback) {
+        String value = lookup.apply(key);
+        return value == null ? fallback : value;
+    }
+
+    /** Comma-separated origins such as {@code https://chat.example.com}; a trailing slash is ignored. */
+    private static Set<String> origins(String value) {
+        if (value == null) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(origin -> !origin.isEmpty())
+                .map(origin -> origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin)
+                .map(origin -> origin.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static void requireAtLeast(String key, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(key + " must be at least " + minimum + ", not " + value);
+        }
+    }
+}

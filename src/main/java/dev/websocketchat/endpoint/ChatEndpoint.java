@@ -1,0 +1,95 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.LeaveCause;
+import dev.websocketchat.room.Member;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One chat connection: {@code /chat} relative to the application root. The container creates an
+ * instance per connection and calls it on one thread at a time; everything shared lives in the
+ * {@link ChatRoom}, and this class only translates container callbacks into room calls.
+ */
+@ServerEndpoint(value = "/chat", configurator = HandshakeCapture.class)
+public class ChatEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    private ChatRoom room;
+    private Member member;
+
+    @OnOpen
+    public void open(Session session, EndpointConfig config) throws IOException {
+        room = ChatRooms.of(session.getContainer());
+        session.setMaxTextMessageBufferSize(room.config().maxFrame());
+        session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
+        HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
+        if (handshake == null || !new OriginPolicy(room.config().allowedOrigins())
+                .allows(handshake.origin(), handshake.host(), handshake.scheme())) {
+            LOG.info(() -> "refused a connection from origin " + (handshake == null ? "?" : handshake.origin()));
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "origin not allowed"));
+            return;
+        }
+        member = room.connect(new SessionPeer(session));
+        room.admit(member);
+    }
+
+    @OnMessage
+    public void text(String frame) {
+        if (member == null) {
+            return;
+        }
+        room.heard(member);
+        try {
+            room.say(member, room.codec().decode(frame));
+        } catch (InvalidMessageException e) {
+            room.refuse(member, e.getMessage());
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        if (member != null) {
+            room.evict(member, LeaveCause.UNSUPPORTED_DATA, 1003, "binary frames are not supported");
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (member != null) {
+            room.heard(member);
+        }
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (member != null) {
+            room.leave(member, LeaveCause.CLOSED);
+        }
+    }
+
+    /** Every error ends the connection: the leave is announced now, not when (or if) the close comes. */
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (member == null) {
+            LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
+            return;
+        }
+        LOG.log(Level.FINE, failure, () -> "error on " + member);
+        LOG.info(() -> member + " failed: " + failure);
+        room.evict(member, LeaveCause.ERROR, 1011, "unexpected condition");
+    }
+}

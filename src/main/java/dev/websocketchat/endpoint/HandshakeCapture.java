@@ -1,0 +1,42 @@
+package dev.websocketchat.endpoint;
+
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps what {@link ChatEndpoint} needs from the handshake: the standard API shows request
+ * headers only here, and {@code checkOrigin} alone cannot compare the origin with {@code Host}.
+ * The container hands {@code modifyHandshake} a per-connection copy of the user properties
+ * (verified for Tyrus and Tomcat by {@code OriginIT}), and that copy reaches {@code @OnOpen}.
+ */
+public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
+
+    static final String KEY = Handshake.class.getName();
+
+    /** The headers of one handshake that decide whether its origin is allowed. */
+    record Handshake(String origin, String host, String scheme) {
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        Map<String, List<String>> headers = request.getHeaders();
+        URI uri = request.getRequestURI();
+        config.getUserProperties().put(KEY,
+                new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme()));
+    }
+
+    /** Header names are case-insensitive, and containers differ in how they key the map. */
+    private static String first(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey() != null && header.getKey().equalsIgnoreCase(name)
+                    && header.getValue() != null && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.room.Peer;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A {@link Peer} over a standard WebSocket session. Sends use the asynchronous remote; since the
+ * room's outbox keeps at most one send outstanding, this object doubles as the one
+ * {@link SendHandler}, with no allocation per send.
+ */
+final class SessionPeer implements Peer, SendHandler {
+
+    private static final Logger LOG = Logger.getLogger(SessionPeer.class.getName());
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
+
+    private final Session session;
+    private final RemoteEndpoint.Async remote;
+    private volatile Consumer<Throwable> pending;
+
+    SessionPeer(Session session) {
+        this.session = session;
+        this.remote = session.getAsyncRemote();
+    }
+
+    @Override
+    public void send(String text, Consumer<Throwable> done) {
+        pending = done;
+        remote.sendText(text, this);
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+        pending.accept(result.isOK() ? null : result.getException());
+    }
+
+    /** The standard API has no asynchronous ping; the outbox only pings with nothing else in flight. */
+    @Override
+    public void ping(Consumer<Throwable> done) {
+        try {
+            remote.sendPing(NO_PAYLOAD.duplicate());
+        } catch (IOException | RuntimeException e) {
+            done.accept(e);
+            return;
+        }
+        done.accept(null);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!session.isOpen()) {
+            return;
+        }
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "closing session " + session.getId() + " with " + code + " failed");
+        }
+    }
+}

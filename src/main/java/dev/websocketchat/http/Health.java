@@ -1,0 +1,20 @@
+package dev.websocketchat.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.websocketchat.room.ChatRoom;
+import java.io.UncheckedIOException;
+
+/** The {@code GET /health} answer, {@code {"status":"UP","online":N}}: cheap, no lock taken. */
+public record Health(String status, int online) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static String of(ChatRoom room) {
+        try {
+            return JSON.writeValueAsString(new Health("UP", room.online()));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.websocketchat.protocol;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.UncheckedIOException;
+
+/**
+ * Protocol v1 on the wire: encodes {@link ServerEvent}s to JSON text and decodes client frames
+ * into validated {@link ChatRequest}s. Thread-safe and stateless apart from its limits.
+ */
+public final class EventCodec {
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private final ObjectWriter eventWriter = mapper.writerFor(ServerEvent.class);
+    private final int maxText;
+
+    /** @param maxText the longest chat text accepted, in characters (Unicode code points) */
+    public EventCodec(int maxText) {
+        this.maxText = maxText;
+    }
+
+    public String encode(ServerEvent event) {
+        try {
+            return eventWriter.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode " + event, e);
+        }
+    }
+
+    /** Reads a JSON document that a server wrote; for clients and tests, not the request path. */
+    public ServerEvent decodeEvent(String json) throws JsonProcessingException {
+        return mapper.readValue(json, ServerEvent.class);
+    }
+
+    /**
+     * Turns one client text frame into a chat request. A frame that does not start with
+     * {@code {} is the text of an anonymous chat (the page's Hello button sends plain
+     * {@code Hello}); anything else must be a {@code {"type":"chat"}} object.
+     *
+     * @throws InvalidMessageException with the reason to tell the client
+     */
+    public ChatRequest decode(String frame) throws InvalidMessageException {
+        if (!frame.stripLeading().startsWith("{")) {
+            return new ChatRequest(Names.ANONYMOUS, checkText(frame));
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(frame);
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("invalid JSON");
+        }
+        JsonNode type = root.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new InvalidMessageException("missing type");
+        }
+        if (!type.textValue().equals("chat")) {
+            throw new InvalidMessageException("unknown type: " + abbreviate(type.textValue()));
+        }
+        return new ChatRequest(Names.clean(optionalString(root, "name")), checkText(requiredString(root, "text")));
+    }
+
+    private String checkText(String text) throws InvalidMessageException {
+        if (text.isBlank()) {
+            throw new InvalidMessageException("text is blank");
+        }
+        if (text.codePointCount(0, text.length()) > maxText) {
+            throw new InvalidMessageException("text is longer than " + maxText + " characters");
+        }
+        return text;
+    }
+
+    private static String requiredString(JsonNode root, String field) throws InvalidMessageException {
+        String value = optionalString(root, field);
+        if (value == null) {
+            throw new InvalidMessageException("missing " + field);
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonNode root, String field) throws InvalidMessageException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidMessageException(field + " must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 32 ? value : value.substring(0, 32) + "…";
+    }
+}

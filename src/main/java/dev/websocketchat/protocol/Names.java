@@ -1,0 +1,42 @@
+package dev.websocketchat.protocol;
+
+import java.text.Normalizer;
+
+/** How a display name is cleaned before anyone sees it. */
+final class Names {
+
+    static final String ANONYMOUS = "익명";
+    static final int MAX_LENGTH = 32;
+
+    private Names() {
+    }
+
+    /**
+     * NFC-normalises, drops control and invisible format characters (bidirectional overrides,
+     * zero-width characters) and trims; missing or empty after that becomes {@value #ANONYMOUS}.
+     *
+     * @throws InvalidMessageException if more than {@value #MAX_LENGTH} characters remain
+     */
+    static String clean(String raw) throws InvalidMessageException {
+        if (raw == null) {
+            return ANONYMOUS;
+        }
+        StringBuilder kept = new StringBuilder(raw.length());
+        Normalizer.normalize(raw, Normalizer.Form.NFC).codePoints()
+                .filter(cp -> !isHidden(cp))
+                .forEach(kept::appendCodePoint);
+        String name = kept.toString().strip();
+        if (name.isEmpty()) {
+            return ANONYMOUS;
+        }
+        if (name.codePointCount(0, name.length()) > MAX_LENGTH) {
+            throw new InvalidMessageException("name is longer than " + MAX_LENGTH + " characters");
+        }
+        return name;
+    }
+
+    private static boolean isHidden(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.FORMAT;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.websocketchat.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Every event the server sends, one JSON text frame each, told apart by {@code "type"}.
+ * The README's protocol table is the normative description; these records are its code.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(ServerEvent.History.class),
+        @JsonSubTypes.Type(ServerEvent.Join.class),
+        @JsonSubTypes.Type(ServerEvent.Leave.class),
+        @JsonSubTypes.Type(ServerEvent.Chat.class),
+        @JsonSubTypes.Type(ServerEvent.Refusal.class)})
+public sealed interface ServerEvent {
+
+    /** First frame on every connection: the most recent chats, oldest first. */
+    @JsonTypeName("history")
+    record History(List<Chat> messages) implements ServerEvent {
+        public History {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** A connection was admitted; {@code online} counts it. */
+    @JsonTypeName("join")
+    record Join(int online, String text) implements ServerEvent {
+        public static Join of(int online) {
+            return new Join(online, "새로운 유저 접속 [현재: " + online + "명]");
+        }
+    }
+
+    /** A connection ended, however it ended; {@code online} no longer counts it. */
+    @JsonTypeName("leave")
+    record Leave(int online, String text) implements ServerEvent {
+        public static Leave of(int online) {
+            return new Leave(online, "유저 연결 해제 [현재: " + online + "명]");
+        }
+    }
+
+    /** A chat as broadcast: {@code id} is positive and increases strictly in broadcast order. */
+    @JsonTypeName("chat")
+    record Chat(long id, String name, String text, Instant time) implements ServerEvent {
+    }
+
+    /** Sent to one connection whose input was refused; the connection stays open. */
+    @JsonTypeName("error")
+    record Refusal(String reason) implements ServerEvent {
+    }
+}

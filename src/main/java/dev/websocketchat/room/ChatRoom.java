@@ -1,0 +1,342 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ChatRequest;
+import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Refusal;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one owner of shared chat state: who is connected, the count, the history and the chat ids.
+ *
+ * <p>Ordering: one lock serialises every change of membership and every broadcast, and inside it
+ * an event is encoded once and appended to every member's {@link Outbox}. So ids increase in
+ * broadcast order, every member sees the same order, a newcomer gets each chat either in its
+ * history or live (never both, never neither), and {@code online} is exact.
+ *
+ * <p>Never blocking on a peer: the lock is held only to enqueue, never while calling into the
+ * container. Sends start after it is released ({@link Outbox#flush()}), and closes, which may
+ * block, run on a small executor of their own. A member whose queue overflows is removed at once
+ * (its leave is announced) and closed with 1013.
+ *
+ * <p>Exactly one leave per connection: {@link #leave} is idempotent, so the container reporting
+ * an error and then a close, or the room evicting a member the container closes later, still
+ * announces one leave.
+ */
+public final class ChatRoom implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
+    private static final Member[] NOBODY = {};
+    private static final int LOGGED_TEXT = 200;
+
+    private final ChatConfig config;
+    private final EventCodec codec;
+    private final Clock clock;
+    private final AtomicLong lastMemberId = new AtomicLong();
+    private final ScheduledExecutorService timer = Executors.daemonTimer("chat-liveness");
+    private final ExecutorService closer = Executors.daemonPool("chat-closer", 4);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Replaced under the lock, never mutated, so it may be read without it. */
+    private volatile Member[] roster = NOBODY;
+    private final ArrayDeque<Chat> history = new ArrayDeque<>();
+    private long lastChatId;
+    private boolean closed;
+
+    public ChatRoom(ChatConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    ChatRoom(ChatConfig config, Clock clock) {
+        this.config = config;
+        this.codec = new EventCodec(config.maxText());
+        this.clock = clock;
+        timer.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
+        long sweep = Math.max(1, config.idleSeconds() / 10);
+        timer.scheduleWithFixedDelay(this::closeIdle, sweep, sweep, TimeUnit.SECONDS);
+    }
+
+    public ChatConfig config() {
+        return config;
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** Connections admitted and not yet gone. */
+    public int online() {
+        return roster.length;
+    }
+
+    /** Registers a new connection without announcing it; {@link #admit} does that. */
+    public Member connect(Peer peer) {
+        return new Member(lastMemberId.incrementAndGet(), peer, config.sendQueueBytes(),
+                (member, failure) -> {
+                    LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
+                    evict(member, LeaveCause.SEND_FAILED, 1011, "send failed");
+                },
+                System.nanoTime());
+    }
+
+    /** Sends the history to the member, then announces it to everyone, itself included. */
+    public void admit(Member member) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed) {
+                member.state = Member.State.GONE;
+                targets = null;
+                overflowed = List.of();
+            } else {
+                if (member.state != Member.State.PENDING) {
+                    return;
+                }
+                boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(new History(List.copyOf(history)))));
+                member.state = Member.State.ADMITTED;
+                roster = with(roster, member);
+                overflowed = enqueueAll(Frame.of(codec.encode(Join.of(roster.length))));
+                if (!historyFits) {
+                    overflowed = plus(overflowed, member);
+                }
+                targets = roster;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (targets == null) {
+            member.peer.close(1001, "server shutting down");
+            return;
+        }
+        LOG.info(() -> "opened " + member + ", " + targets.length + " online");
+        deliver(targets, overflowed);
+    }
+
+    /** Broadcasts a chat to every member, the sender included. Ignored unless the sender is admitted. */
+    public void say(Member from, ChatRequest request) {
+        LOG.info(() -> "received from " + from.id() + ": " + abbreviate(request.text()));
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (from.state != Member.State.ADMITTED) {
+                return;
+            }
+            Chat chat = new Chat(++lastChatId, request.name(), request.text(),
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            remember(chat);
+            overflowed = enqueueAll(Frame.of(codec.encode(chat)));
+            targets = roster;
+        } finally {
+            lock.unlock();
+        }
+        deliver(targets, overflowed);
+    }
+
+    /** Tells one member why its input was refused; nobody else hears of it. */
+    public void refuse(Member to, String reason) {
+        LOG.fine(() -> "refused input from " + to.id() + ": " + reason);
+        if (to.outbox.enqueue(Frame.of(codec.encode(new Refusal(reason))))) {
+            to.outbox.flush();
+        } else {
+            evictSlowConsumers(List.of(to));
+        }
+    }
+
+    /** Records that something (a message or a pong) arrived from the member. */
+    public void heard(Member member) {
+        member.heard(System.nanoTime());
+    }
+
+    /** The connection has ended or is ending; announces its leave unless that already happened. */
+    public void leave(Member member, LeaveCause cause) {
+        List<Member> overflowed = remove(member, cause);
+        if (!overflowed.isEmpty()) {
+            evictSlowConsumers(overflowed);
+        }
+    }
+
+    /** Removes the member now, then closes its connection with the given code without waiting. */
+    public void evict(Member member, LeaveCause cause, int code, String reason) {
+        leave(member, cause);
+        closeLater(member, code, reason);
+    }
+
+    /**
+     * Shuts the room: stops liveness checks, closes every connection with 1001 and waits up to two
+     * seconds for the closes to be written. Members leaving now are not announced to each other.
+     */
+    @Override
+    public void close() {
+        Member[] everyone;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            everyone = roster;
+            roster = NOBODY;
+            for (Member member : everyone) {
+                member.state = Member.State.GONE;
+                member.outbox.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        timer.shutdownNow();
+        LOG.info(() -> "shutting down: closing " + everyone.length + " connections");
+        for (Member member : everyone) {
+            closeLater(member, 1001, "server shutting down");
+        }
+        closer.shutdown();
+        try {
+            if (!closer.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warning("some connections did not close within 2 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Appends to every member's outbox; returns those that went over their limit. Lock held. */
+    private List<Member> enqueueAll(Frame frame) {
+        List<Member> overflowed = List.of();
+        for (Member member : roster) {
+            if (!member.outbox.enqueue(frame)) {
+                overflowed = plus(overflowed, member);
+            }
+        }
+        return overflowed;
+    }
+
+    /** Starts the sends the last broadcast queued, then evicts who overflowed. Lock not held. */
+    private void deliver(Member[] targets, List<Member> overflowed) {
+        for (Member member : targets) {
+            member.outbox.flush();
+        }
+        if (!overflowed.isEmpty()) {
+            evictSlowConsumers(overflowed);
+        }
+    }
+
+    /** A worklist, not recursion: each eviction's leave may overflow further members. */
+    private void evictSlowConsumers(List<Member> overflowed) {
+        ArrayDeque<Member> pending = new ArrayDeque<>(overflowed);
+        while (!pending.isEmpty()) {
+            Member member = pending.poll();
+            LOG.info(() -> member + " is a slow consumer: its send queue exceeded "
+                    + config.sendQueueBytes() + " bytes");
+            pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER));
+            closeLater(member, 1013, "slow consumer");
+        }
+    }
+
+    /** Takes the member out and announces it; returns who overflowed on the announcement. */
+    private List<Member> remove(Member member, LeaveCause cause) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (member.state == Member.State.GONE) {
+                return List.of();
+            }
+            boolean wasAdmitted = member.state == Member.State.ADMITTED;
+            member.state = Member.State.GONE;
+            member.outbox.close();
+            if (!wasAdmitted) {
+                return List.of();
+            }
+            roster = without(roster, member);
+            overflowed = enqueueAll(Frame.of(codec.encode(Leave.of(roster.length))));
+            targets = roster;
+        } finally {
+            lock.unlock();
+        }
+        LOG.info(() -> "closed " + member + " (" + cause + "), " + targets.length + " online");
+        for (Member other : targets) {
+            other.outbox.flush();
+        }
+        return overflowed;
+    }
+
+    private void closeLater(Member member, int code, String reason) {
+        try {
+            closer.execute(() -> member.peer.close(code, reason));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
+        }
+    }
+
+    private void pingAll() {
+        for (Member member : roster) {
+            member.outbox.requestPing();
+            member.outbox.flush();
+        }
+    }
+
+    private void closeIdle() {
+        long now = System.nanoTime();
+        long limit = TimeUnit.SECONDS.toNanos(config.idleSeconds());
+        for (Member member : roster) {
+            if (now - member.lastHeardNanos() > limit) {
+                LOG.info(() -> member + " sent nothing for " + config.idleSeconds() + " s");
+                evict(member, LeaveCause.IDLE, 1001, "idle timeout");
+            }
+        }
+    }
+
+    private void remember(Chat chat) {
+        if (config.history() == 0) {
+            return;
+        }
+        if (history.size() == config.history()) {
+            history.removeFirst();
+        }
+        history.addLast(chat);
+    }
+
+    private static Member[] with(Member[] members, Member added) {
+        Member[] result = Arrays.copyOf(members, members.length + 1);
+        result[members.length] = added;
+        return result;
+    }
+
+    private static Member[] without(Member[] members, Member removed) {
+        Member[] result = new Member[members.length - 1];
+        int next = 0;
+        for (Member member : members) {
+            if (member != removed) {
+                result[next++] = member;
+            }
+        }
+        return result;
+    }
+
+    private static List<Member> plus(List<Member> members, Member added) {
+        List<Member> result = members.isEmpty() ? new ArrayList<>() : members;
+        result.add(added);
+        return result;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= LOGGED_TEXT ? text : text.substring(0, LOGGED_TEXT) + "…";
+    }
+}

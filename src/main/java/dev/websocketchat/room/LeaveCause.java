@@ -1,0 +1,19 @@
+package dev.websocketchat.room;
+
+/** Why a connection left the room; logged with every close. */
+public enum LeaveCause {
+    /** The client closed, or the container reported the connection closed (including TCP resets). */
+    CLOSED,
+    /** The container reported an error on the connection. */
+    ERROR,
+    /** A send to the connection failed. */
+    SEND_FAILED,
+    /** Its send queue went over the limit: closed with 1013. */
+    SLOW_CONSUMER,
+    /** Nothing heard from it, not even a pong, for longer than the idle limit: closed with 1001. */
+    IDLE,
+    /** It sent a binary frame: closed with 1003. */
+    UNSUPPORTED_DATA,
+    /** The server is shutting down: closed with 1001. */
+    SHUTDOWN
+}

@@ -1,0 +1,44 @@
+package dev.websocketchat.room;
+
+import java.util.function.BiConsumer;
+
+/**
+ * One connection as the room knows it. Created by {@link ChatRoom#connect}, it is
+ * {@code PENDING} until admitted, then {@code ADMITTED}, then {@code GONE} for good; the state
+ * is guarded by the room's lock, so admission and leaving each happen at most once.
+ */
+public final class Member {
+
+    enum State { PENDING, ADMITTED, GONE }
+
+    private final long id;
+    final Peer peer;
+    final Outbox outbox;
+    State state = State.PENDING;
+    private volatile long lastHeardNanos;
+
+    Member(long id, Peer peer, long sendQueueBytes, BiConsumer<Member, Throwable> onSendFailure, long nowNanos) {
+        this.id = id;
+        this.peer = peer;
+        this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure));
+        this.lastHeardNanos = nowNanos;
+    }
+
+    /** Small positive number, unique within the room, used in logs. */
+    public long id() {
+        return id;
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    void heard(long nowNanos) {
+        lastHeardNanos = nowNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + id;
+    }
+}

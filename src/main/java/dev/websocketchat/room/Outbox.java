@@ -1,0 +1,147 @@
+package dev.websocketchat.room;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * The outbound queue of one connection: frames are queued without blocking, then sent one at a
+ * time, so a connection that reads slowly only ever delays itself.
+ *
+ * <p>Thread-safety: every method may be called from any thread. State is guarded by this
+ * object's monitor, which is never held while calling the {@link Peer}. At most one send or ping
+ * is outstanding at a time. Completions may arrive on any thread, even inside {@code Peer.send};
+ * the drain loop keeps going in that case instead of recursing, so the stack stays flat however
+ * many frames are queued.
+ *
+ * <p>Limit: the bytes queued plus the one in flight may not exceed {@code limitBytes}. The
+ * {@link #enqueue} that would go over closes the outbox and returns false; the room then evicts
+ * the connection as a slow consumer.
+ */
+final class Outbox {
+
+    private final Peer peer;
+    private final long limitBytes;
+    private final Consumer<Throwable> onFailure;
+    private final Consumer<Throwable> onSent = this::completed;
+
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private long bytes;
+    private int inFlightBytes;
+    private boolean pingWanted;
+    private boolean inFlight;
+    private boolean draining;
+    private boolean closed;
+
+    /** @param onFailure called once, on the completing thread, when a send or ping fails */
+    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure) {
+        this.peer = peer;
+        this.limitBytes = limitBytes;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Queues a frame without sending it; {@link #flush()} sends. Returns false only when this
+     * frame would exceed the limit: the outbox is then closed and everything queued is dropped.
+     * A frame for an outbox that is already closed is dropped silently.
+     */
+    synchronized boolean enqueue(Frame frame) {
+        if (closed) {
+            return true;
+        }
+        if (bytes + frame.bytes() > limitBytes) {
+            close();
+            return false;
+        }
+        queue.add(frame);
+        bytes += frame.bytes();
+        return true;
+    }
+
+    /** Asks for a ping ahead of the queued frames; {@link #flush()} sends it. */
+    synchronized void requestPing() {
+        pingWanted = !closed;
+    }
+
+    /** Drops everything queued; frames enqueued later are ignored. An in-flight send completes. */
+    synchronized void close() {
+        closed = true;
+        queue.clear();
+        bytes = inFlightBytes;
+        pingWanted = false;
+    }
+
+    /** Bytes queued or in flight. */
+    synchronized long queuedBytes() {
+        return bytes;
+    }
+
+    /** Starts sending what is queued, unless a send is already in flight or another thread is sending. */
+    void flush() {
+        synchronized (this) {
+            if (draining || !canSend()) {
+                return;
+            }
+            draining = true;
+        }
+        drain();
+    }
+
+    /** Runs on the thread that set {@code draining}; sends until the queue is empty or a send is pending. */
+    private void drain() {
+        while (true) {
+            Frame next;
+            synchronized (this) {
+                if (!canSend()) {
+                    draining = false;
+                    return;
+                }
+                inFlight = true;
+                if (pingWanted) {
+                    pingWanted = false;
+                    next = null;
+                    inFlightBytes = 0;
+                } else {
+                    next = queue.poll();
+                    inFlightBytes = next.bytes();
+                }
+            }
+            try {
+                if (next == null) {
+                    peer.ping(onSent);
+                } else {
+                    peer.send(next.text(), onSent);
+                }
+            } catch (RuntimeException e) {
+                completed(e);
+            }
+        }
+    }
+
+    private void completed(Throwable failure) {
+        boolean continueHere;
+        synchronized (this) {
+            if (!inFlight) {
+                return; // a container reported one send twice; the first report counted
+            }
+            inFlight = false;
+            bytes -= inFlightBytes;
+            inFlightBytes = 0;
+            if (failure != null) {
+                close();
+            }
+            continueHere = failure == null && !draining && canSend();
+            if (continueHere) {
+                draining = true;
+            }
+        }
+        if (failure != null) {
+            onFailure.accept(failure);
+        } else if (continueHere) {
+            drain();
+        }
+    }
+
+    private boolean canSend() {
+        return !inFlight && !closed && (pingWanted || !queue.isEmpty());
+    }
+}

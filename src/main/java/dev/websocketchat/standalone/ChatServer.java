@@ -1,0 +1,100 @@
+package dev.websocketchat.standalone;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.endpoint.ChatEndpoint;
+import dev.websocketchat.endpoint.ChatRooms;
+import dev.websocketchat.room.ChatRoom;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.tyrus.container.grizzly.server.TyrusAddOns;
+
+/**
+ * The runnable jar: one Grizzly listener serves the page ({@code /}), {@code /health} and the
+ * chat endpoint ({@code /chat}, through Tyrus). {@code main} and the tests both start it through
+ * {@link #start(ChatConfig)}.
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ChatServer.class.getName());
+    private static final int SHUTDOWN_GRACE_SECONDS = 2;
+
+    private final HttpServer http;
+    private final EmbeddedTyrusContainer webSockets;
+    private final ChatRoom room;
+    private final int port;
+
+    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, ChatRoom room, int port) {
+        this.http = http;
+        this.webSockets = webSockets;
+        this.room = room;
+        this.port = port;
+    }
+
+    /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
+    public static ChatServer start(ChatConfig config) throws IOException {
+        ChatRoom room = new ChatRoom(config);
+        // Tyrus buffers whole frames; a little headroom lets the endpoint's own limit answer with 1009.
+        EmbeddedTyrusContainer webSockets = new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), config.maxFrame() + 1024);
+        HttpServer http = new HttpServer();
+        NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
+        listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
+        http.addListener(listener);
+        ServerConfiguration routes = http.getServerConfiguration();
+        routes.addHttpHandler(new HealthHandler(room), "/health");
+        routes.addHttpHandler(new PageHandler(), "/");
+        try {
+            webSockets.start(EmbeddedTyrusContainer.CONTEXT_PATH, config.port());
+            webSockets.doneDeployment();
+            ChatRooms.bind(webSockets, room);
+            http.start();
+        } catch (DeploymentException | IOException | RuntimeException e) {
+            ChatRooms.unbind(webSockets);
+            http.shutdownNow();
+            room.close();
+            throw e instanceof IOException io ? io : new IOException("cannot start the chat server", e);
+        }
+        int port = listener.getPort();
+        LOG.info(() -> "chat server listening on http://" + config.host() + ":" + port + "/");
+        return new ChatServer(http, webSockets, room, port);
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return port;
+    }
+
+    public ChatRoom room() {
+        return room;
+    }
+
+    /** Closes every connection with 1001, then stops listening; returns within a few seconds. */
+    @Override
+    public void close() {
+        room.close();
+        ChatRooms.unbind(webSockets);
+        try {
+            http.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            http.shutdownNow();
+        }
+        webSockets.stop();
+        LOG.info("chat server stopped");
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        ChatServer server = start(ChatConfig.load());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "chat-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,458 @@
+package dev.websocketchat.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Refusal;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Protocol v1 as every deployment must behave: the standalone server and the WAR in each
+ * container run these same tests through a subclass that says where the server is.
+ *
+ * <p>The server under test must be configured with {@link #TEST_SETTINGS}. Every test starts
+ * and ends with nobody connected (checked after each test through {@code /health}), so counts
+ * can be asserted exactly.
+ */
+public abstract class ChatProtocolContract {
+
+    /** An extra origin the server under test must allow through {@code CHAT_ALLOWED_ORIGINS}. */
+    public static final String ALLOWED_ORIGIN = "https://allowed.example.org";
+    /** Liveness settings short enough to test: ping every second, idle after four. */
+    public static final int PING_SECONDS = 1;
+    public static final int IDLE_SECONDS = 4;
+    /** As system properties, for servers configured that way (the WAR in a container). */
+    public static final Map<String, String> TEST_SETTINGS = Map.of(
+            "chat.allowed.origins", ALLOWED_ORIGIN,
+            "chat.ping.seconds", String.valueOf(PING_SECONDS),
+            "chat.idle.seconds", String.valueOf(IDLE_SECONDS));
+
+    /** HTTP/1.1 as browsers speak it over plain HTTP (the JDK default would first try an h2c upgrade). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** The application root, ending in {@code /}: {@code http://127.0.0.1:port/} or {@code .../context/}. */
+    protected abstract URI applicationUri();
+
+    protected URI chatUri() {
+        URI app = applicationUri();
+        return URI.create("ws" + app.toString().substring("http".length())).resolve("chat");
+    }
+
+    protected String ownOrigin() {
+        URI app = applicationUri();
+        return app.getScheme() + "://" + app.getHost() + ":" + app.getPort();
+    }
+
+    @AfterEach
+    void everyoneLeaves() throws Exception {
+        for (AutoCloseable client : opened) {
+            client.close();
+        }
+        opened.clear();
+        awaitOnline(0);
+    }
+
+    @Test
+    void joinAndLeaveAreAnnouncedToEveryoneWithTheLiveCount() {
+        ChatClient first = track(ChatClient.connect(chatUri()));
+        assertThat(first.next()).isInstanceOf(History.class);
+        assertThat(first.next(Join.class)).isEqualTo(new Join(1, "새로운 유저 접속 [현재: 1명]"));
+
+        ChatClient second = track(ChatClient.connect(chatUri()));
+        assertThat(second.next()).isInstanceOf(History.class);
+        Join secondJoin = new Join(2, "새로운 유저 접속 [현재: 2명]");
+        assertThat(second.next(Join.class)).isEqualTo(secondJoin);
+        assertThat(first.next(Join.class)).isEqualTo(secondJoin);
+
+        second.close();
+        assertThat(first.next(Leave.class)).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+    }
+
+    @Test
+    void chatReachesEveryoneIncludingTheSenderWithIncreasingIds() {
+        ChatClient alice = joined();
+        ChatClient bob = joined();
+        alice.next(Join.class);
+
+        alice.sendChat("앨리스", "안녕하세요 <b>모두</b>");
+        Chat first = alice.next(Chat.class);
+        assertThat(bob.next(Chat.class)).isEqualTo(first);
+        assertThat(first.name()).isEqualTo("앨리스");
+        assertThat(first.text()).isEqualTo("안녕하세요 <b>모두</b>");
+        assertThat(first.id()).isPositive();
+        assertThat(first.time()).isNotNull();
+
+        bob.sendChat(null, "reply");
+        Chat second = bob.next(Chat.class);
+        assertThat(alice.next(Chat.class)).isEqualTo(second);
+        assertThat(second.name()).isEqualTo("익명");
+        assertThat(second.id()).isGreaterThan(first.id());
+    }
+
+    @Test
+    void plainHelloIsAnAnonymousChat() {
+        ChatClient client = joined();
+        client.send("Hello");
+        Chat hello = client.next(Chat.class);
+        assertThat(hello.name()).isEqualTo("익명");
+        assertThat(hello.text()).isEqualTo("Hello");
+    }
+
+    @Test
+    void refusedInputIsAnsweredToTheSenderOnlyAndTheConnectionStaysUsable() throws Exception {
+        ChatClient sender = joined();
+        ChatClient other = joined();
+        sender.next(Join.class);
+
+        Map<String, String> refusals = new HashMap<>();
+        refusals.put("{not json", "invalid JSON");
+        refusals.put("{\"type\":\"shout\",\"text\":\"hi\"}", "unknown type: shout");
+        refusals.put("{\"type\":\"chat\"}", "missing text");
+        refusals.put("{\"type\":\"chat\",\"text\":\"  \"}", "text is blank");
+        refusals.put("{\"type\":\"chat\",\"text\":\"" + "가".repeat(2001) + "\"}", "text is longer than 2000 characters");
+        refusals.put("{\"type\":\"chat\",\"name\":\"" + "n".repeat(33) + "\",\"text\":\"x\"}", "name is longer than 32 characters");
+        refusals.put("   ", "text is blank");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            sender.send(refusal.getKey());
+            assertThat(sender.next(Refusal.class).reason()).isEqualTo(refusal.getValue());
+        }
+        other.expectSilence(Duration.ofMillis(300));
+
+        sender.sendChat("kim", "still here");
+        assertThat(sender.next(Chat.class).text()).isEqualTo("still here");
+        assertThat(other.next(Chat.class).text()).isEqualTo("still here");
+    }
+
+    @Test
+    void aLateJoinerGetsTheHistoryOldestFirst() {
+        ChatClient talker = joined();
+        for (int i = 1; i <= 3; i++) {
+            talker.sendChat("talker", "message " + i);
+            talker.next(Chat.class);
+        }
+        ChatClient late = track(ChatClient.connect(chatUri()));
+        History history = late.next(History.class);
+        assertThat(history.messages()).extracting(Chat::text).endsWith("message 1", "message 2", "message 3");
+        assertThat(late.next(Join.class).online()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentSendersAreSeenByEveryReceiverExactlyOnceInOneOrder() throws Exception {
+        int clients = 20;
+        int senders = 5;
+        int perSender = 200;
+        List<ChatClient> everyone = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            everyone.add(joined());
+        }
+        for (int i = 0; i < clients; i++) {
+            for (int j = i + 1; j < clients; j++) {
+                everyone.get(i).next(Join.class);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(senders + clients);
+        try {
+            List<Future<List<Chat>>> received = new ArrayList<>();
+            for (ChatClient client : everyone) {
+                received.add(pool.submit(() -> IntStream.range(0, senders * perSender)
+                        .mapToObj(i -> client.next(Chat.class)).toList()));
+            }
+            for (int s = 0; s < senders; s++) {
+                ChatClient sender = everyone.get(s);
+                String name = "sender" + s;
+                pool.submit(() -> {
+                    for (int n = 0; n < perSender; n++) {
+                        sender.sendChat(name, String.valueOf(n));
+                    }
+                    return null;
+                });
+            }
+            List<Chat> reference = received.get(0).get(60, TimeUnit.SECONDS);
+            assertInSenderOrder(reference, senders, perSender);
+            assertThat(reference).extracting(Chat::id).isSorted().doesNotHaveDuplicates();
+            for (Future<List<Chat>> other : received) {
+                assertThat(other.get(60, TimeUnit.SECONDS)).isEqualTo(reference);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (ChatClient client : everyone) {
+            client.expectSilence(Duration.ZERO);
+        }
+    }
+
+    /**
+     * The kernel's send buffer takes the first megabytes for a stalled peer (on Linux loopback it
+     * autotunes up to {@code net.ipv4.tcp_wmem}'s maximum, 4 MiB), so only what comes after backs
+     * up into the server's own queue. The reader floods in rounds of 1000 (at least the 3000 that
+     * the requirement names) until the stalled peer is evicted, and must get every message.
+     */
+    @Test
+    void aClientThatStopsReadingDelaysNobodyAndIsClosedAsASlowConsumer() throws Exception {
+        ChatClient reader = joined();
+        RawWebSocket stalled = track(RawWebSocket.open(chatUri(), 8 * 1024));
+        assertThat(reader.next(Join.class).online()).isEqualTo(2);
+
+        String kilobyte = "x".repeat(1000);
+        int round = 1000;
+        int maxRounds = 12;
+        List<ServerEvent> notices = new ArrayList<>();
+        long started = System.nanoTime();
+        int sent = 0;
+        while (sent < 3 * round || notices.isEmpty() && sent < maxRounds * round) {
+            for (int i = 0; i < round; i++) {
+                reader.send(kilobyte);
+            }
+            sent += round;
+            for (int chats = 0; chats < round; ) {
+                ServerEvent event = reader.next();
+                if (event instanceof Chat) {
+                    chats++;
+                } else {
+                    notices.add(event);
+                }
+            }
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.getLogger(getClass().getName()).log(System.Logger.Level.INFO,
+                "{0} x 1 KB reached the reading client in {1} ms; the stalled one was evicted after {2}",
+                sent, elapsedMillis, notices);
+        assertThat(notices).containsExactly(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(stalled.awaitCloseCode()).isEqualTo(1013);
+        awaitOnline(1);
+    }
+
+    @Test
+    void aTcpResetProducesOneLeaveWithTheRightCount() throws Exception {
+        ChatClient observer = joined();
+        RawWebSocket raw = RawWebSocket.open(chatUri());
+        assertThat(observer.next(Join.class).online()).isEqualTo(2);
+        raw.reset();
+        assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        observer.expectSilence(Duration.ofMillis(300));
+        awaitOnline(1);
+    }
+
+    @Test
+    void sixtyConnectsThenSixtyCleanOrResetDisconnectsLeaveTheCountUnchanged() throws Exception {
+        ChatClient observer = joined();
+        List<ChatClient> clean = new ArrayList<>();
+        List<RawWebSocket> reset = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> connecting = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                connecting.add(pool.submit(() -> clean.add(ChatClient.connect(chatUri()))));
+                connecting.add(pool.submit(() -> {
+                    RawWebSocket raw = RawWebSocket.open(chatUri());
+                    synchronized (reset) {
+                        reset.add(raw);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : connecting) {
+                future.get(ChatClient.WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(countsOf(observer, Join.class, 60)).last().isEqualTo(61);
+
+            List<Future<?>> leaving = new ArrayList<>();
+            for (ChatClient client : List.copyOf(clean)) {
+                leaving.add(pool.submit(client::close));
+            }
+            for (RawWebSocket raw : List.copyOf(reset)) {
+                leaving.add(pool.submit(() -> {
+                    raw.reset();
+                    return null;
+                }));
+            }
+            for (Future<?> future : leaving) {
+                future.get(ChatClient.WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(countsOf(observer, Leave.class, 60)).last().isEqualTo(1);
+        observer.expectSilence(Duration.ofMillis(500));
+        awaitOnline(1);
+    }
+
+    @Test
+    void aForeignOriginIsRefusedAndNeverCounted() throws Exception {
+        ChatClient observer = joined();
+        int status = ChatClient.handshakeStatus(chatUri(), "http://evil.example");
+        if (status == 101) {
+            // refused after the upgrade, where the container gives no other way: 1008, before any event
+            ChatClient refused = ChatClient.connect(chatUri(), "http://evil.example");
+            assertThat(refused.awaitClose().code()).isEqualTo(1008);
+            assertThat(refused.drain()).isEmpty();
+        } else {
+            assertThat(status).isEqualTo(403);
+        }
+        observer.expectSilence(Duration.ofMillis(500));
+        assertThat(online()).isEqualTo(1);
+    }
+
+    @Test
+    void theServersOwnOriginAndListedOriginsAreAccepted() {
+        for (String origin : List.of(ownOrigin(), ALLOWED_ORIGIN)) {
+            ChatClient client = track(ChatClient.connect(chatUri(), origin));
+            assertThat(client.next()).as(origin).isInstanceOf(History.class);
+            client.next(Join.class);
+            client.close();
+        }
+    }
+
+    @Test
+    void originsAreJudgedPerConnectionEvenWhenHandshakesOverlap() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> admitted = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String origin = i % 2 == 0 ? ownOrigin() : "http://evil" + i + ".example";
+                admitted.add(pool.submit(() -> {
+                    if (ChatClient.handshakeStatus(chatUri(), origin) == 403) {
+                        return false;
+                    }
+                    try (ChatClient client = ChatClient.connect(chatUri(), origin)) {
+                        ServerEvent first = client.nextOrClose();
+                        if (first == null) {
+                            assertThat(client.awaitClose().code()).isEqualTo(1008);
+                        }
+                        return first instanceof History;
+                    }
+                }));
+            }
+            for (int i = 0; i < admitted.size(); i++) {
+                assertThat(admitted.get(i).get(60, TimeUnit.SECONDS)).as("connection %d", i).isEqualTo(i % 2 == 0);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitClosesWith1009() {
+        ChatClient observer = joined();
+        ChatClient big = joined();
+        observer.next(Join.class);
+        big.send("x".repeat(64 * 1024 + 1));
+        assertThat(big.awaitClose().code()).isEqualTo(1009);
+        assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+    }
+
+    @Test
+    void aBinaryFrameClosesWith1003() {
+        ChatClient observer = joined();
+        ChatClient binary = joined();
+        observer.next(Join.class);
+        binary.sendBinary(new byte[] {1, 2, 3});
+        assertThat(binary.awaitClose().code()).isEqualTo(1003);
+        assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerThatNeverAnswersPingsIsClosedAfterTheIdleTimeout() throws Exception {
+        ChatClient observer = joined();
+        RawWebSocket silent = track(RawWebSocket.open(chatUri()));
+        assertThat(observer.next(Join.class).online()).isEqualTo(2);
+        long started = System.nanoTime();
+        assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(IDLE_SECONDS + 10);
+        // the observer answered every ping meanwhile and is still here
+        observer.expectSilence(Duration.ofSeconds(IDLE_SECONDS / 2));
+        assertThat(online()).isEqualTo(1);
+    }
+
+    @Test
+    void healthReportsTheOnlineCountAsJson() throws Exception {
+        HttpResponse<String> idle = get("health");
+        assertThat(idle.statusCode()).isEqualTo(200);
+        assertThat(idle.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(idle.body()).isEqualTo("{\"status\":\"UP\",\"online\":0}");
+        joined();
+        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":1}");
+    }
+
+    @Test
+    void thePageIsServedAtTheApplicationRoot() throws Exception {
+        HttpResponse<String> page = get("");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).contains("charset=\"utf-8\"");
+        assertThat(page.body()).contains("전송", "Hello", "chat.js");
+        assertThat(get("chat.js").statusCode()).isEqualTo(200);
+    }
+
+    // ---- helpers
+
+    protected ChatClient joined() {
+        return track(ChatClient.joined(chatUri()));
+    }
+
+    protected <T extends AutoCloseable> T track(T client) {
+        opened.add(client);
+        return client;
+    }
+
+    protected int online() throws IOException, InterruptedException {
+        String body = get("health").body();
+        return Integer.parseInt(body.replaceAll(".*\"online\":(\\d+).*", "$1"));
+    }
+
+    /** Polls {@code /health} until it reports the count; fails after the client wait. */
+    protected void awaitOnline(int expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
+        int actual = online();
+        while (actual != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            actual = online();
+        }
+        assertThat(actual).as("online count").isEqualTo(expected);
+    }
+
+    protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(applicationUri().resolve(path)).timeout(ChatClient.WAIT).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Reads {@code n} events of one kind and returns their counts in arrival order. */
+    private static List<Integer> countsOf(ChatClient client, Class<? extends ServerEvent> type, int n) {
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ServerEvent event = client.next(type);
+            counts.add(event instanceof Join join ? join.online() : ((Leave) event).online());
+        }
+        return counts;
+    }
+
+    private static void assertInSenderOrder(List<Chat> chats, int senders, int perSender) {
+        assertThat(chats).hasSize(senders * perSender);
+        for (int s = 0; s < senders; s++) {
+            String name = "sender" + s;
+            assertThat(chats.stream().filter(chat -> chat.name().equals(name)).map(Chat::text))
+                    .as(name).containsExactlyElementsOf(IntStream.range(0, perSender).mapToObj(String::valueOf).toList());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.websocketchat.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A bare TCP socket that performs the WebSocket handshake and nothing else, for what a real
+ * client library will not do: reset the connection ({@link #reset()}), or go silent and never
+ * answer a ping. It never reads unless asked, so the server's frames pile up unanswered.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    private RawWebSocket(Socket socket, DataInputStream in) {
+        this.socket = socket;
+        this.in = in;
+    }
+
+    /** Connects and upgrades; the server's 101 is checked and its frames are left unread. */
+    public static RawWebSocket open(URI uri) throws IOException {
+        return open(uri, 0);
+    }
+
+    /**
+     * As {@link #open(URI)}, with a fixed receive buffer when {@code receiveBufferBytes} is positive.
+     * Loopback buffers otherwise grow to many megabytes and hide a reader that has stopped.
+     */
+    public static RawWebSocket open(URI uri, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), (int) ChatClient.WAIT.toMillis());
+        socket.setSoTimeout((int) ChatClient.WAIT.toMillis());
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 101");
+        return new RawWebSocket(socket, in);
+    }
+
+    /** Reads and discards frames until the server's close frame; returns its status code. */
+    public int awaitCloseCode() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            byte[] payload = readPayload();
+            if ((first & 0x0f) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    private byte[] readPayload() throws IOException {
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return payload;
+    }
+
+    /** Sends a masked text frame, as a client must. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    /** Closes with SO_LINGER 0: the peer gets a TCP RST, no close frame, no FIN. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+}
