@@ -88,8 +88,9 @@ public class ChatEndpoint {
             LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
             return;
         }
+        if (room.evict(member, LeaveCause.ERROR, 1011, "unexpected condition")) {
+            LOG.info(() -> member + " failed: " + failure);
+        }
         LOG.log(Level.FINE, failure, () -> "error on " + member);
-        LOG.info(() -> member + " failed: " + failure);
-        room.evict(member, LeaveCause.ERROR, 1011, "unexpected condition");
     }
 }

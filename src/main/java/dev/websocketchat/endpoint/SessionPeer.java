@@ -21,6 +21,12 @@ final class SessionPeer implements Peer, SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SessionPeer.class.getName());
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
+    /**
+     * Tomcat's own session property: how long its blocking writes (pings, the close frame) may wait
+     * for a peer that does not read; its default is 20 s. Other containers ignore it.
+     */
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    private static final long BLOCKING_SEND_TIMEOUT_MILLIS = 5_000;
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -29,6 +35,7 @@ final class SessionPeer implements Peer, SendHandler {
     SessionPeer(Session session) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_TIMEOUT_MILLIS);
     }
 
     @Override

@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -44,6 +46,8 @@ public final class ChatRoom implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
     private static final Member[] NOBODY = {};
     private static final int LOGGED_TEXT = 200;
+    /** How long a close waits for the frame in flight to finish before it is written anyway. */
+    private static final int CLOSE_GRACE_SECONDS = 5;
 
     private final ChatConfig config;
     private final EventCodec codec;
@@ -165,18 +169,28 @@ public final class ChatRoom implements AutoCloseable {
         member.heard(System.nanoTime());
     }
 
-    /** The connection has ended or is ending; announces its leave unless that already happened. */
-    public void leave(Member member, LeaveCause cause) {
-        List<Member> overflowed = remove(member, cause);
-        if (!overflowed.isEmpty()) {
-            evictSlowConsumers(overflowed);
+    /**
+     * The connection has ended or is ending; announces its leave unless that already happened.
+     *
+     * @return whether this call ended the membership (false if an earlier one had)
+     */
+    public boolean leave(Member member, LeaveCause cause) {
+        Removal removal = remove(member, cause);
+        if (!removal.overflowed().isEmpty()) {
+            evictSlowConsumers(removal.overflowed());
         }
+        return removal.removed();
     }
 
-    /** Removes the member now, then closes its connection with the given code without waiting. */
-    public void evict(Member member, LeaveCause cause, int code, String reason) {
-        leave(member, cause);
+    /**
+     * Removes the member now, then closes its connection with the given code without waiting.
+     *
+     * @return whether this call ended the membership (false if an earlier one had)
+     */
+    public boolean evict(Member member, LeaveCause cause, int code, String reason) {
+        boolean removed = leave(member, cause);
         closeLater(member, code, reason);
+        return removed;
     }
 
     /**
@@ -244,25 +258,30 @@ public final class ChatRoom implements AutoCloseable {
             Member member = pending.poll();
             LOG.info(() -> member + " is a slow consumer: its send queue exceeded "
                     + config.sendQueueBytes() + " bytes");
-            pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER));
+            pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER).overflowed());
             closeLater(member, 1013, "slow consumer");
         }
     }
 
-    /** Takes the member out and announces it; returns who overflowed on the announcement. */
-    private List<Member> remove(Member member, LeaveCause cause) {
+    /** Whether a removal took the member out, and who overflowed on the announcement of its leave. */
+    private record Removal(boolean removed, List<Member> overflowed) {
+        static final Removal NONE = new Removal(false, List.of());
+    }
+
+    /** Takes the member out and announces it. */
+    private Removal remove(Member member, LeaveCause cause) {
         Member[] targets;
         List<Member> overflowed;
         lock.lock();
         try {
             if (member.state == Member.State.GONE) {
-                return List.of();
+                return Removal.NONE;
             }
             boolean wasAdmitted = member.state == Member.State.ADMITTED;
             member.state = Member.State.GONE;
             member.outbox.close();
             if (!wasAdmitted) {
-                return List.of();
+                return new Removal(true, List.of());
             }
             roster = without(roster, member);
             overflowed = enqueueAll(Frame.of(codec.encode(Leave.of(roster.length))));
@@ -274,14 +293,33 @@ public final class ChatRoom implements AutoCloseable {
         for (Member other : targets) {
             other.outbox.flush();
         }
-        return overflowed;
+        return new Removal(true, overflowed);
     }
 
+    /**
+     * Closes the member's connection on the closing executor, once the frame in flight (if any)
+     * has been written, or after {@value #CLOSE_GRACE_SECONDS} s if it never is (a peer that has
+     * stopped reading). Writing the close frame after a whole frame lets the peer read the code;
+     * Tyrus would queue it anyway, Tomcat would drop the connection instead.
+     */
     private void closeLater(Member member, int code, String reason) {
-        try {
-            closer.execute(() -> member.peer.close(code, reason));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable close = () -> {
+            if (once.compareAndSet(false, true)) {
+                try {
+                    closer.execute(() -> member.peer.close(code, reason));
+                } catch (RejectedExecutionException shuttingDown) {
+                    LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
+                }
+            }
+        };
+        member.outbox.whenIdle(close);
+        if (!once.get()) {
+            try {
+                timer.schedule(close, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                close.run();
+            }
         }
     }
 

@@ -31,6 +31,7 @@ final class Outbox {
     private boolean inFlight;
     private boolean draining;
     private boolean closed;
+    private Runnable afterSend;
 
     /** @param onFailure called once, on the completing thread, when a send or ping fails */
     Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure) {
@@ -68,6 +69,21 @@ final class Outbox {
         queue.clear();
         bytes = inFlightBytes;
         pingWanted = false;
+    }
+
+    /**
+     * Runs the action once no send is in flight: now, on this thread, if none is; otherwise on the
+     * thread that completes the current one. Used to write a close frame after the frame being
+     * sent rather than in the middle of it (which Tomcat answers by dropping the connection).
+     */
+    void whenIdle(Runnable action) {
+        synchronized (this) {
+            if (inFlight) {
+                afterSend = action;
+                return;
+            }
+        }
+        action.run();
     }
 
     /** Bytes queued or in flight. */
@@ -119,11 +135,14 @@ final class Outbox {
 
     private void completed(Throwable failure) {
         boolean continueHere;
+        Runnable idle;
         synchronized (this) {
             if (!inFlight) {
                 return; // a container reported one send twice; the first report counted
             }
             inFlight = false;
+            idle = afterSend;
+            afterSend = null;
             bytes -= inFlightBytes;
             inFlightBytes = 0;
             if (failure != null) {
@@ -133,6 +152,9 @@ final class Outbox {
             if (continueHere) {
                 draining = true;
             }
+        }
+        if (idle != null) {
+            idle.run();
         }
         if (failure != null) {
             onFailure.accept(failure);

@@ -6,9 +6,11 @@ import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.room.ChatRoom;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -89,6 +91,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        useBundledLoggingUnlessConfigured();
         ChatServer server = start(ChatConfig.load());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -96,5 +99,17 @@ public final class ChatServer implements AutoCloseable {
             stopped.countDown();
         }, "chat-shutdown"));
         stopped.await();
+    }
+
+    /** The jar's {@code logging.properties}, unless {@code -Djava.util.logging.config.file} names another. */
+    private static void useBundledLoggingUnlessConfigured() throws IOException {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (InputStream defaults = ChatServer.class.getResourceAsStream("/logging.properties")) {
+            if (defaults != null) {
+                LogManager.getLogManager().readConfiguration(defaults);
+            }
+        }
     }
 }
