@@ -49,7 +49,7 @@ public abstract class ChatProtocolContract {
 
     /** HTTP/1.1 as browsers speak it over plain HTTP (the JDK default would first try an h2c upgrade). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<AutoCloseable> opened = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** The application root, ending in {@code /}: {@code http://127.0.0.1:port/} or {@code .../context/}. */
     protected abstract URI applicationUri();
@@ -66,10 +66,14 @@ public abstract class ChatProtocolContract {
 
     @AfterEach
     void everyoneLeaves() throws Exception {
-        for (AutoCloseable client : opened) {
+        List<AutoCloseable> clients;
+        synchronized (opened) {
+            clients = new ArrayList<>(opened);
+            opened.clear();
+        }
+        for (AutoCloseable client : clients) {
             client.close();
         }
-        opened.clear();
         awaitOnline(0);
     }
 
@@ -257,20 +261,14 @@ public abstract class ChatProtocolContract {
     @Test
     void sixtyConnectsThenSixtyCleanOrResetDisconnectsLeaveTheCountUnchanged() throws Exception {
         ChatClient observer = joined();
-        List<ChatClient> clean = new ArrayList<>();
-        List<RawWebSocket> reset = new ArrayList<>();
+        List<ChatClient> clean = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RawWebSocket> reset = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> connecting = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                connecting.add(pool.submit(() -> clean.add(ChatClient.connect(chatUri()))));
-                connecting.add(pool.submit(() -> {
-                    RawWebSocket raw = RawWebSocket.open(chatUri());
-                    synchronized (reset) {
-                        reset.add(raw);
-                    }
-                    return null;
-                }));
+                connecting.add(pool.submit(() -> clean.add(track(ChatClient.connect(chatUri())))));
+                connecting.add(pool.submit(() -> reset.add(track(RawWebSocket.open(chatUri())))));
             }
             for (Future<?> future : connecting) {
                 future.get(ChatClient.WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -1,0 +1,115 @@
+package dev.websocketchat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Refusal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventCodecTest {
+
+    private final EventCodec codec = new EventCodec(2000);
+    private final Chat chat = new Chat(7, "철수", "안녕 \"<b>\"", Instant.parse("2026-11-24T04:00:00.123Z"));
+
+    @Test
+    void encodesEveryServerEventAsTheProtocolTableSays() {
+        assertThat(codec.encode(Join.of(3))).isEqualTo("{\"type\":\"join\",\"online\":3,\"text\":\"새로운 유저 접속 [현재: 3명]\"}");
+        assertThat(codec.encode(Leave.of(2))).isEqualTo("{\"type\":\"leave\",\"online\":2,\"text\":\"유저 연결 해제 [현재: 2명]\"}");
+        assertThat(codec.encode(chat)).isEqualTo(
+                "{\"type\":\"chat\",\"id\":7,\"name\":\"철수\",\"text\":\"안녕 \\\"<b>\\\"\",\"time\":\"2026-11-24T04:00:00.123Z\"}");
+        assertThat(codec.encode(new Refusal("text is blank"))).isEqualTo("{\"type\":\"error\",\"reason\":\"text is blank\"}");
+        assertThat(codec.encode(new History(List.of()))).isEqualTo("{\"type\":\"history\",\"messages\":[]}");
+        assertThat(codec.encode(new History(List.of(chat)))).isEqualTo("{\"type\":\"history\",\"messages\":[" + codec.encode(chat) + "]}");
+    }
+
+    @Test
+    void everyEventSurvivesARoundTrip() throws Exception {
+        for (ServerEvent event : List.of(Join.of(1), Leave.of(0), chat, new Refusal("x"), new History(List.of(chat, chat)))) {
+            assertThat(codec.decodeEvent(codec.encode(event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void decodesAChatRequest() throws Exception {
+        assertThat(codec.decode("{\"type\":\"chat\",\"name\":\"영희\",\"text\":\"hi\"}")).isEqualTo(new ChatRequest("영희", "hi"));
+        assertThat(codec.decode("{\"type\":\"chat\",\"text\":\"hi\",\"extra\":[1,2]}")).isEqualTo(new ChatRequest("익명", "hi"));
+        assertThat(codec.decode("{\"type\":\"chat\",\"name\":null,\"text\":\"hi\"}")).isEqualTo(new ChatRequest("익명", "hi"));
+    }
+
+    @Test
+    void aFrameThatIsNotAJsonObjectIsAnAnonymousChat() throws Exception {
+        assertThat(codec.decode("Hello")).isEqualTo(new ChatRequest("익명", "Hello"));
+        assertThat(codec.decode("[1,2]")).isEqualTo(new ChatRequest("익명", "[1,2]"));
+        assertThat(codec.decode("\"quoted\"")).isEqualTo(new ChatRequest("익명", "\"quoted\""));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{                                       | invalid JSON",
+            " {\"type\":\"chat\"                      | invalid JSON",
+            "{\"type\":\"chat\",\"text\":\"a\"} {}    | invalid JSON",
+            "{\"type\":\"chat\",\"text\":\"a\",\"text\":\"b\"} | invalid JSON",
+            "{\"text\":\"a\"}                         | missing type",
+            "{\"type\":5,\"text\":\"a\"}              | missing type",
+            "{\"type\":\"join\",\"text\":\"a\"}       | unknown type: join",
+            "{\"type\":\"chat\"}                      | missing text",
+            "{\"type\":\"chat\",\"text\":null}        | missing text",
+            "{\"type\":\"chat\",\"text\":7}           | text must be a string",
+            "{\"type\":\"chat\",\"text\":\"a\",\"name\":{}} | name must be a string",
+            "{\"type\":\"chat\",\"text\":\" \\n\\t\"} | text is blank",
+    })
+    void refusesMalformedInputWithAReason(String frame, String reason) {
+        assertThatThrownBy(() -> codec.decode(frame)).isInstanceOf(InvalidMessageException.class).hasMessage(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\n"})
+    void refusesBlankPlainText(String frame) {
+        assertThatThrownBy(() -> codec.decode(frame)).hasMessage("text is blank");
+    }
+
+    @Test
+    void textMayHaveUpToTheLimitInCharactersNotBytes() throws Exception {
+        String atLimit = "가".repeat(2000);
+        assertThat(codec.decode(atLimit).text()).isEqualTo(atLimit);
+        String emoji = "😀".repeat(2000); // 4000 UTF-16 units, 2000 characters
+        assertThat(codec.decode(json(emoji)).text()).isEqualTo(emoji);
+        assertThatThrownBy(() -> codec.decode(atLimit + "가")).hasMessage("text is longer than 2000 characters");
+        assertThatThrownBy(() -> codec.decode(json(atLimit + "a"))).hasMessage("text is longer than 2000 characters");
+    }
+
+    @Test
+    void namesAreCleanedAndLimited() throws Exception {
+        assertThat(codec.decode(named("  김철수  ")).name()).isEqualTo("김철수");
+        assertThat(codec.decode(named("a\\u0000b\\u0007c")).name()).isEqualTo("abc");
+        assertThat(codec.decode(named("\\u202eevil\\u202c")).name()).isEqualTo("evil");
+        assertThat(codec.decode(named("zero\\u200bwidth")).name()).isEqualTo("zerowidth");
+        assertThat(codec.decode(named("\\u1100\\u1161")).name()).isEqualTo("가"); // NFC joins the jamo
+        assertThat(codec.decode(named(" \\u200b\\t ")).name()).isEqualTo("익명");
+        assertThat(codec.decode(named("😀".repeat(32))).name()).hasSize(64);
+        assertThatThrownBy(() -> codec.decode(named("n".repeat(33)))).hasMessage("name is longer than 32 characters");
+    }
+
+    @Test
+    void anUnknownTypeIsAbbreviatedInTheReason() {
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"" + "x".repeat(100) + "\"}"))
+                .hasMessage("unknown type: " + "x".repeat(32) + "…");
+    }
+
+    private static String json(String text) {
+        return "{\"type\":\"chat\",\"text\":\"" + text + "\"}";
+    }
+
+    private static String named(String name) {
+        return "{\"type\":\"chat\",\"name\":\"" + name + "\",\"text\":\"t\"}";
+    }
+}

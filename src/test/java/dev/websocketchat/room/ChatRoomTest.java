@@ -1,0 +1,213 @@
+package dev.websocketchat.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ChatRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChatRoomTest {
+
+    /** Large enough that no test member overflows by accident while threads race to send. */
+    private static final int QUEUE_BYTES = 256 * 1024;
+    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3);
+    private final ChatRoom room = new ChatRoom(CONFIG);
+
+    @AfterEach
+    void closeRoom() {
+        room.close();
+    }
+
+    @Test
+    void aNewcomerGetsTheHistoryThenEveryoneGetsItsJoin() {
+        FakePeer first = new FakePeer();
+        FakePeer second = new FakePeer();
+        room.admit(room.connect(first));
+        room.admit(room.connect(second));
+        assertThat(first.sent).containsExactly(
+                "{\"type\":\"history\",\"messages\":[]}",
+                "{\"type\":\"join\",\"online\":1,\"text\":\"새로운 유저 접속 [현재: 1명]\"}",
+                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
+        assertThat(second.sent).containsExactly(
+                "{\"type\":\"history\",\"messages\":[]}",
+                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
+        assertThat(room.online()).isEqualTo(2);
+    }
+
+    @Test
+    void theHistoryKeepsTheLastChatsOldestFirst() {
+        Member talker = admitted(new FakePeer());
+        for (int i = 1; i <= 5; i++) {
+            room.say(talker, new ChatRequest("t", "m" + i));
+        }
+        FakePeer late = new FakePeer();
+        room.admit(room.connect(late));
+        assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"messages\":[{\"type\":\"chat\",\"id\":3,")
+                .contains("\"text\":\"m3\"", "\"text\":\"m4\"", "\"text\":\"m5\"").doesNotContain("\"m2\"");
+    }
+
+    @Test
+    void aLeaveIsAnnouncedOnceHoweverManyTimesItIsReported() {
+        FakePeer stays = new FakePeer();
+        admitted(stays);
+        Member goes = admitted(new FakePeer());
+        assertThat(room.leave(goes, LeaveCause.ERROR)).isTrue();
+        assertThat(room.leave(goes, LeaveCause.CLOSED)).isFalse();
+        assertThat(room.evict(goes, LeaveCause.IDLE, 1001, "idle")).isFalse();
+        assertThat(stays.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
+        assertThat(room.online()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThatEndsBeforeAdmissionIsNeverAnnounced() {
+        FakePeer observer = new FakePeer();
+        admitted(observer);
+        Member early = room.connect(new FakePeer());
+        room.leave(early, LeaveCause.CLOSED);
+        room.admit(early);
+        assertThat(observer.sent).hasSize(2);
+        assertThat(room.online()).isEqualTo(1);
+    }
+
+    @Test
+    void chatsFromAnyThreadReachEveryoneInOneOrderWithIncreasingIds() throws Exception {
+        List<FakePeer> peers = new ArrayList<>();
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FakePeer peer = new FakePeer();
+            peers.add(peer);
+            members.add(admitted(peer));
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        List<Future<?>> sending = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            Member sender = members.get(s);
+            sending.add(senders.submit(() -> {
+                for (int n = 0; n < 500; n++) {
+                    room.say(sender, new ChatRequest("s", String.valueOf(n)));
+                }
+            }));
+        }
+        for (Future<?> future : sending) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        senders.shutdown();
+        // A flush that finds another thread sending to that peer leaves the rest to it (here the
+        // liveness timer's, now and then), so delivery may finish just after the senders return.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (peers.stream().anyMatch(peer -> peer.sentOfType("chat").size() < 2000) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<String> reference = peers.get(0).sentOfType("chat");
+        assertThat(reference).hasSize(2000);
+        List<Long> ids = reference.stream().map(json -> Long.parseLong(json.replaceAll(".*\"id\":(\\d+),.*", "$1"))).toList();
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        for (FakePeer peer : peers) {
+            assertThat(peer.mostInFlight()).as("sends in flight at once").isEqualTo(1);
+            assertThat(peer.sentOfType("chat")).isEqualTo(reference);
+        }
+    }
+
+    @Test
+    void aSlowConsumerIsEvictedAndClosedWith1013WhileOthersGetEverything() throws Exception {
+        FakePeer reader = new FakePeer();
+        FakePeer stalled = new FakePeer();
+        Member sender = admitted(reader);
+        admitted(stalled);
+        stalled.hold();
+        String kilobyte = "x".repeat(1000);
+        int chats = QUEUE_BYTES / 1000 + 10;
+        for (int i = 0; i < chats; i++) {
+            room.say(sender, new ChatRequest("s", kilobyte));
+        }
+        assertThat(reader.sentOfType("chat")).hasSize(chats);
+        assertThat(reader.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
+        assertThat(room.online()).isEqualTo(1);
+        assertThat(stalled.closedWith).as("the close waits for the frame in flight").isNotDone();
+        stalled.release();
+        assertThat(stalled.closedWith.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+    }
+
+    @Test
+    void aPeerThatNeverFinishesItsSendIsClosedAfterTheGracePeriod() throws Exception {
+        FakePeer stalled = new FakePeer();
+        Member member = admitted(stalled);
+        stalled.hold();
+        for (int i = 0; i < QUEUE_BYTES / 2000 + 10; i++) {
+            room.say(member, new ChatRequest("s", "x".repeat(2000)));
+        }
+        assertThat(stalled.closedWith.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+    }
+
+    @Test
+    void aFailedSendEndsTheMembershipAndIsAnnounced() {
+        FakePeer stays = new FakePeer();
+        FakePeer broken = new FakePeer();
+        Member sender = admitted(stays);
+        admitted(broken);
+        broken.hold();
+        room.say(sender, new ChatRequest("s", "hello"));
+        broken.failPending(new IOException("Connection reset by peer"));
+        assertThat(stays.sentOfType("leave")).hasSize(1);
+        assertThat(room.online()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalGoesToTheSenderOnly() {
+        FakePeer sender = new FakePeer();
+        FakePeer other = new FakePeer();
+        Member member = admitted(sender);
+        admitted(other);
+        room.refuse(member, "text is blank");
+        assertThat(sender.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"text is blank\"}");
+        assertThat(other.sentOfType("error")).isEmpty();
+    }
+
+    @Test
+    void aMemberHeardFromNothingIsClosedAfterTheIdleLimitWhileOthersArePinged() throws Exception {
+        FakePeer silent = new FakePeer();
+        FakePeer lively = new FakePeer();
+        admitted(silent);
+        Member talker = admitted(lively);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!silent.closedWith.isDone() && System.nanoTime() < deadline) {
+            room.heard(talker);
+            Thread.sleep(100);
+        }
+        assertThat(silent.closedWith.getNow(null)).isEqualTo(1001);
+        assertThat(lively.closedWith).isNotDone();
+        assertThat(lively.pings.get()).isPositive();
+        assertThat(room.online()).isEqualTo(1);
+    }
+
+    @Test
+    void closingTheRoomClosesEveryoneWith1001WithoutAnnouncingLeaves() throws Exception {
+        FakePeer first = new FakePeer();
+        FakePeer second = new FakePeer();
+        admitted(first);
+        admitted(second);
+        room.close();
+        assertThat(first.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(second.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(first.sentOfType("leave")).isEmpty();
+        assertThat(room.online()).isZero();
+        FakePeer late = new FakePeer();
+        room.admit(room.connect(late));
+        assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
+    }
+
+    private Member admitted(FakePeer peer) {
+        Member member = room.connect(peer);
+        room.admit(member);
+        return member;
+    }
+}

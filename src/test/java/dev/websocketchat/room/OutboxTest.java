@@ -1,0 +1,154 @@
+package dev.websocketchat.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    private final FakePeer peer = new FakePeer();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    @Test
+    void sendsInOrderWithoutRecursingWhenSendsCompleteOnTheCallingThread() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        for (int i = 0; i < 200_000; i++) {
+            outbox.enqueue(Frame.of(String.valueOf(i)));
+        }
+        outbox.flush();
+        assertThat(peer.sent).hasSize(200_000).startsWith("0", "1", "2").endsWith("199999");
+        assertThat(outbox.queuedBytes()).isZero();
+        assertThat(failure).hasNullValue();
+    }
+
+    @Test
+    void neverHasTwoSendsInFlightWhileManyThreadsEnqueueAndFlush() throws Exception {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        ExecutorService completions = Executors.newSingleThreadExecutor();
+        Peer asyncPeer = new Peer() {
+            @Override
+            public void send(String text, java.util.function.Consumer<Throwable> done) {
+                peer.send(text, ignored -> { });
+                completions.execute(() -> done.accept(null));
+            }
+
+            @Override
+            public void ping(java.util.function.Consumer<Throwable> done) {
+                completions.execute(() -> done.accept(null));
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox concurrent = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        CountDownLatch done = new CountDownLatch(4);
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.execute(() -> {
+                for (int i = 0; i < 5000; i++) {
+                    concurrent.enqueue(Frame.of(writer + ":" + i));
+                    concurrent.flush();
+                }
+                done.countDown();
+            });
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (peer.sent.size() < 20_000 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        writers.shutdown();
+        completions.shutdown();
+        assertThat(peer.sent).hasSize(20_000);
+        for (int w = 0; w < 4; w++) {
+            String prefix = w + ":";
+            assertThat(peer.sent.stream().filter(s -> s.startsWith(prefix)).map(s -> Integer.parseInt(s.substring(2))))
+                    .isSorted();
+        }
+        assertThat(outbox.queuedBytes()).isZero();
+    }
+
+    @Test
+    void onlyOneSendIsHandedToThePeerAtATime() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        peer.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.enqueue(Frame.of("b"));
+        outbox.flush();
+        outbox.flush();
+        assertThat(peer.sent).containsExactly("a");
+        peer.release();
+        assertThat(peer.sent).containsExactly("a", "b");
+        assertThat(peer.mostInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void theFrameThatWouldExceedTheLimitClosesTheOutbox() {
+        Outbox outbox = new Outbox(peer, 10, failure::set);
+        peer.hold();
+        assertThat(outbox.enqueue(Frame.of("12345"))).isTrue();
+        outbox.flush(); // in flight: still counts
+        assertThat(outbox.enqueue(Frame.of("12345"))).isTrue();
+        assertThat(outbox.queuedBytes()).isEqualTo(10);
+        assertThat(outbox.enqueue(Frame.of("1"))).isFalse();
+        assertThat(outbox.enqueue(Frame.of("1"))).as("already closed: dropped quietly").isTrue();
+        peer.release();
+        outbox.flush();
+        assertThat(peer.sent).containsExactly("12345");
+    }
+
+    @Test
+    void sizesAreCountedInUtf8Bytes() {
+        assertThat(Frame.of("aé가😀").bytes()).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
+    void aFailedSendClosesTheOutboxAndReportsOnce() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        peer.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.enqueue(Frame.of("b"));
+        outbox.flush();
+        IOException broken = new IOException("Broken pipe");
+        peer.failPending(broken);
+        assertThat(failure).hasValue(broken);
+        outbox.enqueue(Frame.of("c"));
+        outbox.flush();
+        assertThat(peer.sent).containsExactly("a");
+    }
+
+    @Test
+    void whenIdleWaitsForTheFrameInFlight() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        AtomicReference<String> order = new AtomicReference<>("");
+        outbox.whenIdle(() -> order.updateAndGet(s -> s + "idle-now "));
+        peer.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.whenIdle(() -> order.updateAndGet(s -> s + "idle-after-a"));
+        assertThat(order).hasValue("idle-now ");
+        peer.release();
+        assertThat(order).hasValue("idle-now idle-after-a");
+    }
+
+    @Test
+    void aPingGoesAheadOfQueuedFrames() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        peer.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.enqueue(Frame.of("b"));
+        outbox.requestPing();
+        peer.release();
+        assertThat(peer.pings).hasValue(1);
+        assertThat(peer.sent).containsExactly("a", "b");
+    }
+}
