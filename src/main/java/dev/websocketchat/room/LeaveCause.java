@@ -12,6 +12,8 @@ public enum LeaveCause {
     SLOW_CONSUMER,
     /** Nothing heard from it, not even a pong, for longer than the idle limit: closed with 1001. */
     IDLE,
+    /** It sent a message larger than the limit: closed with 1009. */
+    TOO_BIG,
     /** It sent a binary frame: closed with 1003. */
     UNSUPPORTED_DATA,
     /** The server is shutting down: closed with 1001. */

@@ -42,8 +42,7 @@ public final class ChatServer implements AutoCloseable {
     /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
     public static ChatServer start(ChatConfig config) throws IOException {
         ChatRoom room = new ChatRoom(config);
-        // Tyrus buffers whole frames; a little headroom lets the endpoint's own limit answer with 1009.
-        EmbeddedTyrusContainer webSockets = new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), config.maxFrame() + 1024);
+        EmbeddedTyrusContainer webSockets = new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), readBufferBytes(config));
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
@@ -65,6 +64,17 @@ public final class ChatServer implements AutoCloseable {
         int port = listener.getPort();
         LOG.info(() -> "chat server listening on http://" + config.host() + ":" + port + "/");
         return new ChatServer(http, webSockets, room, port);
+    }
+
+    /**
+     * Tyrus's per-connection read buffer, which holds a partial frame plus one socket read. A frame
+     * over {@code CHAT_MAX_FRAME} that fits in it is refused with 1009 by the endpoint's message
+     * limit; one that does not fit is refused by Tyrus itself, before the endpoint sees it, with
+     * 1011. So it is sized well above the frame limit, yet bounds what one connection can make the
+     * server hold.
+     */
+    static int readBufferBytes(ChatConfig config) {
+        return Math.max(1024 * 1024, 4 * config.maxFrame());
     }
 
     /** The port actually bound. */

@@ -95,6 +95,18 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         await(socket.sendText(text, true), "send");
     }
 
+    /** Sends one message as several frames, as browsers may do with long messages. */
+    public void sendFragmented(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            await(socket.sendText(parts[i], i == parts.length - 1), "send fragment");
+        }
+    }
+
+    /** Sends without waiting for the send to finish, for frames the server may refuse mid-way. */
+    public void sendWithoutWaiting(String text) {
+        socket.sendText(text, true);
+    }
+
     public void sendChat(String name, String text) {
         send("{\"type\":\"chat\",\"name\":" + quote(name) + ",\"text\":" + quote(text) + "}");
     }

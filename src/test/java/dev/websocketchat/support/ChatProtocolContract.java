@@ -351,12 +351,19 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
-    void aFrameOverTheLimitClosesWith1009() {
+    void aFrameOverTheLimitClosesWith1009HoweverLargeItIs() {
         ChatClient observer = joined();
-        ChatClient big = joined();
+        for (int size : List.of(64 * 1024 + 1, 64 * 1024 + 20, 90_000, 900_000)) {
+            ChatClient big = joined();
+            observer.next(Join.class);
+            big.sendWithoutWaiting("x".repeat(size));
+            assertThat(big.awaitClose().code()).as("%d bytes", size).isEqualTo(1009);
+            assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        }
+        ChatClient fragmented = joined();
         observer.next(Join.class);
-        big.send("x".repeat(64 * 1024 + 1));
-        assertThat(big.awaitClose().code()).isEqualTo(1009);
+        fragmented.sendFragmented("x".repeat(40_000), "x".repeat(40_000));
+        assertThat(fragmented.awaitClose().code()).as("two fragments of 40 000 bytes").isEqualTo(1009);
         assertThat(observer.next(Leave.class).online()).isEqualTo(1);
     }
 
