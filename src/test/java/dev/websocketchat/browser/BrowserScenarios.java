@@ -1,0 +1,179 @@
+package dev.websocketchat.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.browser.ChatPage.ChatLine;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Dimension;
+
+/**
+ * What people do with the page, in real headless Chromium, two or more pages at a time. Runs
+ * against every deployment through a subclass that says where the application is. Every page a
+ * test opens is checked for console errors and closed after the test.
+ */
+abstract class BrowserScenarios {
+
+    static final Dimension DESKTOP = new Dimension(1000, 700);
+    static final Dimension PHONE = new Dimension(360, 720);
+
+    private final List<ChatPage> pages = new ArrayList<>();
+
+    protected abstract URI applicationUri();
+
+    @BeforeAll
+    static void chromiumIsInstalled() {
+        Browsers.requireChromium();
+    }
+
+    @AfterEach
+    void noConsoleErrorsAndCloseEveryPage() {
+        try {
+            for (ChatPage page : pages) {
+                assertThat(page.consoleErrors()).as("console errors").isEmpty();
+            }
+        } finally {
+            pages.forEach(ChatPage::close);
+            pages.clear();
+        }
+    }
+
+    protected ChatPage page(String language, Dimension size) {
+        ChatPage page = new ChatPage(Browsers.open(language, size));
+        pages.add(page);
+        return page;
+    }
+
+    protected ChatPage openPage() {
+        return page("ko-KR", DESKTOP).open(applicationUri());
+    }
+
+    protected void closePage(ChatPage page) {
+        assertThat(page.consoleErrors()).as("console errors").isEmpty();
+        pages.remove(page);
+        page.close();
+    }
+
+    @Test
+    void everyPageShowsJoinNoticesWithTheRightCount() {
+        ChatPage first = openPage().awaitNotice("새로운 유저 접속 [현재: 1명]");
+        assertThat(first.onlineCount()).isEqualTo(1);
+        ChatPage second = openPage();
+        for (ChatPage page : List.of(first, second)) {
+            page.awaitNotice("새로운 유저 접속 [현재: 2명]");
+            assertThat(page.onlineCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void messagesSentWithTheButtonOrWithEnterReachEveryPage() {
+        ChatPage alice = openPage();
+        ChatPage bob = openPage();
+        alice.typeName("철수");
+        alice.typeMessage("안녕하세요");
+        alice.clickSend();
+        bob.typeName("영희");
+        bob.typeMessage("첫째 줄");
+        bob.pressShiftEnter();
+        bob.typeMessage("둘째 줄");
+        assertThat(bob.messageField()).as("Shift+Enter adds a line, it does not send").isEqualTo("첫째 줄\n둘째 줄");
+        bob.pressEnter();
+
+        List<ChatLine> expected = List.of(new ChatLine("철수", "안녕하세요", true), new ChatLine("영희", "첫째 줄\n둘째 줄", false));
+        assertThat(alice.awaitChats(2).chats()).isEqualTo(expected);
+        assertThat(bob.awaitChats(2).chats()).containsExactly(
+                new ChatLine("철수", "안녕하세요", false), new ChatLine("영희", "첫째 줄\n둘째 줄", true));
+        for (ChatPage page : List.of(alice, bob)) {
+            assertThat(page.messageField()).isEmpty();
+            assertThat(page.messageFieldHasFocus()).isTrue();
+        }
+    }
+
+    @Test
+    void markupInAMessageIsShownAsTextAndNeverRuns() {
+        ChatPage sender = openPage();
+        ChatPage reader = openPage();
+        String image = "<img src=x onerror=\"document.title='pwned'\">";
+        sender.typeMessage(image);
+        sender.pressEnter();
+        sender.typeMessage("<b>굵게</b> & <script>document.title='pwned'</script>");
+        sender.pressEnter();
+        for (ChatPage page : List.of(sender, reader)) {
+            assertThat(page.awaitChats(2).chats()).extracting(ChatLine::text)
+                    .containsExactly(image, "<b>굵게</b> & <script>document.title='pwned'</script>");
+            assertThat(page.markupInsideChatTexts()).isZero();
+            assertThat(page.title()).isEqualTo("웹소켓 채팅");
+        }
+    }
+
+    @Test
+    void theHelloButtonSendsHello() {
+        ChatPage clicker = openPage();
+        ChatPage reader = openPage();
+        clicker.clickHello();
+        assertThat(reader.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", false));
+        assertThat(clicker.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", true));
+    }
+
+    @Test
+    void closingAPageShowsItsLeaveWithTheCount() {
+        ChatPage stays = openPage();
+        ChatPage leaves = openPage();
+        stays.awaitNotice("새로운 유저 접속 [현재: 2명]");
+        closePage(leaves);
+        stays.awaitNotice("유저 연결 해제 [현재: 1명]");
+        assertThat(stays.onlineCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLatePageShowsTheHistoryOnce() {
+        ChatPage early = openPage();
+        early.typeName("먼저");
+        early.typeMessage("하나");
+        early.pressEnter();
+        early.typeMessage("둘");
+        early.pressEnter();
+        early.awaitChats(2);
+        ChatPage late = openPage();
+        late.awaitNotice("새로운 유저 접속 [현재: 2명]");
+        assertThat(late.allChats()).endsWith(new ChatLine("먼저", "하나", false), new ChatLine("먼저", "둘", false));
+        assertThat(late.allChats()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theNameIsRememberedAcrossVisits() {
+        ChatPage page = openPage();
+        page.typeName("기억해줘");
+        page.reload();
+        assertThat(page.name()).isEqualTo("기억해줘");
+    }
+
+    @Test
+    void thePageSpeaksEnglishWhenTheBrowserIsNotKorean() {
+        ChatPage page = page("en-US", DESKTOP).open(applicationUri());
+        assertThat(page.label("name")).isEqualTo("Name");
+        assertThat(page.label("message")).isEqualTo("Message");
+        assertThat(page.sendButtonText()).isEqualTo("Send");
+        assertThat(page.statusText()).isEqualTo("Connected");
+        page.awaitNotice("새로운 유저 접속 [현재: 1명]"); // server texts are shown as sent
+        ChatPage korean = openPage();
+        assertThat(korean.label("name")).isEqualTo("이름");
+        assertThat(korean.sendButtonText()).isEqualTo("전송");
+    }
+
+    @Test
+    void aMessageTooLargeForTheServerEndsTheConnectionWithoutRetrying() throws Exception {
+        ChatPage page = openPage();
+        page.pasteMessage("가".repeat(30_000)); // 90 KB of UTF-8, over the 64 KiB frame limit
+        page.clickSend();
+        page.awaitState("offline");
+        assertThat(page.statusText()).contains("메시지가 너무 큽니다");
+        Thread.sleep(1500);
+        assertThat(page.state()).as("no reconnect loop after 1009").isEqualTo("offline");
+        assertThat(page.canSend()).isFalse();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.websocketchat.browser;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Everything a test does with the chat page, in the page's own terms. Waits are bounded (20 s). */
+final class ChatPage implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** One chat line as the reader sees it. */
+    record ChatLine(String name, String text, boolean mine) {
+    }
+
+    private final WebDriver driver;
+    private final WebDriverWait wait;
+    private int linesBeforeThisVisit;
+
+    ChatPage(WebDriver driver) {
+        this.driver = driver;
+        this.wait = new WebDriverWait(driver, WAIT);
+    }
+
+    /** Opens the page and waits until it is connected and has shown the history it was sent. */
+    ChatPage open(URI application) {
+        driver.get(application.toString());
+        awaitState("connected");
+        wait.withMessage("the history should be shown")
+                .until(d -> "shown".equals(d.findElement(By.id("log")).getAttribute("data-history")));
+        linesBeforeThisVisit = allChats().size();
+        return this;
+    }
+
+    ChatPage awaitState(String state) {
+        wait.withMessage(() -> "status should become " + state + " but is " + state() + ": " + statusText())
+                .until(d -> state.equals(state()));
+        return this;
+    }
+
+    String state() {
+        return driver.findElement(By.id("status")).getAttribute("data-state");
+    }
+
+    String statusText() {
+        return driver.findElement(By.id("status")).getText();
+    }
+
+    void typeName(String name) {
+        WebElement field = driver.findElement(By.id("name"));
+        field.clear();
+        field.sendKeys(name);
+    }
+
+    String name() {
+        return driver.findElement(By.id("name")).getDomProperty("value");
+    }
+
+    void typeMessage(CharSequence... keys) {
+        driver.findElement(By.id("message")).sendKeys(keys);
+    }
+
+    /** Puts text into the message field as a paste would, past the field's own length limit. */
+    void pasteMessage(String text) {
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('message').value = arguments[0]", text);
+    }
+
+    String messageField() {
+        return driver.findElement(By.id("message")).getDomProperty("value");
+    }
+
+    boolean messageFieldHasFocus() {
+        return driver.findElement(By.id("message")).equals(driver.switchTo().activeElement());
+    }
+
+    void clickSend() {
+        driver.findElement(By.id("send")).click();
+    }
+
+    void pressEnter() {
+        typeMessage(Keys.ENTER);
+    }
+
+    void pressShiftEnter() {
+        typeMessage(Keys.chord(Keys.SHIFT, Keys.ENTER));
+    }
+
+    void clickHello() {
+        driver.findElement(By.id("hello")).click();
+    }
+
+    boolean canSend() {
+        return driver.findElement(By.id("send")).isEnabled() && driver.findElement(By.id("hello")).isEnabled();
+    }
+
+    String label(String forField) {
+        return driver.findElement(By.cssSelector("label[for='" + forField + "']")).getText();
+    }
+
+    String sendButtonText() {
+        return driver.findElement(By.id("send")).getText();
+    }
+
+    int onlineCount() {
+        return Integer.parseInt(driver.findElement(By.id("online-count")).getText());
+    }
+
+    List<String> notices() {
+        return driver.findElements(By.cssSelector("#log li.notice")).stream().map(WebElement::getText).toList();
+    }
+
+    /** The chat lines that arrived since the page was opened, without the history shown on opening. */
+    List<ChatLine> chats() {
+        List<ChatLine> all = allChats();
+        return all.subList(Math.min(linesBeforeThisVisit, all.size()), all.size());
+    }
+
+    /** Every chat line on the page, the history included. */
+    List<ChatLine> allChats() {
+        return driver.findElements(By.cssSelector("#log li.chat")).stream()
+                .map(line -> new ChatLine(line.findElement(By.className("name")).getText(),
+                        line.findElement(By.className("text")).getDomProperty("textContent"),
+                        line.getAttribute("class").contains("mine")))
+                .toList();
+    }
+
+    /** Elements of any kind that user text could have smuggled into the log. */
+    int markupInsideChatTexts() {
+        return driver.findElements(By.cssSelector("#log .text *")).size();
+    }
+
+    String title() {
+        return driver.getTitle();
+    }
+
+    ChatPage awaitNotice(String text) {
+        wait.withMessage(() -> "notice '" + text + "' expected among " + notices()).until(d -> notices().contains(text));
+        return this;
+    }
+
+    ChatPage awaitChats(int count) {
+        wait.withMessage(() -> count + " chat lines expected, found " + chats()).until(d -> chats().size() >= count);
+        return this;
+    }
+
+    /** Console errors and uncaught exceptions since the last call. */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    void reload() {
+        driver.navigate().refresh();
+        awaitState("connected");
+    }
+
+    void screenshot(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

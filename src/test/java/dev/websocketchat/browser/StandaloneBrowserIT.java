@@ -1,0 +1,94 @@
+package dev.websocketchat.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.browser.ChatPage.ChatLine;
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.standalone.ChatServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The browser scenarios against the standalone server, plus what only a restartable server allows. */
+class StandaloneBrowserIT extends BrowserScenarios {
+
+    private static ChatConfig config;
+    private static ChatServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Properties settings = new Properties();
+        settings.put("chat.port", "0");
+        settings.put("chat.host", "127.0.0.1");
+        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        config = server.room().config().withPort(server.port());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Override
+    protected URI applicationUri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    @Test
+    void pagesSurviveAServerRestartAndChatAgainWithoutReloading() throws Exception {
+        ChatPage alice = openPage();
+        ChatPage bob = openPage();
+        alice.typeMessage("재시작 전");
+        alice.pressEnter();
+        bob.awaitChats(1);
+
+        server.close();
+        for (ChatPage page : List.of(alice, bob)) {
+            page.awaitState("reconnecting");
+            assertThat(page.statusText()).startsWith("재연결 중…");
+            assertThat(page.canSend()).isFalse();
+        }
+        bob.typeMessage("기다리는 중");
+        bob.pressEnter();
+        assertThat(bob.messageField()).as("typed while offline, kept").isEqualTo("기다리는 중");
+
+        server = ChatServer.start(config);
+        alice.awaitState("connected");
+        bob.awaitState("connected");
+        bob.pressEnter();
+        alice.awaitChats(2);
+        assertThat(alice.chats()).containsExactly(new ChatLine("익명", "재시작 전", true), new ChatLine("익명", "기다리는 중", false));
+        assertThat(bob.chats()).containsExactly(new ChatLine("익명", "재시작 전", false), new ChatLine("익명", "기다리는 중", true));
+    }
+
+    /** On a server of its own, so the screenshots show this conversation and nothing before it. */
+    @Test
+    void aConversationBetweenTwoPeopleOnDesktopAndPhone() throws Exception {
+        try (ChatServer fresh = ChatServer.start(config.withPort(0))) {
+            URI freshUri = URI.create("http://127.0.0.1:" + fresh.port() + "/");
+            converse(page("ko-KR", DESKTOP).open(freshUri), page("ko-KR", PHONE).open(freshUri));
+        }
+    }
+
+    private static void converse(ChatPage desktop, ChatPage phone) throws Exception {
+        desktop.typeName("철수");
+        phone.typeName("영희");
+        desktop.typeMessage("영희야, 오늘 저녁에 시간 있어?");
+        desktop.pressEnter();
+        phone.awaitChats(1);
+        phone.typeMessage("응! 7시에 만나자 😀");
+        phone.pressEnter();
+        desktop.typeMessage("좋아, 그때 봐");
+        desktop.clickSend();
+        desktop.awaitChats(3);
+        phone.awaitChats(3);
+        assertThat(phone.chats()).extracting(ChatLine::mine).containsExactly(false, true, false);
+        desktop.screenshot(Path.of("target", "screenshots", "conversation-desktop.png"));
+        phone.screenshot(Path.of("target", "screenshots", "conversation-phone-360px.png"));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.websocketchat.war;
+
+import dev.websocketchat.support.ChatProtocolContract;
+import java.io.File;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The WAR that {@code ./mvnw package} built, ready for embedded Tomcat. */
+public final class ChatWar {
+
+    static {
+        // The WAR reads its configuration from system properties; embedded Tomcat shares this JVM.
+        ChatProtocolContract.TEST_SETTINGS.forEach(System::setProperty);
+    }
+
+    private ChatWar() {
+    }
+
+    public static WebArchive asBuilt() {
+        File built = new File(System.getProperty("chat.war", "target/websocket-chat.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, built)
+                // Embedded Tomcat would otherwise scan this JVM's whole class path (Tyrus included)
+                // for initializers; a real Tomcat sees only the WAR.
+                .addAsManifestResource(new StringAsset("<Context><JarScanner scanClassPath=\"false\"/></Context>"),
+                        "context.xml");
+    }
+}
