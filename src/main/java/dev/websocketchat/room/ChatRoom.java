@@ -14,11 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -34,7 +30,7 @@ import java.util.logging.Logger;
  *
  * <p>Never blocking on a peer: the lock is held only to enqueue, never while calling into the
  * container. Sends start after it is released ({@link Outbox#flush()}), and closes, which may
- * block, run on a small executor of their own. A member whose queue overflows is removed at once
+ * block, run on the {@link Closer}'s threads. A member whose queue overflows is removed at once
  * (its leave is announced) and closed with 1013.
  *
  * <p>Exactly one leave per connection: {@link #leave} is idempotent, so the container reporting
@@ -46,15 +42,13 @@ public final class ChatRoom implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
     private static final Member[] NOBODY = {};
     private static final int LOGGED_TEXT = 200;
-    /** How long a close waits for the frame in flight to finish before it is written anyway. */
-    private static final int CLOSE_GRACE_SECONDS = 5;
 
     private final ChatConfig config;
     private final EventCodec codec;
     private final Clock clock;
     private final AtomicLong lastMemberId = new AtomicLong();
-    private final ScheduledExecutorService timer = Executors.daemonTimer("chat-liveness");
-    private final ExecutorService closer = Executors.daemonPool("chat-closer", 4);
+    private final ScheduledExecutorService timer = Executors.daemonTimer("chat-timer");
+    private final Closer closer = new Closer(timer);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Replaced under the lock, never mutated, so it may be read without it. */
@@ -71,9 +65,7 @@ public final class ChatRoom implements AutoCloseable {
         this.config = config;
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
-        timer.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
-        long sweep = Math.max(1, config.idleSeconds() / 10);
-        timer.scheduleWithFixedDelay(this::closeIdle, sweep, sweep, TimeUnit.SECONDS);
+        new Liveness(config, () -> roster, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer);
     }
 
     public ChatConfig config() {
@@ -189,7 +181,7 @@ public final class ChatRoom implements AutoCloseable {
      */
     public boolean evict(Member member, LeaveCause cause, int code, String reason) {
         boolean removed = leave(member, cause);
-        closeLater(member, code, reason);
+        closer.close(member, code, reason);
         return removed;
     }
 
@@ -218,16 +210,9 @@ public final class ChatRoom implements AutoCloseable {
         timer.shutdownNow();
         LOG.info(() -> "shutting down: closing " + everyone.length + " connections");
         for (Member member : everyone) {
-            closeLater(member, 1001, "server shutting down");
+            closer.close(member, 1001, "server shutting down");
         }
-        closer.shutdown();
-        try {
-            if (!closer.awaitTermination(2, TimeUnit.SECONDS)) {
-                LOG.warning("some connections did not close within 2 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        closer.shutdown(2);
     }
 
     /** Appends to every member's outbox; returns those that went over their limit. Lock held. */
@@ -259,7 +244,7 @@ public final class ChatRoom implements AutoCloseable {
             LOG.info(() -> member + " is a slow consumer: its send queue exceeded "
                     + config.sendQueueBytes() + " bytes");
             pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER).overflowed());
-            closeLater(member, 1013, "slow consumer");
+            closer.close(member, 1013, "slow consumer");
         }
     }
 
@@ -294,51 +279,6 @@ public final class ChatRoom implements AutoCloseable {
             other.outbox.flush();
         }
         return new Removal(true, overflowed);
-    }
-
-    /**
-     * Closes the member's connection on the closing executor, once the frame in flight (if any)
-     * has been written, or after {@value #CLOSE_GRACE_SECONDS} s if it never is (a peer that has
-     * stopped reading). Writing the close frame after a whole frame lets the peer read the code;
-     * Tyrus would queue it anyway, Tomcat would drop the connection instead.
-     */
-    private void closeLater(Member member, int code, String reason) {
-        AtomicBoolean once = new AtomicBoolean();
-        Runnable close = () -> {
-            if (once.compareAndSet(false, true)) {
-                try {
-                    closer.execute(() -> member.peer.close(code, reason));
-                } catch (RejectedExecutionException shuttingDown) {
-                    LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
-                }
-            }
-        };
-        member.outbox.whenIdle(close);
-        if (!once.get()) {
-            try {
-                timer.schedule(close, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                close.run();
-            }
-        }
-    }
-
-    private void pingAll() {
-        for (Member member : roster) {
-            member.outbox.requestPing();
-            member.outbox.flush();
-        }
-    }
-
-    private void closeIdle() {
-        long now = System.nanoTime();
-        long limit = TimeUnit.SECONDS.toNanos(config.idleSeconds());
-        for (Member member : roster) {
-            if (now - member.lastHeardNanos() > limit) {
-                LOG.info(() -> member + " sent nothing for " + config.idleSeconds() + " s");
-                evict(member, LeaveCause.IDLE, 1001, "idle timeout");
-            }
-        }
     }
 
     private void remember(Chat chat) {

@@ -2,7 +2,6 @@ package dev.websocketchat.browser;
 
 import dev.websocketchat.war.ChatWar;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -24,10 +23,6 @@ class TomcatBrowserIT extends BrowserScenarios {
 
     @Override
     protected URI applicationUri() {
-        try {
-            return application.toURI();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ChatWar.root(application);
     }
 }

@@ -2,6 +2,9 @@ package dev.websocketchat.war;
 
 import dev.websocketchat.support.ChatProtocolContract;
 import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -15,6 +18,15 @@ public final class ChatWar {
     }
 
     private ChatWar() {
+    }
+
+    /** The deployed application's root, as Arquillian hands it to a test. */
+    public static URI root(URL application) {
+        try {
+            return application.toURI();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static WebArchive asBuilt() {

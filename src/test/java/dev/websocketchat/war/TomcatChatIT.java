@@ -2,7 +2,6 @@ package dev.websocketchat.war;
 
 import dev.websocketchat.support.ChatProtocolContract;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -27,10 +26,6 @@ class TomcatChatIT extends ChatProtocolContract {
 
     @Override
     protected URI applicationUri() {
-        try {
-            return application.toURI();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ChatWar.root(application);
     }
 }

@@ -1,0 +1,54 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.config.ChatConfig;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Finds connections whose peer has gone without a word: pings every member every
+ * {@code CHAT_PING_SECONDS} (live peers answer with a pong, which counts as hearing from them),
+ * and hands over any member not heard from for {@code CHAT_IDLE_SECONDS}. The check runs ten
+ * times per idle period, so an idle member is found at most 10 % late.
+ */
+final class Liveness {
+
+    private static final Logger LOG = Logger.getLogger(Liveness.class.getName());
+
+    private final ChatConfig config;
+    private final Supplier<Member[]> members;
+    private final Consumer<Member> onIdle;
+
+    Liveness(ChatConfig config, Supplier<Member[]> members, Consumer<Member> onIdle) {
+        this.config = config;
+        this.members = members;
+        this.onIdle = onIdle;
+    }
+
+    void start(ScheduledExecutorService timer) {
+        timer.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
+        long sweep = Math.max(1, config.idleSeconds() / 10);
+        timer.scheduleWithFixedDelay(this::findIdle, sweep, sweep, TimeUnit.SECONDS);
+    }
+
+    /** The ping goes through each member's outbox, so it never overlaps a send. */
+    private void pingAll() {
+        for (Member member : members.get()) {
+            member.outbox.requestPing();
+            member.outbox.flush();
+        }
+    }
+
+    private void findIdle() {
+        long now = System.nanoTime();
+        long limit = TimeUnit.SECONDS.toNanos(config.idleSeconds());
+        for (Member member : members.get()) {
+            if (now - member.lastHeardNanos() > limit) {
+                LOG.info(() -> member + " sent nothing for " + config.idleSeconds() + " s");
+                onIdle.accept(member);
+            }
+        }
+    }
+}
