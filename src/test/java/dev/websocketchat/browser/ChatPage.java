@@ -157,11 +157,15 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
-    /** Console errors and uncaught exceptions since the last call. */
+    /**
+     * Console errors and uncaught exceptions since the last call. Chrome's own line for a refused
+     * connection (a reconnect attempt while the server is down) is network noise, not a page error.
+     */
     List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
+                .filter(message -> !message.contains("net::ERR_CONNECTION_REFUSED"))
                 .toList();
     }
 

@@ -38,9 +38,10 @@ public abstract class ChatProtocolContract {
 
     /** An extra origin the server under test must allow through {@code CHAT_ALLOWED_ORIGINS}. */
     public static final String ALLOWED_ORIGIN = "https://allowed.example.org";
-    /** Liveness settings short enough to test: ping every second, idle after four. */
+    /** Liveness settings short enough to test: ping every second, idle after ten (long enough that
+     * a stalled reader is found as a slow consumer first, even on a slow container). */
     public static final int PING_SECONDS = 1;
-    public static final int IDLE_SECONDS = 4;
+    public static final int IDLE_SECONDS = 10;
     /** As system properties, for servers configured that way (the WAR in a container). */
     public static final Map<String, String> TEST_SETTINGS = Map.of(
             "chat.allowed.origins", ALLOWED_ORIGIN,

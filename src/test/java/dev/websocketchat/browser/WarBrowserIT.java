@@ -1,6 +1,6 @@
-package dev.websocketchat.war;
+package dev.websocketchat.browser;
 
-import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.war.ChatWar;
 import java.net.URI;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -9,12 +9,9 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/**
- * The protocol contract against the WAR that {@code ./mvnw package} built, deployed under the
- * context path {@code /websocket-chat} to embedded Tomcat 10.1 in this JVM.
- */
+/** The browser scenarios against the built WAR, under a context path, in the container of the active profile. */
 @ExtendWith(ArquillianExtension.class)
-class TomcatChatIT extends ChatProtocolContract {
+class WarBrowserIT extends BrowserScenarios {
 
     @ArquillianResource
     private URL application;

@@ -1,6 +1,6 @@
-package dev.websocketchat.browser;
+package dev.websocketchat.war;
 
-import dev.websocketchat.war.ChatWar;
+import dev.websocketchat.support.ChatProtocolContract;
 import java.net.URI;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -9,9 +9,13 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The browser scenarios against the built WAR in embedded Tomcat, under a context path. */
+/**
+ * The protocol contract against the WAR that {@code ./mvnw package} built, deployed under the
+ * context path {@code /websocket-chat} to the Arquillian container of the active Maven profile:
+ * embedded Tomcat 10.1 by default; Tomcat, WildFly or Payara, each started as a server of its own.
+ */
 @ExtendWith(ArquillianExtension.class)
-class TomcatBrowserIT extends BrowserScenarios {
+class WarChatIT extends ChatProtocolContract {
 
     @ArquillianResource
     private URL application;
