@@ -3,11 +3,16 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
@@ -29,51 +34,63 @@ class OutboxTest {
 
     @Test
     void neverHasTwoSendsInFlightWhileManyThreadsEnqueueAndFlush() throws Exception {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
         ExecutorService completions = Executors.newSingleThreadExecutor();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
         Peer asyncPeer = new Peer() {
             @Override
-            public void send(String text, java.util.function.Consumer<Throwable> done) {
-                peer.send(text, ignored -> { });
-                completions.execute(() -> done.accept(null));
+            public void send(String text, Consumer<Throwable> done) {
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                sent.add(text);
+                completions.execute(() -> {
+                    inFlight.decrementAndGet();
+                    done.accept(null);
+                });
             }
 
             @Override
-            public void ping(java.util.function.Consumer<Throwable> done) {
-                completions.execute(() -> done.accept(null));
+            public void ping(Consumer<Throwable> done) {
+                send("ping", done);
             }
 
             @Override
             public void close(int code, String reason) {
             }
         };
-        Outbox concurrent = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         CountDownLatch done = new CountDownLatch(4);
         for (int w = 0; w < 4; w++) {
             int writer = w;
             writers.execute(() -> {
                 for (int i = 0; i < 5000; i++) {
-                    concurrent.enqueue(Frame.of(writer + ":" + i));
-                    concurrent.flush();
+                    outbox.enqueue(Frame.of(writer + ":" + i));
+                    if (i % 100 == 0) {
+                        outbox.requestPing();
+                    }
+                    outbox.flush();
                 }
                 done.countDown();
             });
         }
         assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (peer.sent.size() < 20_000 && System.nanoTime() < deadline) {
+        while (outbox.queuedBytes() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         writers.shutdown();
         completions.shutdown();
-        assertThat(peer.sent).hasSize(20_000);
+        assertThat(mostInFlight).as("sends in flight at once").hasValue(1);
+        List<String> frames = sent.stream().filter(text -> !text.equals("ping")).toList();
+        assertThat(frames).hasSize(20_000);
         for (int w = 0; w < 4; w++) {
             String prefix = w + ":";
-            assertThat(peer.sent.stream().filter(s -> s.startsWith(prefix)).map(s -> Integer.parseInt(s.substring(2))))
+            assertThat(frames.stream().filter(s -> s.startsWith(prefix)).map(s -> Integer.parseInt(s.substring(2))))
                     .isSorted();
         }
         assertThat(outbox.queuedBytes()).isZero();
+        assertThat(failure).hasNullValue();
     }
 
     @Test
