@@ -10,12 +10,12 @@ import java.util.Set;
  * port as the handshake's {@code Host}) and any listed in {@code CHAT_ALLOWED_ORIGINS}. A
  * handshake without {@code Origin} comes from a program, not a browser page, and is allowed.
  */
-final class OriginPolicy {
+public final class OriginPolicy {
 
     private final Set<String> allowed;
 
     /** @param allowed lower-case origins without a trailing slash, e.g. {@code https://chat.example.com} */
-    OriginPolicy(Set<String> allowed) {
+    public OriginPolicy(Set<String> allowed) {
         this.allowed = allowed;
     }
 
@@ -25,7 +25,7 @@ final class OriginPolicy {
      * @param requestScheme {@code ws}/{@code http} or {@code wss}/{@code https} of the handshake,
      *                      or null where the container does not say; then the origin's own scheme is assumed
      */
-    boolean allows(String origin, String host, String requestScheme) {
+    public boolean allows(String origin, String host, String requestScheme) {
         if (origin == null) {
             return true;
         }
