@@ -11,7 +11,8 @@ import java.util.Map;
  * Keeps what {@link ChatEndpoint} needs from the handshake: the standard API shows request
  * headers only here, and {@code checkOrigin} alone cannot compare the origin with {@code Host}.
  * The container hands {@code modifyHandshake} a per-connection copy of the user properties
- * (verified for Tyrus and Tomcat by {@code OriginIT}), and that copy reaches {@code @OnOpen}.
+ * (checked by the contract test {@code originsAreJudgedPerConnectionEvenWhenHandshakesOverlap}),
+ * and that copy reaches {@code @OnOpen}.
  */
 public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
 
