@@ -1,6 +1,7 @@
 package dev.websocketchat.standalone;
 
 import dev.websocketchat.http.Health;
+import dev.websocketchat.http.SecurityHeaders;
 import dev.websocketchat.room.ChatRoom;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -17,6 +18,7 @@ final class HealthHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws Exception {
+        SecurityHeaders.apply(response::setHeader);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");

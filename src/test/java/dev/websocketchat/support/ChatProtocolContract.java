@@ -414,13 +414,19 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
-    void thePageIsServedAtTheApplicationRoot() throws Exception {
+    void thePageIsServedAtTheApplicationRootWithSecurityHeaders() throws Exception {
         HttpResponse<String> page = get("");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
         assertThat(page.body()).contains("charset=\"utf-8\"");
         assertThat(page.body()).contains("전송", "Hello", "chat.js");
         assertThat(get("chat.js").statusCode()).isEqualTo(200);
+        for (HttpResponse<String> response : List.of(page, get("chat.js"), get("health"))) {
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            assertThat(response.headers().firstValue("Content-Security-Policy"))
+                    .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'"));
+        }
     }
 
     // ---- helpers
