@@ -22,12 +22,16 @@ import java.util.stream.Collectors;
  * @param sendQueueBytes  outbound bytes one connection may have queued before it is closed as a slow consumer
  * @param pingSeconds     interval between server pings
  * @param idleSeconds     a connection that has sent nothing (not even a pong) for this long is closed
+ * @param rateLimit       messages per second one connection may send, on average; 0 turns the limit off
+ * @param rateBurst       messages one connection may send at once before the rate applies
+ * @param maxConnections  connections admitted at once; one more is closed with 1013
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
-                         int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds) {
+                         int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
+                         int rateLimit, int rateBurst, int maxConnections) {
 
     public static final ChatConfig DEFAULTS =
-            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90);
+            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90, 10, 20, 10_000);
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -38,6 +42,9 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_SEND_QUEUE_BYTES", sendQueueBytes, 1024);
         requireAtLeast("CHAT_PING_SECONDS", pingSeconds, 1);
         requireAtLeast("CHAT_IDLE_SECONDS", idleSeconds, pingSeconds + 1);
+        requireAtLeast("CHAT_RATE_LIMIT", rateLimit, 0);
+        requireAtLeast("CHAT_RATE_BURST", rateBurst, 1);
+        requireAtLeast("CHAT_MAX_CONNECTIONS", maxConnections, 1);
     }
 
     /** Reads the process environment and system properties. */
@@ -64,7 +71,10 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                 integer(lookup, "CHAT_MAX_FRAME", d.maxFrame()),
                 integer(lookup, "CHAT_SEND_QUEUE_BYTES", d.sendQueueBytes()),
                 integer(lookup, "CHAT_PING_SECONDS", d.pingSeconds()),
-                integer(lookup, "CHAT_IDLE_SECONDS", d.idleSeconds()));
+                integer(lookup, "CHAT_IDLE_SECONDS", d.idleSeconds()),
+                integer(lookup, "CHAT_RATE_LIMIT", d.rateLimit()),
+                integer(lookup, "CHAT_RATE_BURST", d.rateBurst()),
+                integer(lookup, "CHAT_MAX_CONNECTIONS", d.maxConnections()));
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
@@ -75,7 +85,7 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
     public ChatConfig withPort(int newPort) {
         return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
-                pingSeconds, idleSeconds);
+                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections);
     }
 
     private static int integer(Function<String, String> lookup, String key, int fallback) {

@@ -54,6 +54,9 @@ public class ChatEndpoint {
             return;
         }
         room.heard(member);
+        if (!room.withinRate(member)) {
+            return;
+        }
         if (isOverTheLimit(frame)) {
             room.evict(member, LeaveCause.TOO_BIG, 1009, "message too big");
             return;

@@ -84,6 +84,7 @@ public final class ChatRoom implements AutoCloseable {
     /** Registers a new connection without announcing it; {@link #admit} does that. */
     public Member connect(Peer peer) {
         return new Member(lastMemberId.incrementAndGet(), peer, config.sendQueueBytes(),
+                new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
                 (member, failure) -> {
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
                     evict(member, LeaveCause.SEND_FAILED, 1011, "send failed");
@@ -91,13 +92,19 @@ public final class ChatRoom implements AutoCloseable {
                 System.nanoTime());
     }
 
-    /** Sends the history to the member, then announces it to everyone, itself included. */
+    /**
+     * Sends the history to the member, then announces it to everyone, itself included. With
+     * {@code CHAT_MAX_CONNECTIONS} members already in, it is closed with 1013 instead, before any
+     * event, and never counted.
+     */
     public void admit(Member member) {
         Member[] targets;
         List<Member> overflowed;
+        boolean full = false;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || roster.length >= config.maxConnections()) {
+                full = !closed;
                 member.state = Member.State.GONE;
                 targets = null;
                 overflowed = List.of();
@@ -116,6 +123,11 @@ public final class ChatRoom implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        if (full) {
+            LOG.info(() -> "refused " + member + ": " + config.maxConnections() + " connections are the limit");
+            closer.close(member, 1013, "server full");
+            return;
         }
         if (targets == null) {
             member.peer.close(1001, "server shutting down");
@@ -144,6 +156,26 @@ public final class ChatRoom implements AutoCloseable {
             lock.unlock();
         }
         deliver(targets, overflowed);
+    }
+
+    /**
+     * Counts one incoming message against the member's rate. Over the rate, the member is told
+     * {@code rate limited}; far over it for ten seconds, it is closed with 1008.
+     *
+     * @return whether the message may be handled
+     */
+    public boolean withinRate(Member member) {
+        switch (member.rate.take()) {
+            case ALLOWED:
+                return true;
+            case LIMITED:
+                refuse(member, "rate limited");
+                return false;
+            default:
+                LOG.info(() -> member + " keeps sending over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
+                evict(member, LeaveCause.FLOODING, 1008, "flooding");
+                return false;
+        }
     }
 
     /** Tells one member why its input was refused; nobody else hears of it. */

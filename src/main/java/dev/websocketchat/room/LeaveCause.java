@@ -14,6 +14,8 @@ public enum LeaveCause {
     IDLE,
     /** It sent a message larger than the limit: closed with 1009. */
     TOO_BIG,
+    /** It kept sending far over the rate limit: closed with 1008. */
+    FLOODING,
     /** It sent a binary frame: closed with 1003. */
     UNSUPPORTED_DATA,
     /** The server is shutting down: closed with 1001. */

@@ -14,12 +14,15 @@ public final class Member {
     private final long id;
     final Peer peer;
     final Outbox outbox;
+    final RateLimiter rate;
     State state = State.PENDING;
     private volatile long lastHeardNanos;
 
-    Member(long id, Peer peer, long sendQueueBytes, BiConsumer<Member, Throwable> onSendFailure, long nowNanos) {
+    Member(long id, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
+           long nowNanos) {
         this.id = id;
         this.peer = peer;
+        this.rate = rate;
         this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure));
         this.lastHeardNanos = nowNanos;
     }

@@ -19,7 +19,7 @@ class ChatRoomTest {
 
     /** Large enough that no test member overflows by accident while threads race to send. */
     private static final int QUEUE_BYTES = 256 * 1024;
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3);
+    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 100);
     private final ChatRoom room = new ChatRoom(CONFIG);
 
     @AfterEach
@@ -203,6 +203,41 @@ class ChatRoomTest {
         FakePeer late = new FakePeer();
         room.admit(room.connect(late));
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
+    }
+
+    @Test
+    void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
+        try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2))) {
+            FakePeer first = new FakePeer();
+            small.admit(small.connect(first));
+            small.admit(small.connect(new FakePeer()));
+            FakePeer third = new FakePeer();
+            small.admit(small.connect(third));
+            assertThat(third.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
+            assertThat(third.sent).isEmpty();
+            assertThat(first.sentOfType("join")).hasSize(2);
+            assertThat(small.online()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
+        try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100))) {
+            FakePeer observer = new FakePeer();
+            limited.admit(limited.connect(observer));
+            FakePeer flooder = new FakePeer();
+            Member member = limited.connect(flooder);
+            limited.admit(member);
+            assertThat(limited.withinRate(member)).isTrue();
+            assertThat(limited.withinRate(member)).isTrue();
+            assertThat(limited.withinRate(member)).as("over the burst of 2").isFalse();
+            assertThat(flooder.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"rate limited\"}");
+            for (int i = 0; i < 60; i++) {
+                limited.withinRate(member);
+            }
+            assertThat(flooder.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+            assertThat(observer.sentOfType("leave")).hasSize(1);
+        }
     }
 
     private Member admitted(FakePeer peer) {

@@ -42,8 +42,12 @@ public abstract class ChatProtocolContract {
      * a stalled reader is found as a slow consumer first, even on a slow container). */
     public static final int PING_SECONDS = 1;
     public static final int IDLE_SECONDS = 10;
-    /** As system properties, for servers configured that way (the WAR in a container). */
+    /**
+     * As system properties, for servers configured that way (the WAR in a container). The rate
+     * limit is off: the contract floods on purpose; {@code RateLimitTest} covers the limit.
+     */
     public static final Map<String, String> TEST_SETTINGS = Map.of(
+            "chat.rate.limit", "0",
             "chat.allowed.origins", ALLOWED_ORIGIN,
             "chat.ping.seconds", String.valueOf(PING_SECONDS),
             "chat.idle.seconds", String.valueOf(IDLE_SECONDS));

@@ -1,0 +1,112 @@
+package dev.websocketchat.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Refusal;
+import dev.websocketchat.support.ChatClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rate limit and the connection limit, with real clients against the standalone server. */
+class LimitsTest {
+
+    private ChatServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        Properties settings = new Properties();
+        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1",
+                "chat.rate.limit", "10", "chat.rate.burst", "20", "chat.max.connections", "3"));
+        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ChatClient::close);
+        server.close();
+    }
+
+    @Test
+    void messagesOverTheRateAreRefusedToTheSenderWhileTheConnectionStaysOpen() throws Exception {
+        ChatClient reader = joined();
+        ChatClient sender = joined();
+        reader.next(Join.class);
+        for (int i = 0; i < 30; i++) {
+            sender.send("message " + i);
+        }
+        int chats = 0;
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            ServerEvent event = sender.next();
+            if (event instanceof Chat) {
+                chats++;
+            } else {
+                assertThat(event).isEqualTo(new Refusal("rate limited"));
+                refused++;
+            }
+        }
+        assertThat(chats).as("the burst, and what the rate refilled meanwhile").isBetween(20, 25);
+        assertThat(refused).isEqualTo(30 - chats);
+        for (int i = 0; i < chats; i++) {
+            assertThat(reader.next(Chat.class).text()).startsWith("message ");
+        }
+        reader.expectSilence(Duration.ofMillis(300));
+        Thread.sleep(1000);
+        sender.send("after a pause");
+        assertThat(sender.next(Chat.class).text()).isEqualTo("after a pause");
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith1008() {
+        ChatClient reader = joined();
+        ChatClient flooder = joined();
+        reader.next(Join.class);
+        for (int i = 0; i < 600 && !flooder.isClosed(); i++) {
+            flooder.sendWithoutWaiting("flood " + i);
+        }
+        assertThat(flooder.awaitClose().code()).isEqualTo(1008);
+        ServerEvent last;
+        do {
+            last = reader.next();
+        } while (last instanceof Chat);
+        assertThat(last).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+    }
+
+    @Test
+    void aConnectionBeyondTheLimitIsClosedWith1013BeforeAnyEvent() throws Exception {
+        ChatClient first = joined();
+        joined();
+        joined();
+        first.next(Join.class);
+        first.next(Join.class);
+        ChatClient fourth = ChatClient.connect(uri());
+        clients.add(fourth);
+        assertThat(fourth.awaitClose().code()).isEqualTo(1013);
+        assertThat(fourth.drain()).isEmpty();
+        first.expectSilence(Duration.ofMillis(300));
+        assertThat(server.room().online()).isEqualTo(3);
+    }
+
+    private ChatClient joined() {
+        ChatClient client = ChatClient.joined(uri());
+        clients.add(client);
+        return client;
+    }
+
+    private URI uri() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+    }
+}
