@@ -47,7 +47,7 @@ public final class ChatRoom implements AutoCloseable {
     private final EventCodec codec;
     private final Clock clock;
     private final AtomicLong lastMemberId = new AtomicLong();
-    private final ScheduledExecutorService timer = Executors.daemonTimer("chat-timer");
+    private final ScheduledExecutorService timer = DaemonThreads.timer("chat-timer");
     private final Closer closer = new Closer(timer);
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -94,24 +94,23 @@ public final class ChatRoom implements AutoCloseable {
 
     /**
      * Sends the history to the member, then announces it to everyone, itself included. With
-     * {@code CHAT_MAX_CONNECTIONS} members already in, it is closed with 1013 instead, before any
-     * event, and never counted.
+     * {@code CHAT_MAX_CONNECTIONS} members already in (1013), or once the room is shut (1001), it
+     * is closed instead, before any event, and never counted. A member that already left is
+     * neither admitted nor refused.
      */
     public void admit(Member member) {
-        Member[] targets;
-        List<Member> overflowed;
-        boolean full = false;
+        Member[] targets = null;
+        List<Member> overflowed = List.of();
+        int refusal = 0;
         lock.lock();
         try {
+            if (member.state != Member.State.PENDING) {
+                return;
+            }
             if (closed || roster.length >= config.maxConnections()) {
-                full = !closed;
+                refusal = closed ? 1001 : 1013;
                 member.state = Member.State.GONE;
-                targets = null;
-                overflowed = List.of();
             } else {
-                if (member.state != Member.State.PENDING) {
-                    return;
-                }
                 boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(new History(List.copyOf(history)))));
                 member.state = Member.State.ADMITTED;
                 roster = with(roster, member);
@@ -124,17 +123,23 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (full) {
-            LOG.info(() -> "refused " + member + ": " + config.maxConnections() + " connections are the limit");
-            closer.close(member, 1013, "server full");
+        if (refusal != 0) {
+            refuseConnection(member, refusal);
             return;
         }
-        if (targets == null) {
-            member.peer.close(1001, "server shutting down");
-            return;
-        }
-        LOG.info(() -> "opened " + member + ", " + targets.length + " online");
+        Member[] admitted = targets;
+        LOG.info(() -> "opened " + member + ", " + admitted.length + " online");
         deliver(targets, overflowed);
+    }
+
+    /** Nothing was ever sent to the member, so the close has nothing to wait for and is done here. */
+    private void refuseConnection(Member member, int code) {
+        if (code == 1013) {
+            LOG.info(() -> "refused " + member + ": " + config.maxConnections() + " connections are the limit");
+            member.peer.close(code, "server full");
+        } else {
+            member.peer.close(code, "server shutting down");
+        }
     }
 
     /** Broadcasts a chat to every member, the sender included. Ignored unless the sender is admitted. */

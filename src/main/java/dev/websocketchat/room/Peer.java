@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * as Tomcat refuse a second concurrent send on one session.
  *
  * <p>{@link #close} may block (Tomcat waits for an in-flight send before writing the close
- * frame), so the room only ever calls it from its own closing executor, never from a thread
- * that is delivering to other connections.
+ * frame), so the room calls it from its own closing executor, never from a thread that is
+ * delivering to other connections. The one exception is a connection refused at admission, which
+ * was never sent anything: it is closed on the thread that opened it.
  */
 public interface Peer {
 

@@ -71,11 +71,15 @@ class ChatRoomTest {
     void aConnectionThatEndsBeforeAdmissionIsNeverAnnounced() {
         FakePeer observer = new FakePeer();
         admitted(observer);
-        Member early = room.connect(new FakePeer());
+        FakePeer earlyPeer = new FakePeer();
+        Member early = room.connect(earlyPeer);
         room.leave(early, LeaveCause.CLOSED);
         room.admit(early);
         assertThat(observer.sent).hasSize(2);
         assertThat(room.online()).isEqualTo(1);
+        room.close();
+        room.admit(early);
+        assertThat(earlyPeer.closedWith).as("already gone: neither admitted nor refused").isNotDone();
     }
 
     @Test
