@@ -21,7 +21,7 @@ final class Closer {
     private static final int GRACE_SECONDS = 5;
 
     private final ScheduledExecutorService timer;
-    private final ExecutorService threads = Executors.daemonPool("chat-closer", 4);
+    private final ExecutorService threads = DaemonThreads.pool("chat-closer", 4);
 
     /** @param timer schedules the grace-period fallback; shared with the room's other timed work */
     Closer(ScheduledExecutorService timer) {
