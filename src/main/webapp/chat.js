@@ -17,13 +17,13 @@
     title: '웹소켓 채팅', online: '접속자', name: '이름', message: '메시지', send: '전송',
     placeholder: '메시지를 입력하세요', log: '대화', anonymous: '익명',
     connecting: '연결 중…', connected: '연결됨', reconnecting: (s) => `재연결 중… ${s}초 후`,
-    offline: (why) => `연결 끊김: ${why}`,
+    offline: (why) => `연결 끊김: ${why}`, gap: '연결이 끊긴 동안의 메시지 중 일부는 표시되지 않았을 수 있습니다',
     reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
   } : {
     title: 'WebSocket chat', online: 'Online', name: 'Name', message: 'Message', send: 'Send',
     placeholder: 'Type a message', log: 'Conversation', anonymous: 'Anonymous',
     connecting: 'Connecting…', connected: 'Connected', reconnecting: (s) => `Reconnecting in ${s} s…`,
-    offline: (why) => `Disconnected: ${why}`,
+    offline: (why) => `Disconnected: ${why}`, gap: 'Some messages sent while you were disconnected may be missing',
     reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
   };
 
@@ -36,6 +36,7 @@
   let retryMs = FIRST_RETRY_MS;
   let countdown = null;
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
+  let resumePoint = null;    // {epoch, since}: the last chat seen, so a reconnect is sent only what was missed
   const mine = [];           // {name, text} sent and not yet echoed, oldest first
 
   function translatePage() {
@@ -52,7 +53,9 @@
   function socketUrl() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const directory = location.pathname.replace(/[^/]*$/, '');
-    return `${scheme}//${location.host}${directory}chat`;
+    const resume = resumePoint
+      ? `?since=${resumePoint.since}&epoch=${encodeURIComponent(resumePoint.epoch)}` : '';
+    return `${scheme}//${location.host}${directory}chat${resume}`;
   }
 
   function span(className, text) {
@@ -83,6 +86,7 @@
   }
 
   function showChat(chat) {
+    if (resumePoint && chat.id > resumePoint.since) resumePoint.since = chat.id;
     const key = `${chat.id}|${chat.time}`;
     if (shown.has(key)) return;
     shown.add(key);
@@ -102,6 +106,8 @@
 
   const handlers = {
     history: (event) => {
+      if (resumePoint && !event.complete) showNotice(texts.gap, 'notice gap');
+      if (!resumePoint || resumePoint.epoch !== event.epoch) resumePoint = { epoch: event.epoch, since: 0 };
       event.messages.forEach(showChat);
       log.dataset.history = 'shown';
     },

@@ -1,6 +1,7 @@
 package dev.websocketchat.endpoint;
 
 import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
@@ -45,7 +46,7 @@ public class ChatEndpoint {
             return;
         }
         member = room.connect(new SessionPeer(session));
-        room.admit(member);
+        room.admit(member, Resume.from(session.getRequestParameterMap()));
     }
 
     @OnMessage

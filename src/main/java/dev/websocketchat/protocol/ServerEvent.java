@@ -19,9 +19,15 @@ import java.util.List;
         @JsonSubTypes.Type(ServerEvent.Refusal.class)})
 public sealed interface ServerEvent {
 
-    /** First frame on every connection: the most recent chats, oldest first. */
+    /**
+     * First frame on every connection: the chats the client has not seen, oldest first. Without a
+     * resume point (or with one the server cannot honour) that is the whole buffer of recent chats.
+     * {@code epoch} names this run of the server (it changes on restart, and chat ids restart with
+     * it); {@code complete} says whether no chat is missing between the resume point (or the
+     * epoch's first chat) and the first one listed.
+     */
     @JsonTypeName("history")
-    record History(List<Chat> messages) implements ServerEvent {
+    record History(String epoch, boolean complete, List<Chat> messages) implements ServerEvent {
         public History {
             messages = List.copyOf(messages);
         }

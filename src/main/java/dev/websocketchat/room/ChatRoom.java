@@ -4,7 +4,8 @@ import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.ServerEvent.Chat;
-import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
@@ -53,8 +54,7 @@ public final class ChatRoom implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Replaced under the lock, never mutated, so it may be read without it. */
     private volatile Member[] roster = NOBODY;
-    private final ArrayDeque<Chat> history = new ArrayDeque<>();
-    private long lastChatId;
+    private final ChatHistory history;
     private boolean closed;
 
     public ChatRoom(ChatConfig config) {
@@ -65,6 +65,7 @@ public final class ChatRoom implements AutoCloseable {
         this.config = config;
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
+        this.history = new ChatHistory(config.history());
         new Liveness(config, () -> roster, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer);
     }
 
@@ -92,13 +93,19 @@ public final class ChatRoom implements AutoCloseable {
                 System.nanoTime());
     }
 
+    /** Names this run of the room; see {@link ServerEvent.History}. */
+    public String epoch() {
+        return history.epoch();
+    }
+
     /**
-     * Sends the history to the member, then announces it to everyone, itself included. With
+     * Sends the member the chats after its resume point (all recent chats for {@link Resume#NONE}),
+     * then announces it to everyone, itself included. With
      * {@code CHAT_MAX_CONNECTIONS} members already in (1013), or once the room is shut (1001), it
      * is closed instead, before any event, and never counted. A member that already left is
      * neither admitted nor refused.
      */
-    public void admit(Member member) {
+    public void admit(Member member, Resume resume) {
         Member[] targets = null;
         List<Member> overflowed = List.of();
         int refusal = 0;
@@ -111,7 +118,7 @@ public final class ChatRoom implements AutoCloseable {
                 refusal = closed ? 1001 : 1013;
                 member.state = Member.State.GONE;
             } else {
-                boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(new History(List.copyOf(history)))));
+                boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
                 member.state = Member.State.ADMITTED;
                 roster = with(roster, member);
                 overflowed = enqueueAll(Frame.of(codec.encode(Join.of(roster.length))));
@@ -152,9 +159,7 @@ public final class ChatRoom implements AutoCloseable {
             if (from.state != Member.State.ADMITTED) {
                 return;
             }
-            Chat chat = new Chat(++lastChatId, request.name(), request.text(),
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            remember(chat);
+            Chat chat = history.append(request.name(), request.text(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
             overflowed = enqueueAll(Frame.of(codec.encode(chat)));
             targets = roster;
         } finally {
@@ -316,16 +321,6 @@ public final class ChatRoom implements AutoCloseable {
             other.outbox.flush();
         }
         return new Removal(true, overflowed);
-    }
-
-    private void remember(Chat chat) {
-        if (config.history() == 0) {
-            return;
-        }
-        if (history.size() == config.history()) {
-            history.removeFirst();
-        }
-        history.addLast(chat);
     }
 
     private static Member[] with(Member[] members, Member added) {

@@ -3,6 +3,7 @@ package dev.websocketchat.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.browser.ChatPage.ChatLine;
+import dev.websocketchat.support.TcpRelay;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +143,35 @@ abstract class BrowserScenarios {
         late.awaitNotice("새로운 유저 접속 [현재: 2명]");
         assertThat(late.allChats()).endsWith(new ChatLine("먼저", "하나", false), new ChatLine("먼저", "둘", false));
         assertThat(late.allChats()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aPageThatLosesItsConnectionShowsEveryMessageOnceInOrder() throws Exception {
+        try (TcpRelay network = TcpRelay.to(applicationUri())) {
+            ChatPage wanderer = page("ko-KR", DESKTOP).open(network.uri(applicationUri()));
+            ChatPage talker = openPage();
+            say(talker, "끊기 전");
+            wanderer.awaitChats(1);
+
+            network.cut();
+            talker.awaitNotice("유저 연결 해제 [현재: 1명]");
+            wanderer.awaitState("connecting");
+            List<String> missed = List.of("끊긴 동안 1", "끊긴 동안 2", "끊긴 동안 3");
+            missed.forEach(text -> say(talker, text));
+            talker.awaitChats(4);
+            network.restore();
+
+            wanderer.awaitState("connected").awaitChats(4);
+            say(talker, "다시 연결된 뒤");
+            assertThat(wanderer.awaitChats(5).chats()).extracting(ChatLine::text)
+                    .containsExactly("끊기 전", "끊긴 동안 1", "끊긴 동안 2", "끊긴 동안 3", "다시 연결된 뒤");
+            assertThat(wanderer.notices()).as("nothing was missed").noneMatch(notice -> notice.contains("표시되지 않았을"));
+        }
+    }
+
+    private static void say(ChatPage page, String text) {
+        page.typeMessage(text);
+        page.pressEnter();
     }
 
     @Test

@@ -27,13 +27,15 @@ class EventCodecTest {
         assertThat(codec.encode(chat)).isEqualTo(
                 "{\"type\":\"chat\",\"id\":7,\"name\":\"철수\",\"text\":\"안녕 \\\"<b>\\\"\",\"time\":\"2026-11-24T04:00:00.123Z\"}");
         assertThat(codec.encode(new Refusal("text is blank"))).isEqualTo("{\"type\":\"error\",\"reason\":\"text is blank\"}");
-        assertThat(codec.encode(new History(List.of()))).isEqualTo("{\"type\":\"history\",\"messages\":[]}");
-        assertThat(codec.encode(new History(List.of(chat)))).isEqualTo("{\"type\":\"history\",\"messages\":[" + codec.encode(chat) + "]}");
+        assertThat(codec.encode(new History("e1", true, List.of())))
+                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":true,\"messages\":[]}");
+        assertThat(codec.encode(new History("e1", false, List.of(chat))))
+                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":false,\"messages\":[" + codec.encode(chat) + "]}");
     }
 
     @Test
     void everyEventSurvivesARoundTrip() throws Exception {
-        for (ServerEvent event : List.of(Join.of(1), Leave.of(0), chat, new Refusal("x"), new History(List.of(chat, chat)))) {
+        for (ServerEvent event : List.of(Join.of(1), Leave.of(0), chat, new Refusal("x"), new History("e1", true, List.of(chat, chat)))) {
             assertThat(codec.decodeEvent(codec.encode(event))).isEqualTo(event);
         }
     }

@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ChatRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,14 +32,14 @@ class ChatRoomTest {
     void aNewcomerGetsTheHistoryThenEveryoneGetsItsJoin() {
         FakePeer first = new FakePeer();
         FakePeer second = new FakePeer();
-        room.admit(room.connect(first));
-        room.admit(room.connect(second));
+        room.admit(room.connect(first), Resume.NONE);
+        room.admit(room.connect(second), Resume.NONE);
         assertThat(first.sent).containsExactly(
-                "{\"type\":\"history\",\"messages\":[]}",
+                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[]}",
                 "{\"type\":\"join\",\"online\":1,\"text\":\"새로운 유저 접속 [현재: 1명]\"}",
                 "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
         assertThat(second.sent).containsExactly(
-                "{\"type\":\"history\",\"messages\":[]}",
+                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[]}",
                 "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
         assertThat(room.online()).isEqualTo(2);
     }
@@ -50,8 +51,8 @@ class ChatRoomTest {
             room.say(talker, new ChatRequest("t", "m" + i));
         }
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late));
-        assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"messages\":[{\"type\":\"chat\",\"id\":3,")
+        room.admit(room.connect(late), Resume.NONE);
+        assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":false,\"messages\":[{\"type\":\"chat\",\"id\":3,")
                 .contains("\"text\":\"m3\"", "\"text\":\"m4\"", "\"text\":\"m5\"").doesNotContain("\"m2\"");
     }
 
@@ -74,11 +75,11 @@ class ChatRoomTest {
         FakePeer earlyPeer = new FakePeer();
         Member early = room.connect(earlyPeer);
         room.leave(early, LeaveCause.CLOSED);
-        room.admit(early);
+        room.admit(early, Resume.NONE);
         assertThat(observer.sent).hasSize(2);
         assertThat(room.online()).isEqualTo(1);
         room.close();
-        room.admit(early);
+        room.admit(early, Resume.NONE);
         assertThat(earlyPeer.closedWith).as("already gone: neither admitted nor refused").isNotDone();
     }
 
@@ -205,7 +206,7 @@ class ChatRoomTest {
         assertThat(first.sentOfType("leave")).isEmpty();
         assertThat(room.online()).isZero();
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late));
+        room.admit(room.connect(late), Resume.NONE);
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
     }
 
@@ -213,10 +214,10 @@ class ChatRoomTest {
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
         try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2))) {
             FakePeer first = new FakePeer();
-            small.admit(small.connect(first));
-            small.admit(small.connect(new FakePeer()));
+            small.admit(small.connect(first), Resume.NONE);
+            small.admit(small.connect(new FakePeer()), Resume.NONE);
             FakePeer third = new FakePeer();
-            small.admit(small.connect(third));
+            small.admit(small.connect(third), Resume.NONE);
             assertThat(third.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
             assertThat(third.sent).isEmpty();
             assertThat(first.sentOfType("join")).hasSize(2);
@@ -228,10 +229,10 @@ class ChatRoomTest {
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
         try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100))) {
             FakePeer observer = new FakePeer();
-            limited.admit(limited.connect(observer));
+            limited.admit(limited.connect(observer), Resume.NONE);
             FakePeer flooder = new FakePeer();
             Member member = limited.connect(flooder);
-            limited.admit(member);
+            limited.admit(member, Resume.NONE);
             assertThat(limited.withinRate(member)).isTrue();
             assertThat(limited.withinRate(member)).isTrue();
             assertThat(limited.withinRate(member)).as("over the burst of 2").isFalse();
@@ -246,7 +247,7 @@ class ChatRoomTest {
 
     private Member admitted(FakePeer peer) {
         Member member = room.connect(peer);
-        room.admit(member);
+        room.admit(member, Resume.NONE);
         return member;
     }
 }

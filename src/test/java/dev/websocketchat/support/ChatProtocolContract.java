@@ -167,6 +167,40 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
+    void aClientResumingWithSinceGetsExactlyTheChatsItMissed() {
+        ChatClient talker = joined();
+        ChatClient leaver = track(ChatClient.connect(chatUri()));
+        String epoch = leaver.next(History.class).epoch();
+        leaver.next(Join.class);
+        talker.sendChat("talker", "seen");
+        Chat seen = leaver.next(Chat.class);
+        leaver.close();
+        assertThat(talker.next(Join.class).online()).isEqualTo(2);
+        assertThat(talker.next(Chat.class)).isEqualTo(seen);
+        assertThat(talker.next(Leave.class).online()).isEqualTo(1);
+        List<String> missed = List.of("missed 1", "missed 2", "missed 3");
+        for (String text : missed) {
+            talker.sendChat("talker", text);
+        }
+
+        for (int i = 0; i < missed.size(); i++) {
+            talker.next(Chat.class);
+        }
+
+        ChatClient back = track(ChatClient.connect(chatUri().resolve("chat?since=" + seen.id() + "&epoch=" + epoch)));
+        History resumed = back.next(History.class);
+        assertThat(resumed.epoch()).isEqualTo(epoch);
+        assertThat(resumed.complete()).isTrue();
+        assertThat(resumed.messages()).extracting(Chat::text).containsExactlyElementsOf(missed);
+        assertThat(resumed.messages().get(0).id()).isEqualTo(seen.id() + 1);
+
+        ChatClient stranger = track(ChatClient.connect(chatUri().resolve("chat?since=" + seen.id() + "&epoch=another")));
+        History full = stranger.next(History.class);
+        assertThat(full.complete()).isFalse();
+        assertThat(full.messages()).extracting(Chat::text).endsWith("seen", "missed 1", "missed 2", "missed 3");
+    }
+
+    @Test
     void concurrentSendersAreSeenByEveryReceiverExactlyOnceInOneOrder() throws Exception {
         int clients = 20;
         int senders = 5;

@@ -1,0 +1,64 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The chat ids of one epoch and its most recent chats. An epoch is one run of the room: ids start
+ * at 1 in each, so a client resuming with an id from another epoch is told its history is not
+ * complete rather than being given the wrong chats.
+ *
+ * <p>Not thread-safe: the room calls it with its lock held.
+ */
+final class ChatHistory {
+
+    private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private final int capacity;
+    private final ArrayDeque<Chat> recent = new ArrayDeque<>();
+    private long lastId;
+
+    /** @param capacity how many chats to keep; 0 keeps none */
+    ChatHistory(int capacity) {
+        this.capacity = capacity;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    /** Gives the chat the next id and keeps it, dropping the oldest when full. */
+    Chat append(String name, String text, Instant time) {
+        Chat chat = new Chat(++lastId, name, text, time);
+        if (capacity > 0) {
+            if (recent.size() == capacity) {
+                recent.removeFirst();
+            }
+            recent.addLast(chat);
+        }
+        return chat;
+    }
+
+    /**
+     * The chats after the resume point, complete, when it is in this epoch and no chat after it has
+     * been dropped; otherwise every chat kept, complete only if none of the epoch was ever dropped.
+     */
+    History after(Resume resume) {
+        long firstKept = recent.isEmpty() ? lastId + 1 : recent.getFirst().id();
+        if (epoch.equals(resume.epoch()) && resume.since() >= firstKept - 1 && resume.since() <= lastId) {
+            List<Chat> missed = new ArrayList<>();
+            for (Chat chat : recent) {
+                if (chat.id() > resume.since()) {
+                    missed.add(chat);
+                }
+            }
+            return new History(epoch, true, missed);
+        }
+        return new History(epoch, resume.isNone() && firstKept == 1, List.copyOf(recent));
+    }
+}

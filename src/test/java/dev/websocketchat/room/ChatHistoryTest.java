@@ -1,0 +1,86 @@
+package dev.websocketchat.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChatHistoryTest {
+
+    private final ChatHistory history = new ChatHistory(3);
+
+    private void say(int count) {
+        for (int i = 0; i < count; i++) {
+            history.append("n", "t", Instant.EPOCH);
+        }
+    }
+
+    private static List<Long> ids(History event) {
+        return event.messages().stream().map(Chat::id).toList();
+    }
+
+    @Test
+    void aNewClientGetsEveryKeptChatCompleteOnlyWhileNoneWasDropped() {
+        assertThat(history.after(Resume.NONE)).isEqualTo(new History(history.epoch(), true, List.of()));
+        say(3);
+        assertThat(history.after(Resume.NONE).complete()).isTrue();
+        say(1);
+        History full = history.after(Resume.NONE);
+        assertThat(ids(full)).containsExactly(2L, 3L, 4L);
+        assertThat(full.complete()).isFalse();
+    }
+
+    @Test
+    void aResumeInThisEpochGetsExactlyTheChatsAfterItsId() {
+        say(5);
+        String epoch = history.epoch();
+        assertThat(ids(history.after(new Resume(epoch, 3)))).containsExactly(4L, 5L);
+        assertThat(history.after(new Resume(epoch, 3)).complete()).isTrue();
+        assertThat(history.after(new Resume(epoch, 2)).complete()).as("3, 4, 5 are all kept").isTrue();
+        assertThat(ids(history.after(new Resume(epoch, 5)))).isEmpty();
+        assertThat(history.after(new Resume(epoch, 5)).complete()).isTrue();
+    }
+
+    @Test
+    void aResumeTheBufferCannotHonourGetsEverythingMarkedIncomplete() {
+        say(5);
+        for (Resume resume : List.of(new Resume(history.epoch(), 1), new Resume(history.epoch(), 6),
+                new Resume("another", 4), new Resume("another", 0))) {
+            History answer = history.after(resume);
+            assertThat(ids(answer)).as(resume.toString()).containsExactly(3L, 4L, 5L);
+            assertThat(answer.complete()).as(resume.toString()).isFalse();
+        }
+    }
+
+    @Test
+    void withNoBufferOnlyAnUpToDateResumeIsComplete() {
+        ChatHistory none = new ChatHistory(0);
+        none.append("n", "t", Instant.EPOCH);
+        assertThat(none.after(new Resume(none.epoch(), 1))).isEqualTo(new History(none.epoch(), true, List.of()));
+        assertThat(none.after(new Resume(none.epoch(), 0)).complete()).isFalse();
+        assertThat(none.after(Resume.NONE).complete()).isFalse();
+    }
+
+    @Test
+    void eachHistoryHasItsOwnEpoch() {
+        assertThat(new ChatHistory(3).epoch()).isNotEqualTo(new ChatHistory(3).epoch()).isNotEmpty();
+    }
+
+    @Test
+    void malformedResumeParametersMeanNoResume() {
+        assertThat(Resume.from(Map.of("since", List.of("7"), "epoch", List.of("abc")))).isEqualTo(new Resume("abc", 7));
+        for (Map<String, List<String>> parameters : List.of(Map.<String, List<String>>of(),
+                Map.of("since", List.of("7")), Map.of("epoch", List.of("abc")),
+                Map.of("since", List.of("x"), "epoch", List.of("abc")),
+                Map.of("since", List.of("-2"), "epoch", List.of("abc")),
+                Map.of("since", List.of("99999999999999999999"), "epoch", List.of("abc")),
+                Map.of("since", List.of("7"), "epoch", List.of("")))) {
+            assertThat(Resume.from(parameters)).as(parameters.toString()).isEqualTo(Resume.NONE);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.websocketchat.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A network the tests can break: a loopback TCP relay to a server. {@link #cut()} resets every
+ * connection through it and holds new ones (the client's connect succeeds, its bytes wait in the
+ * backlog) until {@link #restore()}, as a dropped Wi-Fi link would look to a browser.
+ */
+public final class TcpRelay implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final InetSocketAddress target;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Semaphore gate = new Semaphore(1);
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "tcp-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private TcpRelay(InetSocketAddress target) throws IOException {
+        this.target = target;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(this::acceptLoop);
+    }
+
+    /** A relay to the host and port of the given application URI. */
+    public static TcpRelay to(URI application) throws IOException {
+        return new TcpRelay(new InetSocketAddress(application.getHost(), application.getPort()));
+    }
+
+    /** The same URI with the relay's host and port. */
+    public URI uri(URI application) {
+        return URI.create(application.getScheme() + "://127.0.0.1:" + listener.getLocalPort() + application.getRawPath());
+    }
+
+    /** Resets every relayed connection at once and holds new ones until {@link #restore()}. */
+    public void cut() throws InterruptedException {
+        gate.acquire();
+        for (Socket socket : sockets) {
+            reset(socket);
+        }
+    }
+
+    public void restore() {
+        gate.release();
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                gate.acquire(); // while cut, the client waits here, connected to nothing
+                gate.release();
+                Socket server = new Socket(target.getAddress(), target.getPort());
+                sockets.add(client);
+                sockets.add(server);
+                threads.execute(() -> pump(client, server));
+                threads.execute(() -> pump(server, client));
+            } catch (IOException | InterruptedException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException ended) {
+            // one side is gone; the other is reset below, as a broken link would do
+        } finally {
+            reset(from);
+            reset(to);
+        }
+    }
+
+    private void reset(Socket socket) {
+        sockets.remove(socket);
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException alreadyGone) {
+            // nothing left to reset
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        sockets.forEach(this::reset);
+        threads.shutdownNow();
+    }
+}
