@@ -43,6 +43,7 @@ public final class ChatRoom implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
     private static final Member[] NOBODY = {};
     private static final int LOGGED_TEXT = 200;
+    private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
     private final ChatConfig config;
     private final EventCodec codec;
@@ -228,8 +229,10 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * Shuts the room: stops liveness checks, closes every connection with 1001 and waits up to two
-     * seconds for the closes to be written. Members leaving now are not announced to each other.
+     * Shuts the room: refuses new members, sends every member what was already queued for it, then
+     * closes it with 1001; a member that has not taken its frames within
+     * {@value #SHUTDOWN_FLUSH_MILLIS} ms is closed regardless. Returns when the closes are written
+     * (about a second later at most). Members leaving now are not announced to each other.
      */
     @Override
     public void close() {
@@ -241,20 +244,20 @@ public final class ChatRoom implements AutoCloseable {
             }
             closed = true;
             everyone = roster;
-            roster = NOBODY;
+            roster = NOBODY; // also stops Liveness, which pings and sweeps the roster
             for (Member member : everyone) {
                 member.state = Member.State.GONE;
-                member.outbox.close();
+                member.outbox.seal();
             }
         } finally {
             lock.unlock();
         }
-        timer.shutdownNow();
-        LOG.info(() -> "shutting down: closing " + everyone.length + " connections");
+        LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
         for (Member member : everyone) {
-            closer.close(member, 1001, "server shutting down");
+            member.outbox.flush();
         }
-        closer.shutdown(2);
+        closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
+        timer.shutdownNow();
     }
 
     /** Appends to every member's outbox; returns those that went over their limit. Lock held. */

@@ -1,5 +1,6 @@
 package dev.websocketchat.room;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,10 +11,10 @@ import java.util.logging.Logger;
 /**
  * Closes connections off the delivery path. A close may block (Tomcat writes the close frame
  * with a blocking send), so it runs on a few threads of its own, never on a thread that is
- * delivering to other connections. It waits for the frame in flight, if any, to be written
- * first, so the peer can read the close code (Tyrus would queue the close frame behind it anyway;
- * Tomcat would drop the connection instead), but for at most {@value #GRACE_SECONDS} s, for a
- * peer that has stopped reading.
+ * delivering to other connections. It waits for the member's outbox to drain first
+ * ({@link Outbox#whenDrained}), so the peer can read the close code after the frames it was owed
+ * (Tyrus would queue the close frame behind a frame in flight anyway; Tomcat would drop the
+ * connection instead), but only for a grace period, for a peer that has stopped reading.
  */
 final class Closer {
 
@@ -28,36 +29,61 @@ final class Closer {
         this.timer = timer;
     }
 
+    /** Closes an evicted member (its outbox closed) after the frame in flight, or in 5 s at most. */
     void close(Member member, int code, String reason) {
+        closeWhenDrained(member, code, reason, TimeUnit.SECONDS.toMillis(GRACE_SECONDS), () -> { });
+    }
+
+    /**
+     * Shutdown: closes every member (their outboxes sealed) once it has been sent what it was
+     * owed, or after {@code graceMillis} regardless, then waits for the close frames to be written,
+     * a second longer at most. Refuses closes afterwards.
+     */
+    void closeAll(Member[] members, int code, String reason, long graceMillis) {
+        CountDownLatch written = new CountDownLatch(members.length);
+        for (Member member : members) {
+            closeWhenDrained(member, code, reason, graceMillis, written::countDown);
+        }
+        try {
+            if (!written.await(graceMillis + 1000, TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> written.getCount() + " connections were not closed within " + (graceMillis + 1000) + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        threads.shutdown();
+    }
+
+    private void closeWhenDrained(Member member, int code, String reason, long graceMillis, Runnable done) {
         AtomicBoolean once = new AtomicBoolean();
         Runnable close = () -> {
             if (once.compareAndSet(false, true)) {
-                try {
-                    threads.execute(() -> member.peer.close(code, reason));
-                } catch (RejectedExecutionException shut) {
-                    LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
-                }
+                member.outbox.close(); // a peer past its grace gets nothing more after the close frame
+                execute(member, code, reason, done);
             }
         };
-        member.outbox.whenIdle(close);
+        member.outbox.whenDrained(close);
         if (!once.get()) {
             try {
-                timer.schedule(close, GRACE_SECONDS, TimeUnit.SECONDS);
+                timer.schedule(close, graceMillis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException timerShut) {
                 close.run();
             }
         }
     }
 
-    /** Runs the closes already asked for, waiting up to the given time; refuses new ones. */
-    void shutdown(long seconds) {
-        threads.shutdown();
+    private void execute(Member member, int code, String reason, Runnable done) {
         try {
-            if (!threads.awaitTermination(seconds, TimeUnit.SECONDS)) {
-                LOG.warning("some connections did not close within " + seconds + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            threads.execute(() -> {
+                try {
+                    member.peer.close(code, reason);
+                } finally {
+                    done.run();
+                }
+            });
+        } catch (RejectedExecutionException shut) {
+            LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");
+            done.run();
         }
     }
 }

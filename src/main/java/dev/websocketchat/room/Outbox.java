@@ -16,6 +16,10 @@ import java.util.function.Consumer;
  * <p>Limit: the bytes queued plus the one in flight may not exceed {@code limitBytes}. The
  * {@link #enqueue} that would go over closes the outbox and returns false; the room then evicts
  * the connection as a slow consumer.
+ *
+ * <p>Ending: {@link #close()} drops what is queued (an evicted connection); {@link #seal()} keeps
+ * it and only refuses more (a server shutting down flushes what it had accepted).
+ * {@link #whenDrained} runs the close once nothing is left to send.
  */
 final class Outbox {
 
@@ -31,7 +35,8 @@ final class Outbox {
     private boolean inFlight;
     private boolean draining;
     private boolean closed;
-    private Runnable afterSend;
+    private boolean sealed;
+    private Runnable whenDrained;
 
     /** @param onFailure called once, on the completing thread, when a send or ping fails */
     Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure) {
@@ -43,10 +48,10 @@ final class Outbox {
     /**
      * Queues a frame without sending it; {@link #flush()} sends. Returns false only when this
      * frame would exceed the limit: the outbox is then closed and everything queued is dropped.
-     * A frame for an outbox that is already closed is dropped silently.
+     * A frame for an outbox that is already closed or sealed is dropped silently.
      */
     synchronized boolean enqueue(Frame frame) {
-        if (closed) {
+        if (closed || sealed) {
             return true;
         }
         if (bytes + frame.bytes() > limitBytes) {
@@ -60,7 +65,13 @@ final class Outbox {
 
     /** Asks for a ping ahead of the queued frames; {@link #flush()} sends it. */
     synchronized void requestPing() {
-        pingWanted = !closed;
+        pingWanted = !closed && !sealed;
+    }
+
+    /** Keeps what is queued for sending; frames enqueued later are ignored, and so are pings. */
+    synchronized void seal() {
+        sealed = true;
+        pingWanted = false;
     }
 
     /** Drops everything queued; frames enqueued later are ignored. An in-flight send completes. */
@@ -72,18 +83,24 @@ final class Outbox {
     }
 
     /**
-     * Runs the action once no send is in flight: now, on this thread, if none is; otherwise on the
-     * thread that completes the current one. Used to write a close frame after the frame being
-     * sent rather than in the middle of it (which Tomcat answers by dropping the connection).
+     * Runs the action once nothing is in flight or queued: now, on this thread, if so; otherwise on
+     * the thread that completes the last send. For an outbox that is closed (nothing queued) that
+     * is after the frame in flight; for a sealed one, after everything it accepted. Used to write a
+     * close frame after the frames rather than in the middle of one (which Tomcat answers by
+     * dropping the connection). Call it only on a closed or sealed outbox, once.
      */
-    void whenIdle(Runnable action) {
+    void whenDrained(Runnable action) {
         synchronized (this) {
-            if (inFlight) {
-                afterSend = action;
+            if (!isDrained()) {
+                whenDrained = action;
                 return;
             }
         }
         action.run();
+    }
+
+    private boolean isDrained() {
+        return !inFlight && (closed || queue.isEmpty());
     }
 
     /** Bytes queued or in flight. */
@@ -135,26 +152,28 @@ final class Outbox {
 
     private void completed(Throwable failure) {
         boolean continueHere;
-        Runnable idle;
+        Runnable drained = null;
         synchronized (this) {
             if (!inFlight) {
                 return; // a container reported one send twice; the first report counted
             }
             inFlight = false;
-            idle = afterSend;
-            afterSend = null;
             bytes -= inFlightBytes;
             inFlightBytes = 0;
             if (failure != null) {
                 close();
+            }
+            if (whenDrained != null && isDrained()) {
+                drained = whenDrained;
+                whenDrained = null;
             }
             continueHere = failure == null && !draining && canSend();
             if (continueHere) {
                 draining = true;
             }
         }
-        if (idle != null) {
-            idle.run();
+        if (drained != null) {
+            drained.run();
         }
         if (failure != null) {
             onFailure.accept(failure);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -208,6 +209,39 @@ class ChatRoomTest {
         FakePeer late = new FakePeer();
         room.admit(room.connect(late), Resume.NONE);
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
+    }
+
+    @Test
+    void closingTheRoomSendsEachMemberWhatWasQueuedForItBeforeThe1001() throws Exception {
+        FakePeer slow = new FakePeer();
+        Member talker = admitted(new FakePeer());
+        admitted(slow);
+        slow.hold();
+        for (int i = 1; i <= 3; i++) {
+            room.say(talker, new ChatRequest("t", "queued " + i));
+        }
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(room::close);
+        Thread.sleep(200);
+        assertThat(slow.closedWith).as("still flushing").isNotDone();
+        slow.release();
+        assertThat(slow.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+        closing.get(5, TimeUnit.SECONDS);
+        assertThat(slow.sentOfType("chat")).hasSize(3).last().asString().contains("queued 3");
+        assertThat(slow.sentBeforeClose).hasValue(slow.sent.size());
+    }
+
+    @Test
+    void aMemberThatTakesNothingIsClosedWhenTheShutdownGraceRunsOut() throws Exception {
+        FakePeer stuck = new FakePeer();
+        Member talker = admitted(new FakePeer());
+        admitted(stuck);
+        stuck.hold();
+        room.say(talker, new ChatRequest("t", "never taken"));
+        long started = System.nanoTime();
+        room.close();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(stuck.closedWith.getNow(null)).isEqualTo(1001);
+        assertThat(tookMillis).as("bounded by the grace").isBetween(1500L, 3500L);
     }
 
     @Test

@@ -17,6 +17,8 @@ final class FakePeer implements Peer {
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
     final AtomicInteger pings = new AtomicInteger();
+    /** How many texts had been sent when the close came. */
+    final AtomicInteger sentBeforeClose = new AtomicInteger(-1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private volatile boolean holding;
@@ -87,6 +89,7 @@ final class FakePeer implements Peer {
 
     @Override
     public void close(int code, String reason) {
+        sentBeforeClose.compareAndSet(-1, sent.size());
         closedWith.complete(code);
     }
 }

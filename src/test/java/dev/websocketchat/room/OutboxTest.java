@@ -143,17 +143,48 @@ class OutboxTest {
     }
 
     @Test
-    void whenIdleWaitsForTheFrameInFlight() {
+    void whenDrainedOnAClosedOutboxWaitsOnlyForTheFrameInFlight() {
         Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
         AtomicReference<String> order = new AtomicReference<>("");
-        outbox.whenIdle(() -> order.updateAndGet(s -> s + "idle-now "));
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
-        outbox.whenIdle(() -> order.updateAndGet(s -> s + "idle-after-a"));
-        assertThat(order).hasValue("idle-now ");
+        outbox.enqueue(Frame.of("dropped"));
+        outbox.close();
+        outbox.whenDrained(() -> order.updateAndGet(s -> s + "drained"));
+        assertThat(order).hasValue("");
         peer.release();
-        assertThat(order).hasValue("idle-now idle-after-a");
+        assertThat(order).hasValue("drained");
+        assertThat(peer.sent).containsExactly("a");
+    }
+
+    @Test
+    void aSealedOutboxSendsWhatItAcceptedThenRunsWhenDrained() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        peer.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.enqueue(Frame.of("b"));
+        outbox.enqueue(Frame.of("c"));
+        outbox.seal();
+        assertThat(outbox.enqueue(Frame.of("too late"))).isTrue();
+        outbox.requestPing();
+        outbox.whenDrained(() -> order.add("drained after " + peer.sent.size()));
+        assertThat(order).isEmpty();
+        peer.release();
+        assertThat(peer.sent).containsExactly("a", "b", "c");
+        assertThat(peer.pings).hasValue(0);
+        assertThat(order).containsExactly("drained after 3");
+    }
+
+    @Test
+    void whenDrainedRunsAtOnceWhenNothingIsLeft() {
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        outbox.seal();
+        AtomicInteger runs = new AtomicInteger();
+        outbox.whenDrained(runs::incrementAndGet);
+        assertThat(runs).hasValue(1);
     }
 
     @Test
