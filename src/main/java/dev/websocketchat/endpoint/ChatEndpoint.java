@@ -2,6 +2,7 @@ package dev.websocketchat.endpoint;
 
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.room.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
@@ -39,13 +40,15 @@ public class ChatEndpoint {
         session.setMaxTextMessageBufferSize(room.config().maxFrame());
         session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
+        String remote = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedAddress());
         if (handshake == null || !new OriginPolicy(room.config().allowedOrigins())
                 .allows(handshake.origin(), handshake.host(), handshake.scheme())) {
-            LOG.info(() -> "refused a connection from origin " + (handshake == null ? "?" : handshake.origin()));
+            room.metrics().rejected(ChatMetrics.Rejection.ORIGIN);
+            LOG.info(() -> "refused a connection from " + remote + " with origin " + (handshake == null ? "?" : handshake.origin()));
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "origin not allowed"));
             return;
         }
-        member = room.connect(new SessionPeer(session));
+        member = room.connect(new SessionPeer(session), remote);
         room.admit(member, Resume.from(session.getRequestParameterMap()));
     }
 
@@ -59,13 +62,14 @@ public class ChatEndpoint {
             return;
         }
         if (isOverTheLimit(frame)) {
+            room.metrics().rejected(ChatMetrics.Rejection.TOO_BIG);
             room.evict(member, LeaveCause.TOO_BIG, 1009, "message too big");
             return;
         }
         try {
             room.say(member, room.codec().decode(frame));
         } catch (InvalidMessageException e) {
-            room.refuse(member, e.getMessage());
+            room.refuse(member, e);
         }
     }
 
@@ -82,6 +86,7 @@ public class ChatEndpoint {
     @OnMessage
     public void binary(ByteBuffer data) {
         if (member != null) {
+            room.metrics().rejected(ChatMetrics.Rejection.BINARY);
             room.evict(member, LeaveCause.UNSUPPORTED_DATA, 1003, "binary frames are not supported");
         }
     }
@@ -96,7 +101,8 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         if (member != null) {
-            room.leave(member, LeaveCause.CLOSED);
+            boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
+            room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);
         }
     }
 

@@ -18,8 +18,11 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
 
     static final String KEY = Handshake.class.getName();
 
-    /** The headers of one handshake that decide whether its origin is allowed. */
-    record Handshake(String origin, String host, String scheme) {
+    /**
+     * What one handshake said: the headers that decide whether its origin is allowed, and the
+     * client's address if the WAR's filter vouched for one (else null).
+     */
+    record Handshake(String origin, String host, String scheme, String vouchedAddress) {
     }
 
     @Override
@@ -27,7 +30,8 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
         Map<String, List<String>> headers = request.getHeaders();
         URI uri = request.getRequestURI();
         config.getUserProperties().put(KEY,
-                new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme()));
+                new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme(),
+                        RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
     }
 
     /** Header names are case-insensitive, and containers differ in how they key the map. */

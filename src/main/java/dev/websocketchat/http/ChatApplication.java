@@ -8,12 +8,23 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.websocket.server.ServerContainer;
+import java.util.Collections;
+import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
  * The WAR's lifecycle: on deploy, reads the configuration and opens the room for this
- * application's WebSocket container; on undeploy, closes every connection with 1001.
+ * application's WebSocket container; on undeploy, flushes and closes every connection with 1001.
  * The container deploys {@code ChatEndpoint} itself from its annotation.
+ *
+ * <p>Configuration: environment variables, then system properties, then the WAR's own
+ * {@code chat.*} context parameters (a {@code web.xml} or the container's context configuration
+ * may set them), then the defaults.
+ *
+ * <p>Undeploy: containers stop their WebSocket support in a listener of their own, and Tomcat's
+ * runs before this one's {@code contextDestroyed}, closing every session at once. Filters are
+ * destroyed before any listener is told, so {@link HandshakeFilter#destroy()} closes the room
+ * first, while sends still work; {@code contextDestroyed} closes it in case no filter was made.
  */
 @WebListener
 public class ChatApplication implements ServletContextListener {
@@ -24,7 +35,7 @@ public class ChatApplication implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        ChatRoom room = new ChatRoom(ChatConfig.load());
+        ChatRoom room = new ChatRoom(ChatConfig.from(System.getenv(), settings(context)));
         context.setAttribute(ROOM, room);
         ChatRooms.bind(container(context), room);
         LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat");
@@ -35,6 +46,18 @@ public class ChatApplication implements ServletContextListener {
         ServletContext context = event.getServletContext();
         ChatRooms.unbind(container(context));
         room(context).close();
+    }
+
+    /** System properties over the context's {@code chat.*} parameters. */
+    private static Properties settings(ServletContext context) {
+        Properties settings = new Properties();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            if (name.startsWith("chat.")) {
+                settings.setProperty(name, context.getInitParameter(name));
+            }
+        }
+        settings.putAll(System.getProperties());
+        return settings;
     }
 
     static ChatRoom room(ServletContext context) {

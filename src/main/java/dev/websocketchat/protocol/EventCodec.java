@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.websocketchat.protocol.InvalidMessageException.Kind;
 import java.io.UncheckedIOException;
 
 /**
@@ -59,24 +60,24 @@ public final class EventCodec {
         try {
             root = mapper.readTree(frame);
         } catch (JsonProcessingException e) {
-            throw new InvalidMessageException("invalid JSON");
+            throw new InvalidMessageException(Kind.INVALID_JSON, "invalid JSON");
         }
         JsonNode type = root.get("type");
         if (type == null || !type.isTextual()) {
-            throw new InvalidMessageException("missing type");
+            throw new InvalidMessageException(Kind.MISSING_TYPE, "missing type");
         }
         if (!type.textValue().equals("chat")) {
-            throw new InvalidMessageException("unknown type: " + abbreviate(type.textValue()));
+            throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
         return new ChatRequest(Names.clean(optionalString(root, "name")), checkText(requiredString(root, "text")));
     }
 
     private String checkText(String text) throws InvalidMessageException {
         if (text.isBlank()) {
-            throw new InvalidMessageException("text is blank");
+            throw new InvalidMessageException(Kind.BLANK_TEXT, "text is blank");
         }
         if (text.codePointCount(0, text.length()) > maxText) {
-            throw new InvalidMessageException("text is longer than " + maxText + " characters");
+            throw new InvalidMessageException(Kind.TEXT_TOO_LONG, "text is longer than " + maxText + " characters");
         }
         return text;
     }
@@ -84,7 +85,7 @@ public final class EventCodec {
     private static String requiredString(JsonNode root, String field) throws InvalidMessageException {
         String value = optionalString(root, field);
         if (value == null) {
-            throw new InvalidMessageException("missing " + field);
+            throw new InvalidMessageException(Kind.MISSING_FIELD, "missing " + field);
         }
         return value;
     }
@@ -95,7 +96,7 @@ public final class EventCodec {
             return null;
         }
         if (!node.isTextual()) {
-            throw new InvalidMessageException(field + " must be a string");
+            throw new InvalidMessageException(Kind.WRONG_FIELD_TYPE, field + " must be a string");
         }
         return node.textValue();
     }

@@ -30,7 +30,7 @@ final class Names {
             return ANONYMOUS;
         }
         if (name.codePointCount(0, name.length()) > MAX_LENGTH) {
-            throw new InvalidMessageException("name is longer than " + MAX_LENGTH + " characters");
+            throw new InvalidMessageException(InvalidMessageException.Kind.NAME_TOO_LONG, "name is longer than " + MAX_LENGTH + " characters");
         }
         return name;
     }

@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
@@ -15,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +57,7 @@ public final class ChatRoom implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Replaced under the lock, never mutated, so it may be read without it. */
     private volatile Member[] roster = NOBODY;
+    private final ChatMetrics metrics = new ChatMetrics(() -> roster.length, this::queuedBytes);
     private final ChatHistory history;
     private boolean closed;
 
@@ -83,15 +86,32 @@ public final class ChatRoom implements AutoCloseable {
         return roster.length;
     }
 
-    /** Registers a new connection without announcing it; {@link #admit} does that. */
-    public Member connect(Peer peer) {
-        return new Member(lastMemberId.incrementAndGet(), peer, config.sendQueueBytes(),
+    public ChatMetrics metrics() {
+        return metrics;
+    }
+
+    /** Bytes queued or in flight to every member; walks the roster, so for metrics, not hot paths. */
+    public long queuedBytes() {
+        long total = 0;
+        for (Member member : roster) {
+            total += member.outbox.queuedBytes();
+        }
+        return total;
+    }
+
+    /**
+     * Registers a new connection without announcing it; {@link #admit} does that.
+     *
+     * @param remoteAddress where it came from, for the logs
+     */
+    public Member connect(Peer peer, String remoteAddress) {
+        return new Member(lastMemberId.incrementAndGet(), remoteAddress, peer, config.sendQueueBytes(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
                 (member, failure) -> {
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
                     evict(member, LeaveCause.SEND_FAILED, 1011, "send failed");
                 },
-                System.nanoTime());
+                metrics::delivered, System.nanoTime());
     }
 
     /** Names this run of the room; see {@link ServerEvent.History}. */
@@ -135,15 +155,18 @@ public final class ChatRoom implements AutoCloseable {
             refuseConnection(member, refusal);
             return;
         }
+        metrics.joined();
         Member[] admitted = targets;
-        LOG.info(() -> "opened " + member + ", " + admitted.length + " online");
+        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + admitted.length + " online");
         deliver(targets, overflowed);
     }
 
     /** Nothing was ever sent to the member, so the close has nothing to wait for and is done here. */
     private void refuseConnection(Member member, int code) {
         if (code == 1013) {
-            LOG.info(() -> "refused " + member + ": " + config.maxConnections() + " connections are the limit");
+            metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
+            LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
+                    + config.maxConnections() + " connections are the limit");
             member.peer.close(code, "server full");
         } else {
             member.peer.close(code, "server shutting down");
@@ -152,6 +175,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Broadcasts a chat to every member, the sender included. Ignored unless the sender is admitted. */
     public void say(Member from, ChatRequest request) {
+        long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + abbreviate(request.text()));
         Member[] targets;
         List<Member> overflowed;
@@ -167,6 +191,7 @@ public final class ChatRoom implements AutoCloseable {
             lock.unlock();
         }
         deliver(targets, overflowed);
+        metrics.chatReceived(started);
     }
 
     /**
@@ -180,7 +205,7 @@ public final class ChatRoom implements AutoCloseable {
             case ALLOWED:
                 return true;
             case LIMITED:
-                refuse(member, "rate limited");
+                refuse(member, ChatMetrics.Rejection.RATE_LIMITED, "rate limited");
                 return false;
             default:
                 LOG.info(() -> member + " keeps sending over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
@@ -190,7 +215,12 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /** Tells one member why its input was refused; nobody else hears of it. */
-    public void refuse(Member to, String reason) {
+    public void refuse(Member to, InvalidMessageException invalid) {
+        refuse(to, ChatMetrics.Rejection.valueOf(invalid.kind().name()), invalid.getMessage());
+    }
+
+    private void refuse(Member to, ChatMetrics.Rejection rejection, String reason) {
+        metrics.rejected(rejection);
         LOG.fine(() -> "refused input from " + to.id() + ": " + reason);
         if (to.outbox.enqueue(Frame.of(codec.encode(new Refusal(reason))))) {
             to.outbox.flush();
@@ -252,6 +282,7 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        metrics.left(LeaveCause.SHUTDOWN, everyone.length);
         LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
         for (Member member : everyone) {
             member.outbox.flush();
@@ -319,7 +350,9 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        LOG.info(() -> "closed " + member + " (" + cause + "), " + targets.length + " online");
+        metrics.left(cause, 1);
+        LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": " + cause.name().toLowerCase(Locale.ROOT)
+                + ", " + targets.length + " online");
         for (Member other : targets) {
             other.outbox.flush();
         }

@@ -1,9 +1,11 @@
 package dev.websocketchat.room;
 
-/** Why a connection left the room; logged with every close. */
+/** Why a connection left the room; logged with every close and counted by {@link ChatMetrics}. */
 public enum LeaveCause {
-    /** The client closed, or the container reported the connection closed (including TCP resets). */
+    /** The client closed the connection with a close frame. */
     CLOSED,
+    /** The connection ended without a close frame (1006): a TCP reset, or a peer that vanished. */
+    RESET,
     /** The container reported an error on the connection. */
     ERROR,
     /** A send to the connection failed. */

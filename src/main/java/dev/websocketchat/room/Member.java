@@ -12,24 +12,31 @@ public final class Member {
     enum State { PENDING, ADMITTED, GONE }
 
     private final long id;
+    private final String remoteAddress;
     final Peer peer;
     final Outbox outbox;
     final RateLimiter rate;
     State state = State.PENDING;
     private volatile long lastHeardNanos;
 
-    Member(long id, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
-           long nowNanos) {
+    Member(long id, String remoteAddress, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
+           Runnable onDelivered, long nowNanos) {
         this.id = id;
+        this.remoteAddress = remoteAddress;
         this.peer = peer;
         this.rate = rate;
-        this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure));
+        this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure), onDelivered);
         this.lastHeardNanos = nowNanos;
     }
 
     /** Small positive number, unique within the room, used in logs. */
     public long id() {
         return id;
+    }
+
+    /** Where the client connected from, as well as the container could tell; for logs. */
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     long lastHeardNanos() {

@@ -26,6 +26,7 @@ final class Outbox {
     private final Peer peer;
     private final long limitBytes;
     private final Consumer<Throwable> onFailure;
+    private final Runnable onDelivered;
     private final Consumer<Throwable> onSent = this::completed;
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
@@ -38,11 +39,15 @@ final class Outbox {
     private boolean sealed;
     private Runnable whenDrained;
 
-    /** @param onFailure called once, on the completing thread, when a send or ping fails */
-    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure) {
+    /**
+     * @param onFailure called once, on the completing thread, when a send or ping fails
+     * @param onDelivered called on the completing thread for every frame sent (not for pings)
+     */
+    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure, Runnable onDelivered) {
         this.peer = peer;
         this.limitBytes = limitBytes;
         this.onFailure = onFailure;
+        this.onDelivered = onDelivered;
     }
 
     /**
@@ -152,12 +157,14 @@ final class Outbox {
 
     private void completed(Throwable failure) {
         boolean continueHere;
+        boolean wasFrame;
         Runnable drained = null;
         synchronized (this) {
             if (!inFlight) {
                 return; // a container reported one send twice; the first report counted
             }
             inFlight = false;
+            wasFrame = inFlightBytes > 0;
             bytes -= inFlightBytes;
             inFlightBytes = 0;
             if (failure != null) {
@@ -171,6 +178,9 @@ final class Outbox {
             if (continueHere) {
                 draining = true;
             }
+        }
+        if (wasFrame && failure == null) {
+            onDelivered.run();
         }
         if (drained != null) {
             drained.run();

@@ -3,6 +3,8 @@ package dev.websocketchat.standalone;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
+import dev.websocketchat.http.Health;
+import dev.websocketchat.room.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -18,8 +20,8 @@ import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.tyrus.container.grizzly.server.TyrusAddOns;
 
 /**
- * The runnable jar: one Grizzly listener serves the page ({@code /}), {@code /health} and the
- * chat endpoint ({@code /chat}, through Tyrus). {@code main} and the tests both start it through
+ * The runnable jar: one Grizzly listener serves the page ({@code /}), {@code /health},
+ * {@code /metrics} and the chat endpoint ({@code /chat}, through Tyrus). {@code main} and the tests both start it through
  * {@link #start(ChatConfig)}.
  */
 public final class ChatServer implements AutoCloseable {
@@ -48,7 +50,8 @@ public final class ChatServer implements AutoCloseable {
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
         http.addListener(listener);
         ServerConfiguration routes = http.getServerConfiguration();
-        routes.addHttpHandler(new HealthHandler(room), "/health");
+        routes.addHttpHandler(new ReportHandler("application/json", () -> Health.of(room)), "/health");
+        routes.addHttpHandler(new ReportHandler(ChatMetrics.CONTENT_TYPE, room.metrics()::scrape), "/metrics");
         routes.addHttpHandler(new PageHandler(), "/");
         try {
             webSockets.start(EmbeddedTyrusContainer.CONTEXT_PATH, config.port());

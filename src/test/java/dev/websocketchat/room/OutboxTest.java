@@ -19,15 +19,17 @@ class OutboxTest {
 
     private final FakePeer peer = new FakePeer();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger delivered = new AtomicInteger();
 
     @Test
     void sendsInOrderWithoutRecursingWhenSendsCompleteOnTheCallingThread() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         for (int i = 0; i < 200_000; i++) {
             outbox.enqueue(Frame.of(String.valueOf(i)));
         }
         outbox.flush();
         assertThat(peer.sent).hasSize(200_000).startsWith("0", "1", "2").endsWith("199999");
+        assertThat(delivered).as("deliveries counted").hasValue(200_000);
         assertThat(outbox.queuedBytes()).isZero();
         assertThat(failure).hasNullValue();
     }
@@ -58,7 +60,7 @@ class OutboxTest {
             public void close(int code, String reason) {
             }
         };
-        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         CountDownLatch done = new CountDownLatch(4);
         for (int w = 0; w < 4; w++) {
@@ -95,7 +97,7 @@ class OutboxTest {
 
     @Test
     void onlyOneSendIsHandedToThePeerAtATime() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -109,7 +111,7 @@ class OutboxTest {
 
     @Test
     void theFrameThatWouldExceedTheLimitClosesTheOutbox() {
-        Outbox outbox = new Outbox(peer, 10, failure::set);
+        Outbox outbox = new Outbox(peer, 10, failure::set, delivered::incrementAndGet);
         peer.hold();
         assertThat(outbox.enqueue(Frame.of("12345"))).isTrue();
         outbox.flush(); // in flight: still counts
@@ -129,7 +131,7 @@ class OutboxTest {
 
     @Test
     void aFailedSendClosesTheOutboxAndReportsOnce() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -144,7 +146,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedOnAClosedOutboxWaitsOnlyForTheFrameInFlight() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         AtomicReference<String> order = new AtomicReference<>("");
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -160,7 +162,7 @@ class OutboxTest {
 
     @Test
     void aSealedOutboxSendsWhatItAcceptedThenRunsWhenDrained() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -180,7 +182,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedRunsAtOnceWhenNothingIsLeft() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         outbox.seal();
         AtomicInteger runs = new AtomicInteger();
         outbox.whenDrained(runs::incrementAndGet);
@@ -189,7 +191,7 @@ class OutboxTest {
 
     @Test
     void aPingGoesAheadOfQueuedFrames() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
@@ -198,5 +200,6 @@ class OutboxTest {
         peer.release();
         assertThat(peer.pings).hasValue(1);
         assertThat(peer.sent).containsExactly("a", "b");
+        assertThat(delivered).as("a ping is not a delivery").hasValue(2);
     }
 }

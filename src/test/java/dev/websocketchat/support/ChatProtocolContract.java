@@ -452,6 +452,45 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
+    void metricsCountJoinsChatsRefusalsDeliveriesAndLeaves() throws Exception {
+        Scrape before = Scrape.of(applicationUri());
+        ChatClient stays = joined();
+        ChatClient leaves = joined();
+        stays.next(Join.class);
+        stays.sendChat("stays", "counted");
+        stays.next(Chat.class);
+        leaves.next(Chat.class);
+        leaves.send("{not json");
+        assertThat(leaves.next(Refusal.class)).isEqualTo(new Refusal("invalid JSON"));
+        leaves.close();
+        stays.next(Leave.class);
+
+        // 5 frames to the one that stays (history, 2 joins, chat, leave), 4 to the other (history, join, chat, error)
+        Scrape after = awaitScrape(scrape -> scrape.since(before, "chat_deliveries_total") >= 9);
+        assertThat(after.since(before, "chat_deliveries_total")).isEqualTo(9);
+        assertThat(after.since(before, "chat_joins_total")).isEqualTo(2);
+        assertThat(after.since(before, "chat_chats_received_total")).isEqualTo(1);
+        assertThat(after.since(before, "chat_broadcast_seconds_count")).isEqualTo(1);
+        assertThat(after.since(before, "chat_rejected_total{reason=\"invalid_json\"}")).isEqualTo(1);
+        assertThat(after.since(before, "chat_leaves_total{cause=\"closed\"}")).isEqualTo(1);
+        assertThat(after.value("chat_connections")).isEqualTo(1);
+        assertThat(after.value("chat_queue_bytes")).isGreaterThanOrEqualTo(0);
+        assertThat(after.samples()).as("JVM heap gauges").anySatisfy((series, value) ->
+                assertThat(series).startsWith("jvm_memory_used_bytes{area=\"heap\""));
+    }
+
+    /** Scrapes {@code /metrics} until the condition holds; fails after the client wait. */
+    private Scrape awaitScrape(java.util.function.Predicate<Scrape> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
+        Scrape scrape = Scrape.of(applicationUri());
+        while (!condition.test(scrape) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            scrape = Scrape.of(applicationUri());
+        }
+        return scrape;
+    }
+
+    @Test
     void thePageIsServedAtTheApplicationRootWithSecurityHeaders() throws Exception {
         HttpResponse<String> page = get("");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -459,7 +498,7 @@ public abstract class ChatProtocolContract {
         assertThat(page.body()).contains("charset=\"utf-8\"");
         assertThat(page.body()).contains("전송", "Hello", "chat.js");
         assertThat(get("chat.js").statusCode()).isEqualTo(200);
-        for (HttpResponse<String> response : List.of(page, get("chat.js"), get("health"))) {
+        for (HttpResponse<String> response : List.of(page, get("chat.js"), get("health"), get("metrics"))) {
             assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
             assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
             assertThat(response.headers().firstValue("Content-Security-Policy"))

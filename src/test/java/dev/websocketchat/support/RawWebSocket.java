@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -62,11 +64,28 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads and discards frames until the server's close frame; returns its status code. */
     public int awaitCloseCode() throws IOException {
+        return readUntilClose(new ArrayList<>());
+    }
+
+    /** Reads frames until the server's close frame, adding each text frame to {@code texts}; returns the close code. */
+    public int readUntilClose(List<String> texts) throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        boolean inText = false;
         while (true) {
             int first = in.readUnsignedByte();
             byte[] payload = readPayload();
-            if ((first & 0x0f) == 0x8) {
+            int opcode = first & 0x0f;
+            boolean fin = (first & 0x80) != 0;
+            if (opcode == 0x8) {
                 return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+            if (opcode == 0x1 || (opcode == 0x0 && inText)) { // a text frame, or a continuation of one
+                message.write(payload);
+                inText = !fin;
+                if (fin) {
+                    texts.add(message.toString(StandardCharsets.UTF_8));
+                    message.reset();
+                }
             }
         }
     }

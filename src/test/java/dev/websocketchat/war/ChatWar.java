@@ -30,8 +30,13 @@ public final class ChatWar {
     }
 
     public static WebArchive asBuilt() {
+        return asBuilt("websocket-chat.war");
+    }
+
+    /** The built WAR under another name, so it deploys under another context path beside the first. */
+    public static WebArchive asBuilt(String name) {
         File built = new File(System.getProperty("chat.war", "target/websocket-chat.war"));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, built)
+        return ShrinkWrap.create(WebArchive.class, name).merge(ShrinkWrap.createFromZipFile(WebArchive.class, built))
                 // Embedded Tomcat would otherwise scan this JVM's whole class path (Tyrus included)
                 // for initializers; a real Tomcat sees only the WAR.
                 .addAsManifestResource(new StringAsset("<Context><JarScanner scanClassPath=\"false\"/></Context>"),

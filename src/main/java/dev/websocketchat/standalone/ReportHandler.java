@@ -1,27 +1,28 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.http.Health;
 import dev.websocketchat.http.SecurityHeaders;
-import dev.websocketchat.room.ChatRoom;
+import java.util.function.Supplier;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** {@code GET /health} on the standalone server. */
-final class HealthHandler extends HttpHandler {
+/** A report made fresh for every request, never cached: {@code /health} and {@code /metrics}. */
+final class ReportHandler extends HttpHandler {
 
-    private final ChatRoom room;
+    private final String contentType;
+    private final Supplier<String> report;
 
-    HealthHandler(ChatRoom room) {
-        this.room = room;
+    ReportHandler(String contentType, Supplier<String> report) {
+        this.contentType = contentType;
+        this.report = report;
     }
 
     @Override
     public void service(Request request, Response response) throws Exception {
         SecurityHeaders.apply(response::setHeader);
-        response.setContentType("application/json");
+        response.setContentType(contentType);
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(Health.of(room));
+        response.getWriter().write(report.get());
     }
 }

@@ -1,0 +1,85 @@
+package dev.websocketchat.http;
+
+import dev.websocketchat.endpoint.OriginPolicy;
+import dev.websocketchat.endpoint.RemoteAddress;
+import dev.websocketchat.room.ChatMetrics.Rejection;
+import dev.websocketchat.room.ChatRoom;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Judges a WebSocket handshake in the WAR before the container upgrades it: a foreign origin gets
+ * HTTP 403 and a full server HTTP 503, and an accepted handshake carries the client's address to
+ * the endpoint ({@link RemoteAddress}). That works where the container runs the application's
+ * filters before its own upgrade (Tomcat, WildFly and Payara do, as the WAR tests check);
+ * elsewhere, and in the standalone server, the endpoint refuses the same handshakes with a close
+ * (1008, 1013) instead. {@link OriginPolicy} and {@link ChatRoom} decide in both places; the room
+ * still enforces the limit, since two handshakes may pass this check at once.
+ */
+@WebFilter("/chat")
+public class HandshakeFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ChatRoom room = ChatApplication.room(getServletContext());
+        String origin = request.getHeader("Origin");
+        if (!new OriginPolicy(room.config().allowedOrigins()).allows(origin, request.getHeader("Host"), request.getScheme())) {
+            room.metrics().rejected(Rejection.ORIGIN);
+            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + " with origin " + origin);
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
+            return;
+        }
+        if (room.online() >= room.config().maxConnections()) {
+            room.metrics().rejected(Rejection.SERVER_FULL);
+            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": "
+                    + room.config().maxConnections() + " connections are the limit");
+            response.setHeader("Retry-After", "10");
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server full");
+            return;
+        }
+        chain.doFilter(withVouchedAddress(request), response);
+    }
+
+    /** The first sign of an undeploy, while the container can still send: see {@link ChatApplication}. */
+    @Override
+    public void destroy() {
+        ChatApplication.room(getServletContext()).close();
+    }
+
+    private static HttpServletRequest withVouchedAddress(HttpServletRequest request) {
+        String vouched = RemoteAddress.vouch(request.getRemoteAddr() + ":" + request.getRemotePort());
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                return RemoteAddress.HEADER.equalsIgnoreCase(name) ? vouched : super.getHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                return RemoteAddress.HEADER.equalsIgnoreCase(name)
+                        ? Collections.enumeration(List.of(vouched)) : super.getHeaders(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaderNames() {
+                List<String> names = Collections.list(super.getHeaderNames());
+                names.removeIf(RemoteAddress.HEADER::equalsIgnoreCase);
+                names.add(RemoteAddress.HEADER);
+                return Collections.enumeration(names);
+            }
+        };
+    }
+}

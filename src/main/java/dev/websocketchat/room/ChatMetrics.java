@@ -1,0 +1,101 @@
+package dev.websocketchat.room;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * What the room has done, for {@code GET /metrics} in the Prometheus text format, with the JVM's
+ * memory, threads and CPU beside it. One registry per room, so two servers in one JVM (as in the
+ * tests) never mix their numbers.
+ *
+ * <p>Thread-safe. Every tag value comes from a fixed set (leave causes, rejection reasons), never
+ * from client input, so the number of series is bounded.
+ */
+public final class ChatMetrics {
+
+    /** The Prometheus text format that {@link #scrape()} writes. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4";
+
+    /** Why input was refused or a connection was turned away; the {@code reason} tag of {@code chat_rejected_total}. */
+    public enum Rejection {
+        INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
+        NAME_TOO_LONG, RATE_LIMITED, TOO_BIG, BINARY, ORIGIN, SERVER_FULL
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter joins = Counter.builder("chat.joins").description("connections admitted").register(registry);
+    private final Counter chats = Counter.builder("chat.chats.received").description("chats accepted and broadcast").register(registry);
+    private final Counter deliveries = Counter.builder("chat.deliveries").description("frames written to connections").register(registry);
+    private final Map<LeaveCause, Counter> leaves = new EnumMap<>(LeaveCause.class);
+    private final Map<Rejection, Counter> rejections = new ConcurrentHashMap<>();
+    private final Timer broadcast = Timer.builder("chat.broadcast")
+            .description("from receiving a chat to handing it to every connection's send queue")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+
+    /**
+     * @param connections the connections admitted now
+     * @param queuedBytes the bytes waiting in every connection's send queue now
+     */
+    ChatMetrics(Supplier<Number> connections, Supplier<Number> queuedBytes) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("chat.connections", connections).description("connections admitted and open").register(registry);
+        Gauge.builder("chat.queue.bytes", queuedBytes).baseUnit("bytes")
+                .description("bytes queued or in flight to all connections").register(registry);
+        for (LeaveCause cause : LeaveCause.values()) {
+            leaves.put(cause, Counter.builder("chat.leaves").tag("cause", tag(cause)).description("connections that ended")
+                    .register(registry));
+        }
+        for (Rejection reason : Rejection.values()) {
+            rejections.put(reason, Counter.builder("chat.rejected").tag("reason", tag(reason))
+                    .description("inputs and connections refused").register(registry));
+        }
+    }
+
+    void joined() {
+        joins.increment();
+    }
+
+    void left(LeaveCause cause, int connections) {
+        leaves.get(cause).increment(connections);
+    }
+
+    void chatReceived(long startedNanos) {
+        chats.increment();
+        broadcast.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void delivered() {
+        deliveries.increment();
+    }
+
+    public void rejected(Rejection reason) {
+        rejections.get(reason).increment();
+    }
+
+    /** Every meter in the Prometheus text format (version 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static String tag(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

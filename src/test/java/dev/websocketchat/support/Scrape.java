@@ -1,0 +1,54 @@
+package dev.websocketchat.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One read of {@code GET /metrics}: every sample by its series, {@code name{labels}} as written. */
+public record Scrape(Map<String, Double> samples) {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** @param application the application root, ending in {@code /} */
+    public static Scrape of(URI application) {
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(application.resolve("metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET /metrics failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return new Scrape(samples);
+    }
+
+    /** The sample's value; fails the test if the series is missing. */
+    public double value(String series) {
+        assertThat(samples).as("series " + series).containsKey(series);
+        return samples.get(series);
+    }
+
+    /** How much the series grew since an earlier scrape. */
+    public double since(Scrape earlier, String series) {
+        return value(series) - earlier.value(series);
+    }
+}
