@@ -138,6 +138,7 @@ public final class ChatRoom implements AutoCloseable {
             if (closed || roster.length >= config.maxConnections()) {
                 refusal = closed ? 1001 : 1013;
                 member.state = Member.State.GONE;
+                member.outbox.close(); // nothing, not even a refusal of its input, before the close
             } else {
                 boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
                 member.state = Member.State.ADMITTED;
