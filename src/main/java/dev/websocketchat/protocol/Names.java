@@ -12,8 +12,8 @@ final class Names {
     }
 
     /**
-     * NFC-normalises, drops control and invisible format characters (bidirectional overrides,
-     * zero-width characters) and trims; missing or empty after that becomes {@value #ANONYMOUS}.
+     * Drops control and invisible format characters (bidirectional overrides, zero-width
+     * characters), NFC-normalises and trims; missing or empty after that becomes {@value #ANONYMOUS}.
      *
      * @throws InvalidMessageException if more than {@value #MAX_LENGTH} characters remain
      */
@@ -22,10 +22,10 @@ final class Names {
             return ANONYMOUS;
         }
         StringBuilder kept = new StringBuilder(raw.length());
-        Normalizer.normalize(raw, Normalizer.Form.NFC).codePoints()
-                .filter(cp -> !isHidden(cp))
-                .forEach(kept::appendCodePoint);
-        String name = kept.toString().strip();
+        raw.codePoints().filter(cp -> !isHidden(cp)).forEach(kept::appendCodePoint);
+        // Normalised after the removal: a hidden character between a letter and its accent would
+        // otherwise keep them apart in the result ("e\u200b\u0301" must become "\u00e9").
+        String name = Normalizer.normalize(kept, Normalizer.Form.NFC).strip();
         if (name.isEmpty()) {
             return ANONYMOUS;
         }

@@ -96,6 +96,7 @@ class EventCodecTest {
         assertThat(codec.decode(named("\\u202eevil\\u202c")).name()).isEqualTo("evil");
         assertThat(codec.decode(named("zero\\u200bwidth")).name()).isEqualTo("zerowidth");
         assertThat(codec.decode(named("\\u1100\\u1161")).name()).isEqualTo("가"); // NFC joins the jamo
+        assertThat(codec.decode(named("e\\u200b\\u0301")).name()).isEqualTo("\u00e9"); // and what a hidden character kept apart
         assertThat(codec.decode(named(" \\u200b\\t ")).name()).isEqualTo("익명");
         assertThat(codec.decode(named("😀".repeat(32))).name()).hasSize(64);
         assertThatThrownBy(() -> codec.decode(named("n".repeat(33)))).hasMessage("name is longer than 32 characters");
