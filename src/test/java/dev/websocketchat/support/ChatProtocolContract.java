@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -449,6 +451,56 @@ public abstract class ChatProtocolContract {
         assertThat(idle.body()).isEqualTo("{\"status\":\"UP\",\"online\":0}");
         joined();
         assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":1}");
+    }
+
+    @Test
+    void afterRandomValidAndInvalidFramesClosesAndResetsTheServerIsHealthyAndExact() throws Exception {
+        long seed = System.nanoTime();
+        int fuzzers = 8;
+        List<ChatClient> readers = List.of(joined(), joined(), joined());
+        awaitOnline(readers.size());
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(fuzzers);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < fuzzers; i++) {
+                Fuzzer fuzzer = new Fuzzer(chatUri(), seed + i, "f" + i, accepted);
+                runs.add(pool.submit(() -> {
+                    fuzzer.run(20);
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        awaitOnline(readers.size());
+        String end = Fuzzer.MARK + "end " + seed;
+        readers.get(0).sendChat("reader", end);
+        List<List<String>> heard = new ArrayList<>();
+        for (ChatClient reader : readers) {
+            List<String> chats = new ArrayList<>();
+            int lastCount = -1;
+            for (ServerEvent event = reader.next(); !(event instanceof Chat chat && chat.text().equals(end)); event = reader.next()) {
+                if (event instanceof Chat chat) {
+                    chats.add(chat.text());
+                } else if (event instanceof Join join) {
+                    lastCount = join.online();
+                } else if (event instanceof Leave leave) {
+                    lastCount = leave.online();
+                }
+            }
+            assertThat(lastCount).as("seed %d: the last count before the end", seed).isEqualTo(readers.size());
+            heard.add(chats);
+        }
+        assertThat(heard.get(0)).as("seed %d: every accepted chat", seed).containsAll(accepted)
+                .allSatisfy(text -> assertThat(text).startsWith(Fuzzer.MARK)).doesNotHaveDuplicates();
+        assertThat(heard).as("seed %d: the same chats in the same order for every reader", seed).allSatisfy(chats ->
+                assertThat(chats).isEqualTo(heard.get(0)));
+        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3}");
     }
 
     @Test

@@ -105,24 +105,75 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends a masked text frame, as a client must. */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8), true, true);
+    }
+
+    /**
+     * Sends one frame exactly as told, well-formed or not: any opcode (reserved ones included),
+     * a fragment ({@code fin} false), or unmasked, which a server must treat as a protocol error.
+     */
+    public void sendFrame(int opcode, byte[] payload, boolean fin, boolean masked) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | payload.length);
+        } else if (payload.length <= 0xffff) {
+            frame.write(maskBit | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xff);
+        } else {
+            frame.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
         }
         byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
+        if (masked) {
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.write(mask);
+        }
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        socket.getOutputStream().write(frame.toByteArray());
+        sendRaw(frame.toByteArray());
+    }
+
+    /** Writes bytes to the socket as they are: half a frame, or no frame at all. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
+    }
+
+    /**
+     * Reads until a text frame passes the test; returns false if the connection ended first
+     * (close frame, end of stream or reset). Fails on the client wait's timeout.
+     */
+    public boolean readUntil(java.util.function.Predicate<String> wanted) throws IOException {
+        try {
+            while (true) {
+                int first = in.readUnsignedByte();
+                byte[] payload = readPayload();
+                int opcode = first & 0x0f;
+                if (opcode == 0x8) {
+                    return false;
+                }
+                if (opcode == 0x1 && (first & 0x80) != 0 && wanted.test(new String(payload, StandardCharsets.UTF_8))) {
+                    return true;
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return false;
+        }
+    }
+
+    /** Reads to the server's close frame and returns its code; -1 if the connection ended without one. */
+    public int readToTheEnd() throws IOException {
+        try {
+            return awaitCloseCode();
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return -1;
+        }
     }
 
     /** Closes with SO_LINGER 0: the peer gets a TCP RST, no close frame, no FIN. */
