@@ -62,6 +62,11 @@ final class SessionPeer implements Peer, SendHandler {
     }
 
     @Override
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
     public void close(int code, String reason) {
         if (!session.isOpen()) {
             return;

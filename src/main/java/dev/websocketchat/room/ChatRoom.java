@@ -108,8 +108,10 @@ public final class ChatRoom implements AutoCloseable {
         return new Member(lastMemberId.incrementAndGet(), remoteAddress, peer, config.sendQueueBytes(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
                 (member, failure) -> {
+                    // A send fails as a matter of course when the peer closes or resets meanwhile.
+                    LeaveCause cause = member.peer.isOpen() ? LeaveCause.SEND_FAILED : LeaveCause.CLOSED;
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
-                    evict(member, LeaveCause.SEND_FAILED, 1011, "send failed");
+                    evict(member, cause, 1011, "send failed");
                 },
                 metrics::delivered, System.nanoTime());
     }

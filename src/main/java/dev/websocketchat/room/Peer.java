@@ -23,4 +23,7 @@ public interface Peer {
     void ping(Consumer<Throwable> done);
 
     void close(int code, String reason);
+
+    /** False once the connection is closing or closed, from either side. */
+    boolean isOpen();
 }

@@ -88,6 +88,11 @@ final class FakePeer implements Peer {
     }
 
     @Override
+    public boolean isOpen() {
+        return !closedWith.isDone();
+    }
+
+    @Override
     public void close(int code, String reason) {
         sentBeforeClose.compareAndSet(-1, sent.size());
         closedWith.complete(code);

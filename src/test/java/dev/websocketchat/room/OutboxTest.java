@@ -59,6 +59,11 @@ class OutboxTest {
             @Override
             public void close(int code, String reason) {
             }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
         };
         Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
         ExecutorService writers = Executors.newFixedThreadPool(4);

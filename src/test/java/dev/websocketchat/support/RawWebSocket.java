@@ -139,6 +139,11 @@ public final class RawWebSocket implements AutoCloseable {
         sendRaw(frame.toByteArray());
     }
 
+    /** How long a read may wait before it fails with a timeout; the client wait by default. */
+    public void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
     /** Writes bytes to the socket as they are: half a frame, or no frame at all. */
     public void sendRaw(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
