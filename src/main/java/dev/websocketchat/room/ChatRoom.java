@@ -13,8 +13,6 @@ import dev.websocketchat.protocol.ServerEvent.Refusal;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +41,6 @@ import java.util.logging.Logger;
 public final class ChatRoom implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
-    private static final Member[] NOBODY = {};
     private static final int LOGGED_TEXT = 200;
     private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
@@ -55,9 +52,8 @@ public final class ChatRoom implements AutoCloseable {
     private final Closer closer = new Closer(timer);
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Replaced under the lock, never mutated, so it may be read without it. */
-    private volatile Member[] roster = NOBODY;
-    private final ChatMetrics metrics = new ChatMetrics(() -> roster.length, this::queuedBytes);
+    private final Roster roster = new Roster();
+    private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
     private final ChatHistory history;
     private boolean closed;
 
@@ -70,7 +66,7 @@ public final class ChatRoom implements AutoCloseable {
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
         this.history = new ChatHistory(config.history());
-        new Liveness(config, () -> roster, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer);
+        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer);
     }
 
     public ChatConfig config() {
@@ -83,20 +79,11 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Connections admitted and not yet gone. */
     public int online() {
-        return roster.length;
+        return roster.size();
     }
 
     public ChatMetrics metrics() {
         return metrics;
-    }
-
-    /** Bytes queued or in flight to every member; walks the roster, so for metrics, not hot paths. */
-    public long queuedBytes() {
-        long total = 0;
-        for (Member member : roster) {
-            total += member.outbox.queuedBytes();
-        }
-        return total;
     }
 
     /**
@@ -137,19 +124,19 @@ public final class ChatRoom implements AutoCloseable {
             if (member.state != Member.State.PENDING) {
                 return;
             }
-            if (closed || roster.length >= config.maxConnections()) {
+            if (closed || roster.size() >= config.maxConnections()) {
                 refusal = closed ? 1001 : 1013;
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
             } else {
                 boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
                 member.state = Member.State.ADMITTED;
-                roster = with(roster, member);
-                overflowed = enqueueAll(Frame.of(codec.encode(Join.of(roster.length))));
+                roster.add(member);
+                overflowed = roster.enqueue(Frame.of(codec.encode(Join.of(roster.size()))));
                 if (!historyFits) {
-                    overflowed = plus(overflowed, member);
+                    overflowed = Roster.plus(overflowed, member);
                 }
-                targets = roster;
+                targets = roster.members();
             }
         } finally {
             lock.unlock();
@@ -188,8 +175,8 @@ public final class ChatRoom implements AutoCloseable {
                 return;
             }
             Chat chat = history.append(request.name(), request.text(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            overflowed = enqueueAll(Frame.of(codec.encode(chat)));
-            targets = roster;
+            overflowed = roster.enqueue(Frame.of(codec.encode(chat)));
+            targets = roster.members();
         } finally {
             lock.unlock();
         }
@@ -276,8 +263,7 @@ public final class ChatRoom implements AutoCloseable {
                 return;
             }
             closed = true;
-            everyone = roster;
-            roster = NOBODY; // also stops Liveness, which pings and sweeps the roster
+            everyone = roster.clear(); // which also stops Liveness: it pings and sweeps the roster
             for (Member member : everyone) {
                 member.state = Member.State.GONE;
                 member.outbox.seal();
@@ -292,17 +278,6 @@ public final class ChatRoom implements AutoCloseable {
         }
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
         timer.shutdownNow();
-    }
-
-    /** Appends to every member's outbox; returns those that went over their limit. Lock held. */
-    private List<Member> enqueueAll(Frame frame) {
-        List<Member> overflowed = List.of();
-        for (Member member : roster) {
-            if (!member.outbox.enqueue(frame)) {
-                overflowed = plus(overflowed, member);
-            }
-        }
-        return overflowed;
     }
 
     /** Starts the sends the last broadcast queued, then evicts who overflowed. Lock not held. */
@@ -347,9 +322,9 @@ public final class ChatRoom implements AutoCloseable {
             if (!wasAdmitted) {
                 return new Removal(true, List.of());
             }
-            roster = without(roster, member);
-            overflowed = enqueueAll(Frame.of(codec.encode(Leave.of(roster.length))));
-            targets = roster;
+            roster.remove(member);
+            overflowed = roster.enqueue(Frame.of(codec.encode(Leave.of(roster.size()))));
+            targets = roster.members();
         } finally {
             lock.unlock();
         }
@@ -360,29 +335,6 @@ public final class ChatRoom implements AutoCloseable {
             other.outbox.flush();
         }
         return new Removal(true, overflowed);
-    }
-
-    private static Member[] with(Member[] members, Member added) {
-        Member[] result = Arrays.copyOf(members, members.length + 1);
-        result[members.length] = added;
-        return result;
-    }
-
-    private static Member[] without(Member[] members, Member removed) {
-        Member[] result = new Member[members.length - 1];
-        int next = 0;
-        for (Member member : members) {
-            if (member != removed) {
-                result[next++] = member;
-            }
-        }
-        return result;
-    }
-
-    private static List<Member> plus(List<Member> members, Member added) {
-        List<Member> result = members.isEmpty() ? new ArrayList<>() : members;
-        result.add(added);
-        return result;
     }
 
     private static String abbreviate(String text) {
