@@ -38,21 +38,76 @@ final class ServerProcess implements AutoCloseable {
 
     /** @param settings {@code chat.*} system properties for the server */
     static ServerProcess start(String name, List<String> jvmOptions, Map<String, String> settings) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(java("java")));
+        return start(name, List.of(), jvmOptions, settings);
+    }
+
+    /**
+     * @param prefix what the command runs under, e.g. {@code taskset -c 0}
+     * @param settings {@code chat.*} system properties for the server
+     */
+    static ServerProcess start(String name, List<String> prefix, List<String> jvmOptions, Map<String, String> settings)
+            throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(prefix);
+        command.add(java("java"));
         command.addAll(jvmOptions);
         command.add("-Dchat.port=" + port);
         command.add("-Dchat.host=127.0.0.1");
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/websocket-chat-standalone.jar"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(new File("target/" + name + "-server.log")).start();
-        ServerProcess server = new ServerProcess(process, URI.create("http://127.0.0.1:" + port + "/"));
+        ServerProcess server = new ServerProcess(launch(name, new ProcessBuilder(command)), URI.create("http://127.0.0.1:" + port + "/"));
         server.awaitHealthy();
         return server;
+    }
+
+    /** The Node.js baseline, {@code bench/node/server.js}, which has no {@code /health}: waits for its port. */
+    static ServerProcess node(String name, List<String> prefix) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("node", "bench/node/server.js"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("PORT", String.valueOf(port));
+        ServerProcess server = new ServerProcess(launch(name, builder), URI.create("http://127.0.0.1:" + port + "/"));
+        server.awaitPort();
+        return server;
+    }
+
+    private static Process launch(String name, ProcessBuilder builder) throws IOException {
+        return builder.redirectErrorStream(true).redirectOutput(new File("target/" + name + "-server.log")).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** CPU time the server has used so far, user and system, in microseconds (from /proc). */
+    long cpuMicros() throws IOException {
+        return cpuMicros(process.pid());
+    }
+
+    static long cpuMicros(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return ticks * 10_000; // USER_HZ is 100 on Linux
+    }
+
+    private void awaitPort() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", application.getPort())) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the server did not listen within 30 s; see its log in target/");
     }
 
     URI application() {

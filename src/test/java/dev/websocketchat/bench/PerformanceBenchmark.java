@@ -1,0 +1,271 @@
+package dev.websocketchat.bench;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The standalone jar against the tutorial's Node.js {@code ws} server ({@code bench/node}), same
+ * workloads, same invocation, alternating, with the server pinned to core 0 and this JVM (the
+ * load generator) to core 1. Prints a table of medians with the ratios, then one JSON line.
+ * {@code ./mvnw -Pbench verify [-Dbench.rounds=3]}; needs {@code node} and {@code taskset}.
+ *
+ * <p>Workloads: fan-out (1000 clients, 10 senders × 100 chats, closed loop: a sender sends its
+ * next chat when its previous one comes back); a fixed rate (1000 clients, 20 chats/s in total,
+ * 10 s); fan-out again with 10 % of the readers stalled; a connect storm (5000 clients, each
+ * join broadcast to everyone); and those 5000 connections idle, for memory. A lost, repeated or
+ * reordered chat voids the run.
+ */
+public final class PerformanceBenchmark {
+
+    /** Smaller values (-Dbench.clients, -Dbench.storm) are for trying the benchmark out, not for numbers. */
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
+    private static final int SENDERS = 10;
+    private static final int PER_SENDER = 100;
+    private static final int STORM = Integer.getInteger("bench.storm", 5000);
+
+    /** Milliseconds. */
+    record Latency(double p50, double p99, double max) {
+        static Latency of(long[] nanos, int count) {
+            long[] sorted = Arrays.copyOf(nanos, count);
+            Arrays.sort(sorted);
+            return new Latency(ms(sorted[count / 2]), ms(sorted[(int) (count * 0.99)]), ms(sorted[count - 1]));
+        }
+
+        private static double ms(long nanos) {
+            return nanos / 1e6;
+        }
+    }
+
+    /** One workload's outcome. */
+    record Load(double deliveriesPerSecond, double serverMicrosPerDelivery, double generatorMicrosPerDelivery, Latency latency) {
+    }
+
+    record Run(String server, Load fanOut, Load fixedRate, Load stalled, double stormSeconds, double heapKibPerIdle,
+               double rssKibPerIdle, long violations) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        pin(ProcessHandle.current().pid(), "1");
+        List<Run> java = new ArrayList<>();
+        List<Run> node = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String server : round % 2 == 0 ? List.of("java", "node") : List.of("node", "java")) {
+                Run run = measure(server);
+                (server.equals("java") ? java : node).add(run);
+                System.out.printf("round %d, %s: %s%n", round + 1, server, run);
+            }
+        }
+        report(median(java), median(node), rounds);
+    }
+
+    private static Run measure(String kind) throws Exception {
+        Load fanOut;
+        Load fixedRate;
+        Load stalled;
+        long violations;
+        try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
+            List<LoadGenerator.Client> clients = load.connect(CLIENTS, 100, 120);
+            awaitCount(load, clients, CLIENTS, 120);
+            fanOut(load, server, clients, List.of()); // warm-up, for the JIT's sake; both servers get one
+            fanOut = fanOut(load, server, clients, List.of());
+            fixedRate = fixedRate(load, server, clients, 20, 10);
+            List<LoadGenerator.Client> stalledReaders = clients.subList(CLIENTS - CLIENTS / 10, CLIENTS);
+            load.forEach(client -> {
+                if (stalledReaders.contains(client)) {
+                    client.stall();
+                }
+            });
+            stalled = fanOut(load, server, clients, stalledReaders);
+            violations = load.violations();
+        }
+        double stormSeconds;
+        double heapPer;
+        double rssPer;
+        try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
+            long heapBefore = kind.equals("java") ? server.heapAfterGcKib() : 0;
+            long rssBefore = server.rssKib();
+            long started = System.nanoTime();
+            List<LoadGenerator.Client> clients = load.connect(STORM, 200, 600);
+            awaitCount(load, clients, STORM, 600);
+            stormSeconds = (System.nanoTime() - started) / 1e9;
+            long heapAfter = kind.equals("java") ? server.heapAfterGcKib() : 0;
+            heapPer = (heapAfter - heapBefore) / (double) STORM;
+            rssPer = (server.rssKib() - rssBefore) / (double) STORM;
+            violations += load.violations();
+        }
+        return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
+    }
+
+    /** 10 senders × 100 chats, each sender waiting for its own chat before the next. */
+    private static Load fanOut(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> clients,
+                               List<LoadGenerator.Client> stalled) throws Exception {
+        int readers = clients.size() - stalled.size();
+        Recorder recorder = new Recorder(readers * SENDERS * PER_SENDER);
+        load.forEach(LoadGenerator.Client::resetOrder);
+        load.onChat((receiver, sender, seq, sent) -> {
+            recorder.record(sent);
+            if (receiver.index == sender && seq + 1 < PER_SENDER) {
+                receiver.sendChat(seq + 1);
+            }
+        });
+        Measure measure = Measure.start(server);
+        load.forEach(client -> {
+            if (client.index < SENDERS) {
+                client.sendChat(0);
+            }
+        });
+        recorder.done.get(120, TimeUnit.SECONDS);
+        return measure.stop(recorder);
+    }
+
+    /** {@code perSecond} chats a second in all, round-robin over the senders, for {@code seconds}. */
+    private static Load fixedRate(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> clients,
+                                  int perSecond, int seconds) throws Exception {
+        int chats = perSecond * seconds;
+        Recorder recorder = new Recorder(clients.size() * chats);
+        load.forEach(LoadGenerator.Client::resetOrder);
+        load.onChat((receiver, sender, seq, sent) -> recorder.record(sent));
+        Measure measure = Measure.start(server);
+        long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        long next = System.nanoTime();
+        for (int i = 0; i < chats; i++) {
+            LoadGenerator.Client sender = clients.get(i % SENDERS);
+            int seq = i / SENDERS;
+            load.execute(() -> sender.sendChat(seq));
+            next += interval;
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
+        }
+        recorder.done.get(60, TimeUnit.SECONDS);
+        return measure.stop(recorder);
+    }
+
+    /** Latencies of every delivery, on the load generator's thread. */
+    private static final class Recorder {
+        final long[] latencies;
+        int count;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Recorder(int expected) {
+            latencies = new long[expected];
+        }
+
+        void record(long sentNanos) {
+            if (count < latencies.length) {
+                latencies[count++] = System.nanoTime() - sentNanos;
+                if (count == latencies.length) {
+                    done.complete(null);
+                }
+            }
+        }
+    }
+
+    /** Wall time and both processes' CPU time over one workload. */
+    private record Measure(ServerProcess server, long startNanos, long serverCpu, long generatorCpu) {
+        static Measure start(ServerProcess server) throws Exception {
+            return new Measure(server, System.nanoTime(), server.cpuMicros(), ServerProcess.cpuMicros(ProcessHandle.current().pid()));
+        }
+
+        Load stop(Recorder recorder) throws Exception {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            double deliveries = recorder.count;
+            return new Load(deliveries / seconds, (server.cpuMicros() - serverCpu) / deliveries,
+                    (ServerProcess.cpuMicros(ProcessHandle.current().pid()) - generatorCpu) / deliveries,
+                    Latency.of(recorder.latencies, recorder.count));
+        }
+    }
+
+    private static void awaitCount(LoadGenerator load, List<LoadGenerator.Client> clients, int online, long seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (load.call(() -> clients.stream().anyMatch(client -> client.lastOnline != online))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not every client saw " + online + " online within " + seconds + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static ServerProcess start(String kind) throws Exception {
+        List<String> core0 = List.of("taskset", "-c", "0");
+        if (kind.equals("node")) {
+            return ServerProcess.node("bench-node", core0);
+        }
+        return ServerProcess.start("bench-java", core0, List.of("-Xmx2g", "-Xms2g", "-XX:+AlwaysPreTouch"),
+                Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.history", "0"));
+    }
+
+    private static LoadGenerator generator(ServerProcess server) throws Exception {
+        return new LoadGenerator(new InetSocketAddress("127.0.0.1", server.application().getPort()), "/chat");
+    }
+
+    private static void pin(long pid, String cores) throws Exception {
+        Process taskset = new ProcessBuilder("taskset", "-a", "-cp", cores, String.valueOf(pid)).redirectErrorStream(true).start();
+        taskset.getInputStream().readAllBytes();
+        if (taskset.waitFor() != 0) {
+            throw new IllegalStateException("taskset failed");
+        }
+    }
+
+    private static Run median(List<Run> runs) {
+        return new Run(runs.get(0).server(),
+                medianLoad(runs, Run::fanOut), medianLoad(runs, Run::fixedRate), medianLoad(runs, Run::stalled),
+                median(runs, Run::stormSeconds), median(runs, Run::heapKibPerIdle), median(runs, Run::rssKibPerIdle),
+                runs.stream().mapToLong(Run::violations).sum());
+    }
+
+    private static Load medianLoad(List<Run> runs, java.util.function.Function<Run, Load> load) {
+        List<Load> loads = runs.stream().map(load).toList();
+        return new Load(median(loads, Load::deliveriesPerSecond), median(loads, Load::serverMicrosPerDelivery),
+                median(loads, Load::generatorMicrosPerDelivery), new Latency(median(loads, l -> l.latency().p50()),
+                median(loads, l -> l.latency().p99()), median(loads, l -> l.latency().max())));
+    }
+
+    private static <T> double median(List<T> values, ToDoubleFunction<T> value) {
+        double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private static void report(Run java, Run node, int rounds) {
+        System.out.printf("%nmedians of %d rounds; server on core 0, load generator on core 1%n", rounds);
+        System.out.printf("%-44s %14s %14s %8s%n", "", "java", "node", "ratio");
+        row("fan-out deliveries/s", java.fanOut().deliveriesPerSecond(), node.fanOut().deliveriesPerSecond());
+        row("fan-out server CPU us/delivery", java.fanOut().serverMicrosPerDelivery(), node.fanOut().serverMicrosPerDelivery());
+        row("fan-out load generator CPU us/delivery", java.fanOut().generatorMicrosPerDelivery(), node.fanOut().generatorMicrosPerDelivery());
+        row("fan-out latency p99 ms", java.fanOut().latency().p99(), node.fanOut().latency().p99());
+        row("20 chats/s x 1000: latency p50 ms", java.fixedRate().latency().p50(), node.fixedRate().latency().p50());
+        row("20 chats/s x 1000: latency p99 ms", java.fixedRate().latency().p99(), node.fixedRate().latency().p99());
+        row("20 chats/s x 1000: latency max ms", java.fixedRate().latency().max(), node.fixedRate().latency().max());
+        row("10% stalled: deliveries/s", java.stalled().deliveriesPerSecond(), node.stalled().deliveriesPerSecond());
+        row("10% stalled: others' latency p99 ms", java.stalled().latency().p99(), node.stalled().latency().p99());
+        row("connect storm of 5000, s", java.stormSeconds(), node.stormSeconds());
+        row("idle: heap KiB per connection (after GC)", java.heapKibPerIdle(), Double.NaN);
+        row("idle: RSS KiB per connection", java.rssKibPerIdle(), node.rssKibPerIdle());
+        System.out.printf("lost, repeated or reordered chats: java %d, node %d%n", java.violations(), node.violations());
+        System.out.printf("{\"rounds\":%d,\"java\":%s,\"node\":%s}%n", rounds, json(java), json(node));
+    }
+
+    private static void row(String name, double java, double node) {
+        System.out.printf("%-44s %14.2f %14.2f %8.2f%n", name, java, node, java / node);
+    }
+
+    private static String json(Run run) {
+        return String.format(java.util.Locale.ROOT, "{\"fanOutDeliveriesPerSecond\":%.0f,\"fanOutServerMicrosPerDelivery\":%.3f,"
+                        + "\"fanOutGeneratorMicrosPerDelivery\":%.3f,\"fanOutP99Ms\":%.2f,\"fixedRateP50Ms\":%.2f,\"fixedRateP99Ms\":%.2f,"
+                        + "\"fixedRateMaxMs\":%.2f,\"stalledP99Ms\":%.2f,\"stormSeconds\":%.1f,\"heapKibPerIdle\":%.2f,"
+                        + "\"rssKibPerIdle\":%.2f,\"violations\":%d}",
+                run.fanOut().deliveriesPerSecond(), run.fanOut().serverMicrosPerDelivery(), run.fanOut().generatorMicrosPerDelivery(),
+                run.fanOut().latency().p99(), run.fixedRate().latency().p50(), run.fixedRate().latency().p99(),
+                run.fixedRate().latency().max(), run.stalled().latency().p99(), run.stormSeconds(), run.heapKibPerIdle(),
+                run.rssKibPerIdle(), run.violations());
+    }
+
+    private PerformanceBenchmark() {
+    }
+}
