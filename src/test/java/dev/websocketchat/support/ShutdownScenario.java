@@ -14,13 +14,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a shutdown (SIGTERM, undeploy) owes a slow reader: every chat already accepted, then 1001.
- * Run against a server whose {@code CHAT_SEND_QUEUE_BYTES} is at least 16 MiB, so that the chats
- * pile up in the server's queue rather than getting it evicted.
+ * Chats are sent until more than 1 MB of them wait in the server's queues ({@code /metrics}), past
+ * the socket buffers and whatever the container buffers on its own. Run against a server whose
+ * {@code CHAT_SEND_QUEUE_BYTES} is at least 16 MiB, so that the reader is not evicted meanwhile.
  */
 public final class ShutdownScenario {
 
-    /** 1000 chats of 5.7 KB: more than the loopback socket buffers (about 4 MB) can hold. */
-    private static final int CHATS = 1000;
+    /** Chats of 5.7 KB, sent 200 (1.1 MB) at a time. */
+    private static final int ROUND = 200;
+    /** Enough to pass the loopback socket buffers (about 4 MB) and what a container buffers itself. */
+    private static final int MOST_ROUNDS = 60;
     private static final String TEXT = "가".repeat(1900);
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
 
@@ -34,17 +37,18 @@ public final class ShutdownScenario {
     public static void queuedChatsReachASlowReaderBeforeThe1001(URI application, Runnable shutDown) throws Exception {
         URI chat = URI.create("ws" + application.toString().substring("http".length())).resolve("chat");
         try (RawWebSocket reader = RawWebSocket.open(chat, 8 * 1024); ChatClient sender = ChatClient.connect(chat)) {
-            for (int i = 0; i < CHATS; i++) {
-                sender.sendWithoutWaiting(TEXT + i);
-            }
-            int echoed = 0;
-            while (echoed < CHATS) {
-                if (sender.next() instanceof Chat) {
-                    echoed++;
+            int sent = 0;
+            while (Scrape.of(application).value("chat_queue_bytes") < 1_000_000) {
+                assertThat(sent).as("chats sent without any queueing up for the stalled reader").isLessThan(ROUND * MOST_ROUNDS);
+                for (int i = 0; i < ROUND; i++, sent++) {
+                    sender.sendWithoutWaiting(TEXT + sent);
+                }
+                for (int echoed = 0; echoed < ROUND; ) {
+                    if (sender.next() instanceof Chat) {
+                        echoed++;
+                    }
                 }
             }
-            double queued = Scrape.of(application).value("chat_queue_bytes");
-            assertThat(queued).as("chats waiting in the reader's queue, past the socket buffers").isGreaterThan(1_000_000);
 
             List<String> received = new ArrayList<>();
             CompletableFuture<Integer> closeCode = CompletableFuture.supplyAsync(() -> {
@@ -63,7 +67,7 @@ public final class ShutdownScenario {
                 }
             }
             assertThat(texts).as("the number after each chat's text, every accepted chat before the close")
-                    .hasSize(CHATS).startsWith("0").endsWith(String.valueOf(CHATS - 1));
+                    .hasSize(sent).startsWith("0").endsWith(String.valueOf(sent - 1));
         }
     }
 }

@@ -15,20 +15,31 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The WAR's connection limit and undeploy, in every container: the built WAR again, with
  * {@code chat.*} context parameters in a {@code web.xml} (two connections at most, 16 MiB send
- * queues), as {@code limited.war}, deployed for the class, and as {@code doomed.war}, which a test
- * deploys and undeploys itself (Arquillian will not undeploy what it manages).
+ * queues), as {@code limited.war}, deployed for the class, and as {@code doomed.war}, which the
+ * tests deploy and undeploy themselves (Arquillian will not undeploy what it manages).
  */
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WarLimitsIT {
 
     private static final String LIMITED = "limited";
     private static final String DOOMED = "doomed";
+    /**
+     * The Payara Micro adapter runs each deployment in a Payara Micro instance of its own and, to
+     * undeploy, ends the instance: the reader saw its connection end without a close frame and the
+     * room logged no shutdown, so the application was never told and there is no undeploy to test.
+     */
+    private static final String NO_UNDEPLOY = "the Payara Micro adapter ends the whole instance instead of undeploying";
 
     @ArquillianResource
     @OperateOnDeployment(LIMITED)
@@ -63,6 +74,7 @@ class WarLimitsIT {
     }
 
     @Test
+    @Order(1)
     void aHandshakeBeyondTheLimitGets503AndIsNeverCounted() throws Exception {
         Scrape before = Scrape.of(ChatWar.root(application));
         try (ChatClient first = ChatClient.joined(chat()); ChatClient second = ChatClient.joined(chat())) {
@@ -75,10 +87,19 @@ class WarLimitsIT {
         }
     }
 
+    /** Deployed by a test of its own: Arquillian can hand the next test its URL only once it is deployed. */
     @Test
-    void anUndeploySendsEveryQueuedChatToASlowReaderBeforeThe1001() throws Exception {
+    @Order(2)
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = "payara", disabledReason = NO_UNDEPLOY)
+    void theCopyToUndeployDeploys() {
         deployer.deploy(DOOMED);
-        URI doomed = ChatWar.root(application).resolve("../" + DOOMED + "/");
-        ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(doomed, () -> deployer.undeploy(DOOMED));
+    }
+
+    @Test
+    @Order(3)
+    @DisabledIfSystemProperty(named = "arquillian.launch", matches = "payara", disabledReason = NO_UNDEPLOY)
+    void anUndeploySendsEveryQueuedChatToASlowReaderBeforeThe1001(@ArquillianResource @OperateOnDeployment(DOOMED) URL doomed)
+            throws Exception {
+        ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(ChatWar.root(doomed), () -> deployer.undeploy(DOOMED));
     }
 }
