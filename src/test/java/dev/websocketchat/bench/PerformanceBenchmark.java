@@ -85,9 +85,12 @@ public final class PerformanceBenchmark {
             stalled = fanOut(load, server, clients, stalledReaders);
             violations = load.violations();
         }
-        double stormSeconds;
-        double heapPer;
-        double rssPer;
+        double stormSeconds = Double.NaN;
+        double heapPer = Double.NaN;
+        double rssPer = Double.NaN;
+        if (STORM == 0) { // -Dbench.storm=0: one server process per round, e.g. to profile it
+            return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
+        }
         try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
             long heapBefore = kind.equals("java") ? server.heapAfterGcKib() : 0;
             long rssBefore = server.rssKib();
@@ -197,7 +200,12 @@ public final class PerformanceBenchmark {
         if (kind.equals("node")) {
             return ServerProcess.node("bench-node", core0);
         }
-        return ServerProcess.start("bench-java", core0, List.of("-Xmx2g", "-Xms2g", "-XX:+AlwaysPreTouch"),
+        List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-Xms2g", "-XX:+AlwaysPreTouch"));
+        String extra = System.getProperty("bench.serverJvm", ""); // e.g. a JFR recording, to profile
+        if (!extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return ServerProcess.start("bench-java", core0, jvm,
                 Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.history", "0"));
     }
 
