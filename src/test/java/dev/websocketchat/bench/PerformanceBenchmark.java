@@ -99,8 +99,11 @@ public final class PerformanceBenchmark {
             awaitCount(load, clients, STORM, 600);
             stormSeconds = (System.nanoTime() - started) / 1e9;
             long heapAfter = kind.equals("java") ? server.heapAfterGcKib() : 0;
+            long rssAfter = server.rssKib();
             heapPer = (heapAfter - heapBefore) / (double) STORM;
-            rssPer = (server.rssKib() - rssBefore) / (double) STORM;
+            rssPer = (rssAfter - rssBefore) / (double) STORM;
+            System.out.printf("%s idle: heap after GC %d -> %d KiB, RSS %d -> %d KiB for %d connections%n",
+                    kind, heapBefore, heapAfter, rssBefore, rssAfter, STORM);
             violations += load.violations();
         }
         return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
