@@ -25,7 +25,7 @@ class WarChatIT extends ChatProtocolContract {
         return ChatWar.asBuilt();
     }
 
-    /** Tomcat, WildFly and Payara all run the WAR's OriginFilter before their own upgrade. */
+    /** Tomcat, WildFly and Payara all run the WAR's HandshakeFilter before their own upgrade. */
     @Override
     protected boolean refusesForeignOriginsWith403() {
         return true;
