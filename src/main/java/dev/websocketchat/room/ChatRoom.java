@@ -274,6 +274,7 @@ public final class ChatRoom implements AutoCloseable {
         metrics.left(LeaveCause.SHUTDOWN, everyone.length);
         LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
         for (Member member : everyone) {
+            LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": shutdown");
             member.outbox.flush();
         }
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
