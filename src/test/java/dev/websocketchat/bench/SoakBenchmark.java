@@ -56,10 +56,12 @@ public final class SoakBenchmark {
 
     public static void main(String[] args) throws Exception {
         int minutes = Integer.getInteger("soak.minutes", 3);
+        boolean passed;
         try (ServerProcess server = ServerProcess.start("soak", List.of("-Xmx256m"),
                 Map.of("chat.send.queue.bytes", "65536"))) {
-            System.exit(new SoakBenchmark(server.chat()).run(server, minutes) ? 0 : 1);
+            passed = new SoakBenchmark(server.chat()).run(server, minutes);
         }
+        System.exit(passed ? 0 : 1); // after the server is stopped; the WebSocket client's threads would keep this JVM up
     }
 
     private boolean run(ServerProcess server, int minutes) throws Exception {
