@@ -166,6 +166,11 @@ abstract class BrowserScenarios {
             assertThat(wanderer.awaitChats(5).chats()).extracting(ChatLine::text)
                     .containsExactly("끊기 전", "끊긴 동안 1", "끊긴 동안 2", "끊긴 동안 3", "다시 연결된 뒤");
             assertThat(wanderer.notices()).as("nothing was missed").noneMatch(notice -> notice.contains("표시되지 않았을"));
+            // The page's duplicate check would hide a full history; the resume point is what asks for less.
+            List<String> sockets = network.requestLines().stream().filter(line -> line.contains("/chat")).toList();
+            assertThat(sockets).as("the first socket, then the reconnect").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(sockets.get(0)).doesNotContain("since=");
+            assertThat(sockets.get(sockets.size() - 1)).containsPattern("chat\\?since=[1-9][0-9]*&epoch=\\w+ HTTP/1.1");
         }
     }
 

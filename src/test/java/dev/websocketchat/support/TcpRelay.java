@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -24,6 +27,7 @@ public final class TcpRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final Semaphore gate = new Semaphore(1);
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "tcp-relay");
@@ -68,18 +72,29 @@ public final class TcpRelay implements AutoCloseable {
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 sockets.add(client);
                 sockets.add(server);
-                threads.execute(() -> pump(client, server));
-                threads.execute(() -> pump(server, client));
+                threads.execute(() -> pump(client, server, true));
+                threads.execute(() -> pump(server, client, false));
             } catch (IOException | InterruptedException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** The first line of what each client sent, in the order they connected: the handshake's {@code GET}. */
+    public List<String> requestLines() {
+        return List.copyOf(requestLines);
+    }
+
+    private void pump(Socket from, Socket to, boolean fromClient) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            boolean first = fromClient;
             for (int read; (read = in.read(buffer)) >= 0; ) {
+                if (first) {
+                    String start = new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
+                    requestLines.add(start.contains("\r\n") ? start.substring(0, start.indexOf("\r\n")) : start);
+                    first = false;
+                }
                 out.write(buffer, 0, read);
             }
         } catch (IOException ended) {
