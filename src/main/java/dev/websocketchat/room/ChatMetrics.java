@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -39,8 +38,9 @@ public final class ChatMetrics {
     private final Counter joins = Counter.builder("chat.joins").description("connections admitted").register(registry);
     private final Counter chats = Counter.builder("chat.chats.received").description("chats accepted and broadcast").register(registry);
     private final Counter deliveries = Counter.builder("chat.deliveries").description("frames written to connections").register(registry);
+    /** Filled in the constructor and only read after, so plain maps are safe to share. */
     private final Map<LeaveCause, Counter> leaves = new EnumMap<>(LeaveCause.class);
-    private final Map<Rejection, Counter> rejections = new ConcurrentHashMap<>();
+    private final Map<Rejection, Counter> rejections = new EnumMap<>(Rejection.class);
     private final Timer broadcast = Timer.builder("chat.broadcast")
             .description("from receiving a chat to handing it to every connection's send queue")
             .publishPercentileHistogram()
