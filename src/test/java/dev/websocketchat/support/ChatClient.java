@@ -240,8 +240,9 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
                 closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                // the connection is gone either way
+            } catch (IOException | ExecutionException | TimeoutException | IllegalStateException e) {
+                // the connection is gone either way; Tyrus throws IllegalStateException when the
+                // server's close (a refused origin's 1008, say) lands between isOpen and close
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
