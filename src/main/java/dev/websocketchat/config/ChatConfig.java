@@ -25,13 +25,15 @@ import java.util.stream.Collectors;
  * @param rateLimit       messages per second one connection may send, on average; 0 turns the limit off
  * @param rateBurst       messages one connection may send at once before the rate applies
  * @param maxConnections  connections admitted at once; one more is closed with 1013
+ * @param redisUrl        {@code redis://host:port} of the Redis that joins instances into one chat;
+ *                        empty for a single process holding everything in memory
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
-                         int rateLimit, int rateBurst, int maxConnections) {
+                         int rateLimit, int rateBurst, int maxConnections, String redisUrl) {
 
     public static final ChatConfig DEFAULTS =
-            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90, 10, 20, 10_000);
+            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90, 10, 20, 10_000, "");
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -45,6 +47,15 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_RATE_LIMIT", rateLimit, 0);
         requireAtLeast("CHAT_RATE_BURST", rateBurst, 1);
         requireAtLeast("CHAT_MAX_CONNECTIONS", maxConnections, 1);
+        redisUrl = redisUrl == null ? "" : redisUrl.trim();
+        if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis:// or rediss://, not '" + redisUrl + "'");
+        }
+    }
+
+    /** Whether instances share one chat through Redis. */
+    public boolean clustered() {
+        return !redisUrl.isEmpty();
     }
 
     /** Reads the process environment and system properties. */
@@ -74,7 +85,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                 integer(lookup, "CHAT_IDLE_SECONDS", d.idleSeconds()),
                 integer(lookup, "CHAT_RATE_LIMIT", d.rateLimit()),
                 integer(lookup, "CHAT_RATE_BURST", d.rateBurst()),
-                integer(lookup, "CHAT_MAX_CONNECTIONS", d.maxConnections()));
+                integer(lookup, "CHAT_MAX_CONNECTIONS", d.maxConnections()),
+                text(lookup, "CHAT_REDIS_URL", d.redisUrl()));
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
@@ -85,7 +97,12 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
     public ChatConfig withPort(int newPort) {
         return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
-                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections);
+                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl);
+    }
+
+    public ChatConfig withRedisUrl(String newRedisUrl) {
+        return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
+                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, newRedisUrl);
     }
 
     private static int integer(Function<String, String> lookup, String key, int fallback) {

@@ -1,5 +1,6 @@
 package dev.websocketchat.http;
 
+import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.room.ChatRoom;
@@ -35,7 +36,7 @@ public class ChatApplication implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        ChatRoom room = new ChatRoom(ChatConfig.from(System.getenv(), settings(context)));
+        ChatRoom room = Cluster.openRoom(ChatConfig.from(System.getenv(), settings(context)));
         context.setAttribute(ROOM, room);
         ChatRooms.bind(container(context), room);
         LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat");

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.websocketchat.room.ChatRoom;
 import java.io.UncheckedIOException;
 
-/** The {@code GET /health} answer, {@code {"status":"UP","online":N}}: cheap, no lock taken. */
+/**
+ * The {@code GET /health} answer, {@code {"status":"UP","online":N}}: cheap, no lock taken.
+ * {@code DEGRADED} (still 200: the instance serves its own clients) while a clustered instance
+ * cannot reach Redis; {@code online} counts this instance's connections.
+ */
 public record Health(String status, int online) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static String of(ChatRoom room) {
         try {
-            return JSON.writeValueAsString(new Health("UP", room.online()));
+            return JSON.writeValueAsString(new Health(room.degraded() ? "DEGRADED" : "UP", room.online()));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,11 +14,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * at 1 in each, so a client resuming with an id from another epoch is told its history is not
  * complete rather than being given the wrong chats.
  *
+ * <p>In cluster mode the ids and the epoch are the cluster's: chats numbered by Redis are
+ * {@link #keep kept} as they arrive, and {@link #replace} takes the shared history after a
+ * reconnect. Chats numbered here ({@link #append}) are then the ones said while Redis was away.
+ *
  * <p>Not thread-safe: the room calls it with its lock held.
  */
 final class ChatHistory {
 
-    private final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final int capacity;
     private final ArrayDeque<Chat> recent = new ArrayDeque<>();
     private long lastId;
@@ -32,16 +36,34 @@ final class ChatHistory {
         return epoch;
     }
 
+    /** The highest id given or kept so far; 0 before the first chat. */
+    long lastId() {
+        return lastId;
+    }
+
     /** Gives the chat the next id and keeps it, dropping the oldest when full. */
     Chat append(String name, String text, Instant time) {
-        Chat chat = new Chat(++lastId, name, text, time);
+        Chat chat = new Chat(lastId + 1, name, text, time);
+        keep(chat);
+        return chat;
+    }
+
+    /** Keeps a chat that already has its id, dropping the oldest when full. */
+    void keep(Chat chat) {
+        lastId = Math.max(lastId, chat.id());
         if (capacity > 0) {
             if (recent.size() == capacity) {
                 recent.removeFirst();
             }
             recent.addLast(chat);
         }
-        return chat;
+    }
+
+    /** Takes the cluster's epoch and its shared history, oldest first, in place of what is kept. */
+    void replace(String newEpoch, List<Chat> chats) {
+        epoch = newEpoch;
+        recent.clear();
+        chats.forEach(this::keep);
     }
 
     /**

@@ -11,10 +11,13 @@ import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +40,11 @@ import java.util.logging.Logger;
  * <p>Exactly one leave per connection: {@link #leave} is idempotent, so the container reporting
  * an error and then a close, or the room evicting a member the container closes later, still
  * announces one leave.
+ *
+ * <p>Cluster mode: with a {@link Relay} that is up, chats and counts are published to Redis
+ * instead of announced here, and come back through {@link #relayChat} and {@link #relayPresence}
+ * in the cluster's one order; the room then only keeps its members, their queues and a mirror of
+ * the shared history. While the relay is down, the room announces to its own members as above.
  */
 public final class ChatRoom implements AutoCloseable {
 
@@ -56,6 +64,9 @@ public final class ChatRoom implements AutoCloseable {
     private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
     private final ChatHistory history;
     private boolean closed;
+    private volatile Relay relay = Relay.NONE;
+    /** The highest id delivered from the relay; -1 until the first {@link #resync}. Guarded by the lock. */
+    private long lastRelayedId = -1;
 
     public ChatRoom(ChatConfig config) {
         this(config, Clock.systemUTC());
@@ -84,6 +95,17 @@ public final class ChatRoom implements AutoCloseable {
 
     public ChatMetrics metrics() {
         return metrics;
+    }
+
+    /** Joins the room to a cluster; called once, before it serves anyone. The room closes the relay when it closes. */
+    public void relayThrough(Relay clusterRelay) {
+        relay = clusterRelay;
+    }
+
+    /** Whether the room is clustered but cannot reach the cluster, so serves only its own members. */
+    public boolean degraded() {
+        Relay current = relay;
+        return current != Relay.NONE && !current.isUp();
     }
 
     /**
@@ -132,7 +154,7 @@ public final class ChatRoom implements AutoCloseable {
                 boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
                 member.state = Member.State.ADMITTED;
                 roster.add(member);
-                overflowed = roster.enqueue(Frame.of(codec.encode(Join.of(roster.size()))));
+                overflowed = announce(Join.of(roster.size()));
                 if (!historyFits) {
                     overflowed = Roster.plus(overflowed, member);
                 }
@@ -167,21 +189,133 @@ public final class ChatRoom implements AutoCloseable {
     public void say(Member from, ChatRequest request) {
         long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + abbreviate(request.text()));
-        Member[] targets;
-        List<Member> overflowed;
+        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Member[] targets = null;
+        List<Member> overflowed = List.of();
+        boolean relayed;
         lock.lock();
         try {
             if (from.state != Member.State.ADMITTED) {
                 return;
             }
-            Chat chat = history.append(request.name(), request.text(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-            overflowed = roster.enqueue(Frame.of(codec.encode(chat)));
+            relayed = relay.isUp();
+            if (!relayed) {
+                overflowed = queue(history.append(request.name(), request.text(), time));
+                targets = roster.members();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (relayed) {
+            relay.publishChat(request.name(), request.text(), time);
+        } else {
+            deliver(targets, overflowed);
+        }
+        metrics.chatReceived(started);
+    }
+
+    /**
+     * Numbers a chat here and delivers it to this instance's members only: what a clustered room
+     * does with a chat its relay could not publish.
+     */
+    public void sayHere(String name, String text, Instant time) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            overflowed = queue(history.append(name, text, time));
             targets = roster.members();
         } finally {
             lock.unlock();
         }
         deliver(targets, overflowed);
-        metrics.chatReceived(started);
+    }
+
+    /** Delivers a chat the cluster numbered, unless it was already (a resync and the live feed may both bring it). */
+    public void relayChat(Chat chat) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed || chat.id() <= lastRelayedId) {
+                return;
+            }
+            lastRelayedId = chat.id();
+            history.keep(chat);
+            overflowed = queue(chat);
+            targets = roster.members();
+        } finally {
+            lock.unlock();
+        }
+        deliver(targets, overflowed);
+    }
+
+    /** Delivers a join or leave carrying the cluster-wide count. */
+    public void relayPresence(ServerEvent presence) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            overflowed = queue(presence);
+            targets = roster.members();
+        } finally {
+            lock.unlock();
+        }
+        deliver(targets, overflowed);
+    }
+
+    /**
+     * After the relay (re)connects: takes the cluster's epoch and shared history (oldest first),
+     * and delivers the chats in it that this instance missed while away; none on the first call.
+     */
+    public void resync(String epoch, List<Chat> shared) {
+        Member[] targets;
+        Set<Member> overflowed = new LinkedHashSet<>(); // a member may overflow on several chats
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (Chat chat : shared) {
+                if (lastRelayedId >= 0 && chat.id() > lastRelayedId) {
+                    overflowed.addAll(queue(chat));
+                }
+            }
+            lastRelayedId = Math.max(lastRelayedId, shared.isEmpty() ? 0 : shared.get(shared.size() - 1).id());
+            history.replace(epoch, shared);
+            targets = roster.members();
+        } finally {
+            lock.unlock();
+        }
+        deliver(targets, List.copyOf(overflowed));
+    }
+
+    /** The highest chat id this room has given or delivered, which the cluster's numbering must pass. */
+    public long lastChatId() {
+        lock.lock();
+        try {
+            return history.lastId();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes this room's count of connections again, so the cluster's stays exact; the relay calls it periodically. */
+    public void reportPresence() {
+        lock.lock();
+        try {
+            if (!closed) {
+                relay.publishPresence(roster.size(), null);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -278,7 +412,23 @@ public final class ChatRoom implements AutoCloseable {
             member.outbox.flush();
         }
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
+        relay.close();
         timer.shutdownNow();
+    }
+
+    /** Queues the event for every member. Lock held. */
+    private List<Member> queue(ServerEvent event) {
+        return roster.enqueue(Frame.of(codec.encode(event)));
+    }
+
+    /** Queues a join or leave here, or publishes the new count while the relay is up. Lock held. */
+    private List<Member> announce(ServerEvent presence) {
+        Relay current = relay;
+        if (current.isUp()) {
+            current.publishPresence(roster.size(), presence);
+            return List.of();
+        }
+        return queue(presence);
     }
 
     /** Starts the sends the last broadcast queued, then evicts who overflowed. Lock not held. */
@@ -324,7 +474,7 @@ public final class ChatRoom implements AutoCloseable {
                 return new Removal(true, List.of());
             }
             roster.remove(member);
-            overflowed = roster.enqueue(Frame.of(codec.encode(Leave.of(roster.size()))));
+            overflowed = announce(Leave.of(roster.size()));
             targets = roster.members();
         } finally {
             lock.unlock();

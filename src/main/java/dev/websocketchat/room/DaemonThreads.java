@@ -9,13 +9,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The room's own threads: daemons, so a forgotten room never keeps a JVM alive. */
-final class DaemonThreads {
+/** The server's own threads: daemons, so a forgotten room never keeps a JVM alive. */
+public final class DaemonThreads {
 
     private DaemonThreads() {
     }
 
-    static ScheduledExecutorService timer(String name) {
+    public static ScheduledExecutorService timer(String name) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons(name));
         timer.setRemoveOnCancelPolicy(true);
         return timer;

@@ -1,5 +1,6 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
@@ -43,7 +44,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
     public static ChatServer start(ChatConfig config) throws IOException {
-        ChatRoom room = new ChatRoom(config);
+        ChatRoom room = Cluster.openRoom(config);
         EmbeddedTyrusContainer webSockets = new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), readBufferBytes(config));
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());

@@ -1,0 +1,293 @@
+package dev.websocketchat.cluster;
+
+import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.DaemonThreads;
+import dev.websocketchat.room.Relay;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Joins a room to the other instances through Redis (Lettuce): chats are numbered, kept and
+ * published by {@link Scripts#PUBLISH_CHAT} and come back on one channel in id order; each
+ * instance's count lives in Redis with a TTL it refreshes every {@value #HEARTBEAT_MILLIS} ms, and
+ * every instance forgets the counts of instances that stopped refreshing theirs.
+ *
+ * <p>Losing Redis: the first failed command (or a connection that is not open) turns the relay
+ * down, with one WARN, and the room serves its own members alone. Lettuce reconnects by itself,
+ * with backoff; the first heartbeat that gets through then {@linkplain #recover recovers}: the
+ * shared history is fetched, the chats this instance missed are delivered, the count is
+ * corrected, and the relay is up again, with one INFO.
+ *
+ * <p>Never twice: a chat whose publish failed is delivered here by the room instead, and its
+ * nonce remembered; if Lettuce's retry after the reconnect published it after all, this instance
+ * skips it and the others deliver it once (a retried publish of the same nonce is ignored by Redis).
+ *
+ * <p>Threads: commands are sent without blocking (so {@link #publishPresence} may be called
+ * under the room's lock); the channel is read on Lettuce's I/O thread; heartbeats, reaping and
+ * recovery run on this relay's one timer thread.
+ */
+public final class RedisRelay implements Relay {
+
+    private static final Logger LOG = Logger.getLogger(RedisRelay.class.getName());
+    /** Lettuce warns on every failed reconnect; unless configured otherwise, only this relay's one WARN per outage shows. */
+    private static final Logger RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+    static final long HEARTBEAT_MILLIS = 1000;
+    /** How long an instance stays counted without a heartbeat: the others forget it within this plus one heartbeat. */
+    static final long ALIVE_MILLIS = 5000;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final int REMEMBERED_NONCES = 10_000;
+
+    private final ChatRoom room;
+    private final EventCodec codec;
+    private final RedisURI uri;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final String instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private final AtomicLong published = new AtomicLong();
+    private final Set<String> deliveredHere = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private final ScheduledExecutorService timer = DaemonThreads.timer("chat-redis");
+    private volatile StatefulRedisConnection<String, String> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> feed;
+    private volatile boolean up;
+    private volatile boolean warned;
+
+    private RedisRelay(ChatRoom room, String url) {
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
+        if (RECONNECTS.getLevel() == null) {
+            RECONNECTS.setLevel(Level.SEVERE);
+        }
+        this.room = room;
+        this.codec = room.codec();
+        this.uri = RedisURI.create(url);
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+    }
+
+    /**
+     * Relays the room through the Redis at {@code url}, trying once to connect before returning;
+     * if Redis is not there yet, the room starts on its own and joins the cluster when it is.
+     */
+    public static RedisRelay join(ChatRoom room, String url) {
+        RedisRelay relay = new RedisRelay(room, url);
+        room.relayThrough(relay);
+        if (relay.connect()) {
+            relay.recover(); // here, so a server that returns is already in the cluster
+        }
+        relay.timer.scheduleWithFixedDelay(relay::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        return relay;
+    }
+
+    @Override
+    public boolean isUp() {
+        return up;
+    }
+
+    @Override
+    public void publishChat(String name, String text, Instant time) {
+        String nonce = instance + ":" + published.incrementAndGet();
+        try {
+            commands.async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
+                            new String[] {Scripts.SEQUENCE, Scripts.HISTORY, Scripts.NONCE + nonce},
+                            Scripts.CHANNEL, Integer.toString(room.config().history()), nonce,
+                            Entry.body(codec, name, text, time))
+                    .whenComplete((id, failure) -> {
+                        if (failure != null) {
+                            deliverHere(nonce, name, text, time, failure);
+                        }
+                    });
+        } catch (RuntimeException failure) {
+            deliverHere(nonce, name, text, time, failure);
+        }
+    }
+
+    private void deliverHere(String nonce, String name, String text, Instant time, Throwable failure) {
+        if (deliveredHere.size() >= REMEMBERED_NONCES) {
+            deliveredHere.clear(); // only retries in flight during one outage can still come back
+        }
+        deliveredHere.add(nonce);
+        lost(failure);
+        room.sayHere(name, text, time);
+    }
+
+    @Override
+    public void publishPresence(int online, ServerEvent fallback) {
+        try {
+            commands.async().eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
+                            new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
+                            Scripts.CHANNEL, instance, Integer.toString(online), Long.toString(ALIVE_MILLIS), "0")
+                    .whenComplete((total, failure) -> {
+                        if (failure == null) {
+                            answered();
+                        } else {
+                            lost(failure);
+                            if (fallback != null) {
+                                room.relayPresence(fallback);
+                            }
+                        }
+                    });
+        } catch (RuntimeException failure) {
+            lost(failure);
+            if (fallback != null) {
+                room.relayPresence(fallback);
+            }
+        }
+    }
+
+    /** Every heartbeat: connects if never connected, refreshes this instance's count, forgets dead instances. */
+    private void tick() {
+        try {
+            if (commands == null && !connect()) {
+                return;
+            }
+            if (up && !feed.isOpen()) {
+                lost(new IllegalStateException("the subscription to " + Scripts.CHANNEL + " is down"));
+            }
+            room.reportPresence();
+            if (up) {
+                commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[] {Scripts.COUNTS},
+                        Scripts.CHANNEL, Scripts.ALIVE);
+            }
+        } catch (RuntimeException e) {
+            lost(e);
+        }
+    }
+
+    /** The first connection; after it, Lettuce reconnects by itself. */
+    private boolean connect() {
+        StatefulRedisConnection<String, String> connected = null;
+        try {
+            connected = client.connect();
+            StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+            subscriber.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    receive(message);
+                }
+            });
+            subscriber.sync().subscribe(Scripts.CHANNEL);
+            feed = subscriber;
+            commands = connected;
+            return true;
+        } catch (RuntimeException e) {
+            if (connected != null) {
+                connected.closeAsync();
+            }
+            lost(e);
+            return false;
+        }
+    }
+
+    /** A command got through: if the relay was down, recover on the timer thread. */
+    private void answered() {
+        if (!up && feed != null && feed.isOpen() && recovering.compareAndSet(false, true)) {
+            timer.execute(this::recover);
+        }
+    }
+
+    private void recover() {
+        try {
+            List<Object> result = commands.sync().eval(Scripts.RESYNC, ScriptOutputType.MULTI,
+                    new String[] {Scripts.EPOCH, Scripts.SEQUENCE, Scripts.HISTORY},
+                    room.epoch(), Long.toString(room.lastChatId()));
+            List<Chat> shared = new ArrayList<>();
+            for (Object entry : result.subList(1, result.size())) {
+                shared.add(Entry.parse(codec, (String) entry).chat());
+            }
+            room.resync((String) result.get(0), shared);
+            up = true;
+            LOG.info(() -> (warned ? "Redis at " + uri.getHost() + ":" + uri.getPort() + " is back: cluster fan-out resumed"
+                    : "joined the cluster through Redis at " + uri.getHost() + ":" + uri.getPort()) + " as instance " + instance);
+            warned = false;
+            room.reportPresence();
+        } catch (RuntimeException e) {
+            lost(e);
+        } finally {
+            recovering.set(false);
+        }
+    }
+
+    /** Goes down, saying so once per outage. */
+    private void lost(Throwable failure) {
+        up = false;
+        if (!warned) {
+            warned = true;
+            LOG.warning(() -> "Redis at " + uri.getHost() + ":" + uri.getPort() + " is unreachable (" + failure
+                    + "): serving this instance's clients only, and retrying");
+        }
+    }
+
+    private void receive(String message) {
+        try {
+            if (message.startsWith("chat ")) {
+                Entry entry = Entry.parse(codec, message.substring("chat ".length()));
+                if (!deliveredHere.remove(entry.nonce())) {
+                    room.relayChat(entry.chat());
+                }
+            } else if (message.startsWith("join ")) {
+                room.relayPresence(ServerEvent.Join.of(Integer.parseInt(message.substring("join ".length()))));
+            } else if (message.startsWith("leave ")) {
+                room.relayPresence(ServerEvent.Leave.of(Integer.parseInt(message.substring("leave ".length()))));
+            } else {
+                LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + message);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, e, () -> "ignored a malformed message on " + Scripts.CHANNEL);
+        }
+    }
+
+    /** Takes this instance's connections out of the cluster's count (others announce their leaves), then disconnects. */
+    @Override
+    public void close() {
+        up = false;
+        timer.shutdownNow();
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection != null && connection.isOpen()) {
+            try {
+                connection.sync().eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
+                        new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
+                        Scripts.CHANNEL, instance, "0", Long.toString(ALIVE_MILLIS), "1");
+            } catch (RuntimeException e) {
+                LOG.log(Level.INFO, e, () -> "could not withdraw this instance's count; the others will forget it within "
+                        + (ALIVE_MILLIS + HEARTBEAT_MILLIS) + " ms");
+            }
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,373 @@
+package dev.websocketchat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.RedisServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several standalone instances joined through a real {@code redis-server} on a free port: one
+ * chat, one order, one count, one history, and what happens when an instance or Redis dies.
+ */
+class ClusterTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration RECOVERY = Duration.ofSeconds(20);
+
+    private RedisServer redis;
+    private final List<ChatServer> servers = new ArrayList<>();
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        clients.forEach(ChatClient::close);
+        servers.forEach(ChatServer::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aChatSentToOneInstanceReachesEveryClientOfEveryInstanceOnce() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatServer c = instance();
+        ChatClient onA = joined(a);
+        ChatClient onB = joined(b);
+        ChatClient onC = joined(c);
+        drainCounts(onA, onB, onC);
+
+        onB.sendChat("민수", "안녕하세요");
+
+        Chat seenOnA = onA.next(Chat.class);
+        assertThat(seenOnA.text()).isEqualTo("안녕하세요");
+        assertThat(seenOnA.name()).isEqualTo("민수");
+        assertThat(onB.next(Chat.class)).isEqualTo(seenOnA);
+        assertThat(onC.next(Chat.class)).isEqualTo(seenOnA);
+        for (ChatClient client : List.of(onA, onB, onC)) {
+            client.expectSilence(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void joinsAndLeavesCarryTheClusterWideCount() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient first = joined(a, 1);
+        ChatClient second = joined(b, 2);
+        assertThat(first.next(Join.class).online()).isEqualTo(2);
+        ChatClient third = joined(a, 3);
+        assertThat(first.next(Join.class).online()).isEqualTo(3);
+        assertThat(second.next(Join.class).online()).isEqualTo(3);
+
+        second.close();
+
+        assertThat(first.next(Leave.class)).isEqualTo(Leave.of(2));
+        assertThat(third.next(Leave.class)).isEqualTo(Leave.of(2));
+    }
+
+    @Test
+    void historyIsSharedAndResumeWorksOnAnotherInstance() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient sender = joined(a);
+        sender.sendChat("a", "one");
+        Chat one = sender.next(Chat.class);
+        sender.sendChat("a", "two");
+        Chat two = sender.next(Chat.class);
+
+        ChatClient late = track(ChatClient.connect(chatUri(b)));
+        History history = late.next(History.class);
+        assertThat(history.messages()).containsExactly(one, two);
+        assertThat(history.complete()).isTrue();
+
+        ChatClient resumed = track(ChatClient.connect(chatUri(b).resolve("chat?since=" + one.id() + "&epoch=" + history.epoch())));
+        History missed = resumed.next(History.class);
+        assertThat(missed.epoch()).isEqualTo(history.epoch());
+        assertThat(missed.complete()).isTrue();
+        assertThat(missed.messages()).containsExactly(two);
+    }
+
+    @Test
+    void concurrentSendersOnDifferentInstancesAreSeenInOneOrderEverywhere() throws Exception {
+        List<ChatServer> instances = List.of(instance(), instance(), instance());
+        List<ChatClient> readers = new ArrayList<>();
+        List<ChatClient> senders = new ArrayList<>();
+        for (ChatServer server : instances) {
+            readers.add(joined(server));
+            senders.add(joined(server));
+        }
+        readers.forEach(ChatClient::drain);
+        int perSender = 100;
+        List<CompletableFuture<Void>> sending = new ArrayList<>();
+        for (int s = 0; s < senders.size(); s++) {
+            ChatClient sender = senders.get(s);
+            String name = "sender" + s;
+            sending.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < perSender; i++) {
+                    sender.sendChat(name, Integer.toString(i));
+                }
+            }));
+        }
+        CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        List<List<Chat>> seen = new ArrayList<>();
+        for (ChatClient reader : readers) {
+            seen.add(chats(reader, senders.size() * perSender));
+        }
+        List<Chat> first = seen.get(0);
+        assertThat(seen.get(1)).isEqualTo(first);
+        assertThat(seen.get(2)).isEqualTo(first);
+        for (int i = 1; i < first.size(); i++) {
+            assertThat(first.get(i).id()).isGreaterThan(first.get(i - 1).id());
+        }
+        for (int s = 0; s < senders.size(); s++) {
+            String name = "sender" + s;
+            assertThat(first.stream().filter(chat -> chat.name().equals(name)).map(Chat::text).toList())
+                    .as("%s's chats, each once and in the order sent", name)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, perSender).mapToObj(Integer::toString).toList());
+        }
+    }
+
+    @Test
+    void anInstanceThatDiesWithoutCleaningUpIsForgottenWithinTenSeconds() throws Exception {
+        ChatServer a = instance();
+        ChatClient watcher = joined(a, 1);
+        Process doomed = instanceProcess();
+        try {
+            URI doomedChat = URI.create("ws://127.0.0.1:" + port(doomed) + "/chat");
+            joined(doomedChat, 2);
+            joined(doomedChat, 3);
+            assertThat(watcher.next(Join.class).online()).isEqualTo(2);
+            assertThat(watcher.next(Join.class).online()).isEqualTo(3);
+
+            long killed = System.nanoTime();
+            doomed.destroyForcibly();
+            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(2));
+            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(1));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            System.out.println("a killed instance's 2 connections were announced gone after " + millis + " ms");
+            assertThat(millis).isLessThan(10_000);
+        } finally {
+            doomed.destroyForcibly();
+        }
+    }
+
+    @Test
+    void whileRedisIsDownEachInstanceServesItsOwnClientsThenTheClusterResumesWithoutDuplicates() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient onA = joined(a);
+        ChatClient onB = joined(b);
+        drainCounts(onA, onB);
+        onA.sendChat("a", "before");
+        assertThat(onA.next(Chat.class).text()).isEqualTo("before");
+        assertThat(onB.next(Chat.class).text()).isEqualTo("before");
+        List<LogRecord> warnings = captureWarnings();
+
+        redis.kill();
+        for (int i = 0; i < 20; i++) {
+            onA.sendChat("a", "during " + i);
+            assertThat(onA.next(Chat.class).text()).isEqualTo("during " + i);
+        }
+        assertThat(health(a)).contains("\"status\":\"DEGRADED\"");
+        onB.expectSilence(Duration.ofMillis(500));
+
+        long restarted = System.nanoTime();
+        redis.restart();
+        awaitHealth(a, "UP");
+        awaitHealth(b, "UP");
+        System.out.println("both instances were back in the cluster "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted");
+        assertThat(warnings).as("one warning per instance for the whole outage").hasSizeLessThanOrEqualTo(2);
+
+        onA.sendChat("a", "after");
+        onB.sendChat("b", "after too");
+        assertThat(chatTexts(onB, "after too")).containsExactly("after", "after too");
+        assertThat(chatTexts(onA, "after too")).containsExactly("after", "after too");
+        onA.expectSilence(Duration.ofMillis(500));
+        onB.expectSilence(Duration.ofMillis(300));
+    }
+
+    private ChatServer instance() throws IOException {
+        Properties settings = new Properties();
+        settings.put("chat.port", "0");
+        settings.put("chat.host", "127.0.0.1");
+        settings.put("chat.rate.limit", "0");
+        settings.put("chat.redis.url", redis.url());
+        ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        servers.add(server);
+        return server;
+    }
+
+    /** An instance in a JVM of its own, to be killed without any chance to clean up. */
+    private Process instanceProcess() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ChatServer.class.getName()));
+        builder.environment().putAll(Map.of("PORT", "0", "CHAT_HOST", "127.0.0.1", "CHAT_RATE_LIMIT", "0",
+                "CHAT_REDIS_URL", redis.url()));
+        return builder.redirectErrorStream(true).start();
+    }
+
+    /** The port the instance logs it listens on; its output is read (and dropped) until it ends. */
+    private static int port(Process server) {
+        Pattern listening = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    Matcher matcher = listening.matcher(line);
+                    if (matcher.find()) {
+                        port.complete(Integer.parseInt(matcher.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new AssertionError("the instance ended before listening"));
+        }, "instance-output");
+        reader.setDaemon(true);
+        reader.start();
+        return port.orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    private ChatClient joined(ChatServer server) {
+        return track(ChatClient.joined(chatUri(server)));
+    }
+
+    /** Connects and checks the join it is told about carries the given cluster-wide count. */
+    private ChatClient joined(ChatServer server, int online) {
+        return joined(chatUri(server), online);
+    }
+
+    private ChatClient joined(URI chat, int online) {
+        ChatClient client = track(ChatClient.connect(chat));
+        client.next(History.class);
+        assertThat(client.next(Join.class).online()).isEqualTo(online);
+        return client;
+    }
+
+    private ChatClient track(ChatClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** Waits until every client, connected in this order, has seen the last one's join, and drops the joins. */
+    private static void drainCounts(ChatClient... all) {
+        for (ChatClient client : List.of(all).subList(0, all.length - 1)) {
+            while (true) {
+                ServerEvent event = client.next();
+                assertThat(event).isInstanceOf(Join.class);
+                if (((Join) event).online() == all.length) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static List<Chat> chats(ChatClient reader, int count) {
+        List<Chat> chats = new ArrayList<>();
+        while (chats.size() < count) {
+            ServerEvent event = reader.next();
+            if (event instanceof Chat chat) {
+                chats.add(chat);
+            }
+        }
+        return chats;
+    }
+
+    /** The texts of the chats the client receives up to and including the one with the given text; counts are skipped. */
+    private static List<String> chatTexts(ChatClient client, String last) {
+        List<String> texts = new ArrayList<>();
+        while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
+            ServerEvent event = client.next();
+            if (event instanceof Chat chat) {
+                texts.add(chat.text());
+            } else {
+                assertThat(event).isInstanceOfAny(Join.class, Leave.class);
+            }
+        }
+        return texts;
+    }
+
+    private static URI chatUri(ChatServer server) {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+    }
+
+    private static String health(ChatServer server) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void awaitHealth(ChatServer server, String status) throws Exception {
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        String last = health(server);
+        while (!last.contains("\"status\":\"" + status + "\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            last = health(server);
+        }
+        assertThat(last).as("health within " + RECOVERY).contains("\"status\":\"" + status + "\"");
+    }
+
+    /** WARNING records the relay logs from now until the test ends. */
+    private static List<LogRecord> captureWarnings() {
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(RedisRelay.class.getName());
+        logger.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return warnings;
+    }
+}

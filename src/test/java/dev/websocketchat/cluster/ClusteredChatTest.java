@@ -1,0 +1,47 @@
+package dev.websocketchat.cluster;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.support.RedisServer;
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The whole protocol contract against a standalone instance in cluster mode, where every chat and
+ * count goes through Redis: queues, limits, slow consumers and closes must behave as without it.
+ */
+class ClusteredChatTest extends ChatProtocolContract {
+
+    private static RedisServer redis;
+    private static ChatServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        Properties settings = new Properties();
+        settings.putAll(TEST_SETTINGS);
+        settings.put("chat.port", "0");
+        settings.put("chat.host", "127.0.0.1");
+        settings.put("chat.redis.url", redis.url());
+        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    protected URI applicationUri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.websocketchat.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real {@code redis-server} on a free loopback port, without persistence, in its own temporary
+ * directory. Where none is installed the calling test is skipped, except in CI ({@code CI=true}),
+ * where {@code .ci/run} installs Debian's and a missing one is a failure.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final Duration START = Duration.ofSeconds(10);
+
+    private final int port;
+    private final Path directory;
+    private Process process;
+
+    private RedisServer(int port, Path directory) {
+        this.port = port;
+        this.directory = directory;
+    }
+
+    /** Starts one, or skips the test where none is installed (outside CI). */
+    public static RedisServer start() throws IOException, InterruptedException {
+        String installed = executable();
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(installed).as("redis-server on the PATH (.ci/run installs it)").isNotNull();
+        }
+        Assumptions.assumeTrue(installed != null,
+                "redis-server is not installed: skipping the cluster tests (apt-get install redis-server)");
+        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+        server.restart();
+        return server;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Starts it again on the same port, empty, after {@link #kill()}. */
+    public void restart() throws IOException, InterruptedException {
+        process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", directory.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("redis.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + START.toNanos();
+        while (!accepts()) {
+            assertThat(process.isAlive()).as("redis-server running (see " + directory.resolve("redis.log") + ")").isTrue();
+            assertThat(System.nanoTime()).as("redis-server listening within " + START).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Kills it at once (SIGKILL), as a crash would; its data is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("redis-server ended").isTrue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String executable() {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(directory, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
