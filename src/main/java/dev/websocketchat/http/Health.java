@@ -6,17 +6,18 @@ import dev.websocketchat.room.ChatRoom;
 import java.io.UncheckedIOException;
 
 /**
- * The {@code GET /health} answer, {@code {"status":"UP","online":N}}: cheap, no lock taken.
- * {@code DEGRADED} (still 200: the instance serves its own clients) while a clustered instance
- * cannot reach Redis; {@code online} counts this instance's connections.
+ * The {@code GET /health} answer, {@code {"status":"UP","online":N,"here":M}}: cheap, no lock
+ * taken. {@code online} is the count clients are told (cluster-wide in cluster mode), {@code here}
+ * this instance's connections. {@code DEGRADED} (still 200: the instance serves its own clients)
+ * while a clustered instance cannot reach Redis; {@code online} is then this instance's count too.
  */
-public record Health(String status, int online) {
+public record Health(String status, int online, int here) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static String of(ChatRoom room) {
         try {
-            return JSON.writeValueAsString(new Health(room.degraded() ? "DEGRADED" : "UP", room.online()));
+            return JSON.writeValueAsString(new Health(room.degraded() ? "DEGRADED" : "UP", room.chatOnline(), room.online()));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

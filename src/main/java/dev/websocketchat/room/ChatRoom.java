@@ -65,6 +65,7 @@ public final class ChatRoom implements AutoCloseable {
     private final ChatHistory history;
     private boolean closed;
     private volatile Relay relay = Relay.NONE;
+    private volatile int clusterOnline;
     /** The highest id delivered from the relay; -1 until the first {@link #resync}. Guarded by the lock. */
     private long lastRelayedId = -1;
 
@@ -88,9 +89,14 @@ public final class ChatRoom implements AutoCloseable {
         return codec;
     }
 
-    /** Connections admitted and not yet gone. */
+    /** Connections to this room admitted and not yet gone. */
     public int online() {
         return roster.size();
+    }
+
+    /** The count clients are told: the cluster's, as last relayed, while the relay is up; otherwise {@link #online()}. */
+    public int chatOnline() {
+        return relay.isUp() ? clusterOnline : roster.size();
     }
 
     public ChatMetrics metrics() {
@@ -262,6 +268,7 @@ public final class ChatRoom implements AutoCloseable {
             if (closed) {
                 return;
             }
+            clusterOnline = presence instanceof Join join ? join.online() : ((Leave) presence).online();
             overflowed = queue(presence);
             targets = roster.members();
         } finally {

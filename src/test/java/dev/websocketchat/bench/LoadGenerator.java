@@ -36,7 +36,7 @@ final class LoadGenerator implements AutoCloseable {
     private static final byte[] JOIN = "{\"type\":\"join\",\"online\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT = "\"text\":\"b ".getBytes(StandardCharsets.US_ASCII);
 
-    private final InetSocketAddress server;
+    private final List<InetSocketAddress> servers;
     private final String path;
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -55,7 +55,12 @@ final class LoadGenerator implements AutoCloseable {
     private long framesReceived;
 
     LoadGenerator(InetSocketAddress server, String path) throws IOException {
-        this.server = server;
+        this(List.of(server), path);
+    }
+
+    /** Spreads its clients over the servers in turn: client {@code i} connects to server {@code i % n}. */
+    LoadGenerator(List<InetSocketAddress> servers, String path) throws IOException {
+        this.servers = List.copyOf(servers);
         this.path = path;
         this.selector = Selector.open();
         this.loop = new Thread(this::run, "load-generator");
@@ -289,7 +294,7 @@ final class LoadGenerator implements AutoCloseable {
             Client client = new Client(clients.size(), channel);
             clients.add(client);
             client.key = channel.register(selector, SelectionKey.OP_CONNECT, client);
-            channel.connect(server);
+            channel.connect(servers.get(client.index % servers.size()));
             return client;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -297,6 +302,7 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     private void handshake(Client client) {
+        InetSocketAddress server = servers.get(client.index % servers.size());
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";

@@ -110,8 +110,14 @@ public final class PerformanceBenchmark {
     }
 
     /** 10 senders × 100 chats, each sender waiting for its own chat before the next. */
-    private static Load fanOut(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> clients,
-                               List<LoadGenerator.Client> stalled) throws Exception {
+    static Load fanOut(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> clients,
+                       List<LoadGenerator.Client> stalled) throws Exception {
+        return fanOut(load, List.of(server.pid()), clients, stalled);
+    }
+
+    /** @param serverPids the processes whose CPU time is the server's: one, or several instances and Redis */
+    static Load fanOut(LoadGenerator load, List<Long> serverPids, List<LoadGenerator.Client> clients,
+                       List<LoadGenerator.Client> stalled) throws Exception {
         int readers = clients.size() - stalled.size();
         Recorder recorder = new Recorder(readers * SENDERS * PER_SENDER);
         load.forEach(LoadGenerator.Client::resetOrder);
@@ -121,7 +127,7 @@ public final class PerformanceBenchmark {
                 receiver.sendChat(seq + 1);
             }
         });
-        Measure measure = Measure.start(server);
+        Measure measure = Measure.start(serverPids);
         load.forEach(client -> {
             if (client.index < SENDERS) {
                 client.sendChat(0);
@@ -138,7 +144,7 @@ public final class PerformanceBenchmark {
         Recorder recorder = new Recorder(clients.size() * chats);
         load.forEach(LoadGenerator.Client::resetOrder);
         load.onChat((receiver, sender, seq, sent) -> recorder.record(sent));
-        Measure measure = Measure.start(server);
+        Measure measure = Measure.start(List.of(server.pid()));
         long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
         long next = System.nanoTime();
         for (int i = 0; i < chats; i++) {
@@ -173,21 +179,29 @@ public final class PerformanceBenchmark {
     }
 
     /** Wall time and both processes' CPU time over one workload. */
-    private record Measure(ServerProcess server, long startNanos, long serverCpu, long generatorCpu) {
-        static Measure start(ServerProcess server) throws Exception {
-            return new Measure(server, System.nanoTime(), server.cpuMicros(), ServerProcess.cpuMicros(ProcessHandle.current().pid()));
+    private record Measure(List<Long> serverPids, long startNanos, long serverCpu, long generatorCpu) {
+        static Measure start(List<Long> serverPids) throws Exception {
+            return new Measure(serverPids, System.nanoTime(), cpuMicros(serverPids), ServerProcess.cpuMicros(ProcessHandle.current().pid()));
+        }
+
+        static long cpuMicros(List<Long> pids) throws Exception {
+            long sum = 0;
+            for (long pid : pids) {
+                sum += ServerProcess.cpuMicros(pid);
+            }
+            return sum;
         }
 
         Load stop(Recorder recorder) throws Exception {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             double deliveries = recorder.count;
-            return new Load(deliveries / seconds, (server.cpuMicros() - serverCpu) / deliveries,
+            return new Load(deliveries / seconds, (cpuMicros(serverPids) - serverCpu) / deliveries,
                     (ServerProcess.cpuMicros(ProcessHandle.current().pid()) - generatorCpu) / deliveries,
                     Latency.of(recorder.latencies, recorder.count));
         }
     }
 
-    private static void awaitCount(LoadGenerator load, List<LoadGenerator.Client> clients, int online, long seconds)
+    static void awaitCount(LoadGenerator load, List<LoadGenerator.Client> clients, int online, long seconds)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (load.call(() -> clients.stream().anyMatch(client -> client.lastOnline != online))) {
@@ -216,7 +230,7 @@ public final class PerformanceBenchmark {
         return new LoadGenerator(new InetSocketAddress("127.0.0.1", server.application().getPort()), "/chat");
     }
 
-    private static void pin(long pid, String cores) throws Exception {
+    static void pin(long pid, String cores) throws Exception {
         Process taskset = new ProcessBuilder("taskset", "-a", "-cp", cores, String.valueOf(pid)).redirectErrorStream(true).start();
         taskset.getInputStream().readAllBytes();
         if (taskset.waitFor() != 0) {

@@ -448,9 +448,9 @@ public abstract class ChatProtocolContract {
         HttpResponse<String> idle = get("health");
         assertThat(idle.statusCode()).isEqualTo(200);
         assertThat(idle.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-        assertThat(idle.body()).isEqualTo("{\"status\":\"UP\",\"online\":0}");
+        assertThat(idle.body()).isEqualTo("{\"status\":\"UP\",\"online\":0,\"here\":0}");
         joined();
-        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":1}");
+        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":1,\"here\":1}");
     }
 
     @Test
@@ -500,7 +500,7 @@ public abstract class ChatProtocolContract {
                 .allSatisfy(text -> assertThat(text).startsWith(Fuzzer.MARK)).doesNotHaveDuplicates();
         assertThat(heard).as("seed %d: the same chats in the same order for every reader", seed).allSatisfy(chats ->
                 assertThat(chats).isEqualTo(heard.get(0)));
-        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3}");
+        assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3,\"here\":3}");
     }
 
     @Test

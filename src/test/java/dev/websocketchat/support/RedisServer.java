@@ -44,6 +44,11 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /** The running server's process id, e.g. to measure its CPU time. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -1,0 +1,97 @@
+package dev.websocketchat.bench;
+
+import dev.websocketchat.bench.PerformanceBenchmark.Load;
+import dev.websocketchat.support.RedisServer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What cluster mode costs: {@link PerformanceBenchmark}'s fan-out workload (1000 clients, 10
+ * senders × 100 chats, closed loop) against one instance on its own, one instance through Redis,
+ * and two instances through Redis with the clients spread over both. Servers and Redis share
+ * core 0, the load generator has core 1, so this measures overhead, not added capacity; server
+ * CPU includes Redis's. Run with {@code ./mvnw -Pbench verify -Dbench.main=ClusterBenchmark}.
+ */
+public final class ClusterBenchmark {
+
+    private static final int CLIENTS = 1000;
+
+    private record Setup(String name, int instances, boolean clustered) {
+    }
+
+    private record Result(Load fanOut, long violations) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        PerformanceBenchmark.pin(ProcessHandle.current().pid(), "1");
+        List<Setup> setups = List.of(new Setup("1 instance, no Redis", 1, false),
+                new Setup("1 instance via Redis", 1, true), new Setup("2 instances via Redis", 2, true));
+        Map<Setup, List<Result>> results = new HashMap<>();
+        try (RedisServer redis = RedisServer.start()) {
+            PerformanceBenchmark.pin(redis.pid(), "0");
+            for (int round = 1; round <= rounds; round++) {
+                for (Setup setup : setups) {
+                    Result result = measure(setup, redis);
+                    results.computeIfAbsent(setup, s -> new ArrayList<>()).add(result);
+                    System.out.printf("round %d, %s: %s%n", round, setup.name(), result);
+                }
+            }
+        }
+        System.out.printf("%nFan-out, medians of %d rounds (server CPU includes Redis's):%n", rounds);
+        System.out.printf("%-24s %14s %14s %10s %10s %10s%n", "", "deliveries/s", "server µs/del", "p50 ms", "p99 ms", "violations");
+        double single = 0;
+        for (Setup setup : setups) {
+            List<Result> runs = results.get(setup);
+            double rate = median(runs, r -> r.fanOut().deliveriesPerSecond());
+            single = single == 0 ? rate : single;
+            System.out.printf("%-24s %14.0f %14.2f %10.1f %10.1f %10d   (%.2f× the single instance's rate)%n", setup.name(), rate,
+                    median(runs, r -> r.fanOut().serverMicrosPerDelivery()), median(runs, r -> r.fanOut().latency().p50()),
+                    median(runs, r -> r.fanOut().latency().p99()), runs.stream().mapToLong(Result::violations).sum(), rate / single);
+        }
+    }
+
+    private static Result measure(Setup setup, RedisServer redis) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.history", "0"));
+        if (setup.clustered()) {
+            settings.put("chat.redis.url", redis.url());
+        }
+        List<ServerProcess> servers = new ArrayList<>();
+        try {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < setup.instances(); i++) {
+                ServerProcess server = ServerProcess.start("bench-cluster-" + i, List.of("taskset", "-c", "0"),
+                        List.of("-Xmx1g", "-Xms1g"), settings);
+                servers.add(server);
+                addresses.add(new InetSocketAddress("127.0.0.1", server.application().getPort()));
+                pids.add(server.pid());
+            }
+            if (setup.clustered()) {
+                pids.add(redis.pid());
+            }
+            try (LoadGenerator load = new LoadGenerator(addresses, "/chat")) {
+                List<LoadGenerator.Client> clients = load.connect(CLIENTS, 100, 120);
+                PerformanceBenchmark.awaitCount(load, clients, CLIENTS, 120);
+                PerformanceBenchmark.fanOut(load, pids, clients, List.of()); // warm-up
+                Load fanOut = PerformanceBenchmark.fanOut(load, pids, clients, List.of());
+                return new Result(fanOut, load.violations());
+            }
+        } finally {
+            for (ServerProcess server : servers) {
+                server.close();
+            }
+        }
+    }
+
+    private static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> value) {
+        double[] sorted = runs.stream().mapToDouble(value).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    private ClusterBenchmark() {
+    }
+}
