@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -225,56 +226,27 @@ public final class ChatRoom implements AutoCloseable {
      * does with a chat its relay could not publish.
      */
     public void sayHere(String name, String text, Instant time) {
-        Member[] targets;
-        List<Member> overflowed;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            overflowed = queue(history.append(name, text, time));
-            targets = roster.members();
-        } finally {
-            lock.unlock();
-        }
-        deliver(targets, overflowed);
+        broadcast(() -> history.append(name, text, time));
     }
 
     /** Delivers a chat the cluster numbered, unless it was already (a resync and the live feed may both bring it). */
     public void relayChat(Chat chat) {
-        Member[] targets;
-        List<Member> overflowed;
-        lock.lock();
-        try {
-            if (closed || chat.id() <= lastRelayedId) {
-                return;
+        broadcast(() -> {
+            if (chat.id() <= lastRelayedId) {
+                return null;
             }
             lastRelayedId = chat.id();
             history.keep(chat);
-            overflowed = queue(chat);
-            targets = roster.members();
-        } finally {
-            lock.unlock();
-        }
-        deliver(targets, overflowed);
+            return chat;
+        });
     }
 
     /** Delivers a join or leave carrying the cluster-wide count. */
     public void relayPresence(ServerEvent presence) {
-        Member[] targets;
-        List<Member> overflowed;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
+        broadcast(() -> {
             clusterOnline = presence instanceof Join join ? join.online() : ((Leave) presence).online();
-            overflowed = queue(presence);
-            targets = roster.members();
-        } finally {
-            lock.unlock();
-        }
-        deliver(targets, overflowed);
+            return presence;
+        });
     }
 
     /**
@@ -421,6 +393,27 @@ public final class ChatRoom implements AutoCloseable {
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
         relay.close();
         timer.shutdownNow();
+    }
+
+    /**
+     * Makes an event with the lock held (the maker may change state, or return null for nothing to
+     * send), queues it for every member, then delivers it; nothing once the room is closed.
+     */
+    private void broadcast(Supplier<ServerEvent> maker) {
+        Member[] targets;
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            ServerEvent event = closed ? null : maker.get();
+            if (event == null) {
+                return;
+            }
+            overflowed = queue(event);
+            targets = roster.members();
+        } finally {
+            lock.unlock();
+        }
+        deliver(targets, overflowed);
     }
 
     /** Queues the event for every member. Lock held. */
