@@ -78,6 +78,11 @@ public final class RedisRelay implements Relay {
     private volatile StatefulRedisPubSubConnection<String, String> feed;
     private volatile boolean up;
     private volatile boolean warned;
+    private volatile int online;
+    /** Until the first connection: when to try again, and the next wait (doubling to {@value #LONGEST_CONNECT_WAIT_MILLIS} ms). Timer thread only. */
+    private long nextConnectNanos;
+    private long connectWaitMillis = HEARTBEAT_MILLIS;
+    private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
 
     private RedisRelay(ChatRoom room, String url) {
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
@@ -119,6 +124,11 @@ public final class RedisRelay implements Relay {
     }
 
     @Override
+    public int online() {
+        return online;
+    }
+
+    @Override
     public void publishChat(String name, String text, Instant time) {
         String nonce = instance + ":" + published.incrementAndGet();
         try {
@@ -146,13 +156,14 @@ public final class RedisRelay implements Relay {
     }
 
     @Override
-    public void publishPresence(int online, ServerEvent fallback) {
+    public void publishPresence(int here, ServerEvent fallback) {
         try {
-            commands.async().eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
+            commands.async().<Long>eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
                             new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
-                            Scripts.CHANNEL, instance, Integer.toString(online), Long.toString(ALIVE_MILLIS), "0")
+                            Scripts.CHANNEL, instance, Integer.toString(here), Long.toString(ALIVE_MILLIS), "0")
                     .whenComplete((total, failure) -> {
                         if (failure == null) {
+                            online = total.intValue();
                             answered();
                         } else {
                             lost(failure);
@@ -172,7 +183,7 @@ public final class RedisRelay implements Relay {
     /** Every heartbeat: connects if never connected, refreshes this instance's count, forgets dead instances. */
     private void tick() {
         try {
-            if (commands == null && !connect()) {
+            if (commands == null && !connectInTime()) {
                 return;
             }
             if (up && !feed.isOpen()) {
@@ -186,6 +197,19 @@ public final class RedisRelay implements Relay {
         } catch (RuntimeException e) {
             lost(e);
         }
+    }
+
+    /** Tries the first connection again, with backoff. */
+    private boolean connectInTime() {
+        if (System.nanoTime() < nextConnectNanos) {
+            return false;
+        }
+        if (connect()) {
+            return true;
+        }
+        nextConnectNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectWaitMillis);
+        connectWaitMillis = Math.min(2 * connectWaitMillis, LONGEST_CONNECT_WAIT_MILLIS);
+        return false;
     }
 
     /** The first connection; after it, Lettuce reconnects by itself. */
@@ -222,6 +246,10 @@ public final class RedisRelay implements Relay {
 
     private void recover() {
         try {
+            // Lettuce resubscribes after a reconnect, but in the background: subscribe again and wait
+            // for Redis to confirm, so every chat published from here on arrives live, and every one
+            // before it is in the history fetched next.
+            feed.sync().subscribe(Scripts.CHANNEL);
             List<Object> result = commands.sync().eval(Scripts.RESYNC, ScriptOutputType.MULTI,
                     new String[] {Scripts.EPOCH, Scripts.SEQUENCE, Scripts.HISTORY},
                     room.epoch(), Long.toString(room.lastChatId()));
@@ -260,9 +288,11 @@ public final class RedisRelay implements Relay {
                     room.relayChat(entry.chat());
                 }
             } else if (message.startsWith("join ")) {
-                room.relayPresence(ServerEvent.Join.of(Integer.parseInt(message.substring("join ".length()))));
+                online = Integer.parseInt(message.substring("join ".length()));
+                room.relayPresence(ServerEvent.Join.of(online));
             } else if (message.startsWith("leave ")) {
-                room.relayPresence(ServerEvent.Leave.of(Integer.parseInt(message.substring("leave ".length()))));
+                online = Integer.parseInt(message.substring("leave ".length()));
+                room.relayPresence(ServerEvent.Leave.of(online));
             } else {
                 LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + message);
             }

@@ -66,7 +66,6 @@ public final class ChatRoom implements AutoCloseable {
     private final ChatHistory history;
     private boolean closed;
     private volatile Relay relay = Relay.NONE;
-    private volatile int clusterOnline;
     /** The highest id delivered from the relay; -1 until the first {@link #resync}. Guarded by the lock. */
     private long lastRelayedId = -1;
 
@@ -95,9 +94,10 @@ public final class ChatRoom implements AutoCloseable {
         return roster.size();
     }
 
-    /** The count clients are told: the cluster's, as last relayed, while the relay is up; otherwise {@link #online()}. */
+    /** The count clients are told: the cluster's while the relay is up, otherwise {@link #online()}. */
     public int chatOnline() {
-        return relay.isUp() ? clusterOnline : roster.size();
+        Relay current = relay;
+        return current.isUp() ? current.online() : roster.size();
     }
 
     public ChatMetrics metrics() {
@@ -243,10 +243,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Delivers a join or leave carrying the cluster-wide count. */
     public void relayPresence(ServerEvent presence) {
-        broadcast(() -> {
-            clusterOnline = presence instanceof Join join ? join.online() : ((Leave) presence).online();
-            return presence;
-        });
+        broadcast(() -> presence);
     }
 
     /**

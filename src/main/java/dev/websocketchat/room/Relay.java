@@ -20,6 +20,11 @@ public interface Relay extends AutoCloseable {
         }
 
         @Override
+        public int online() {
+            return 0;
+        }
+
+        @Override
         public void publishChat(String name, String text, Instant time) {
             throw new IllegalStateException("a room on its own publishes nothing");
         }
@@ -36,6 +41,9 @@ public interface Relay extends AutoCloseable {
 
     /** Whether chats and presence go through the relay now. Cheap; read on every chat. */
     boolean isUp();
+
+    /** The cluster-wide count of connections, as last heard from Redis. */
+    int online();
 
     /**
      * Publishes a chat for every instance to number and deliver, this one included. If that

@@ -70,9 +70,9 @@ class ClusterTest {
         ChatServer a = instance();
         ChatServer b = instance();
         ChatServer c = instance();
-        ChatClient onA = joined(a);
-        ChatClient onB = joined(b);
-        ChatClient onC = joined(c);
+        ChatClient onA = connected(a);
+        ChatClient onB = connected(b);
+        ChatClient onC = connected(c);
         drainCounts(onA, onB, onC);
 
         onB.sendChat("민수", "안녕하세요");
@@ -97,6 +97,9 @@ class ClusterTest {
         ChatClient third = joined(a, 3);
         assertThat(first.next(Join.class).online()).isEqualTo(3);
         assertThat(second.next(Join.class).online()).isEqualTo(3);
+        awaitHealth(b, "\"online\":3,\"here\":1");
+        ChatServer fresh = instance();
+        awaitHealth(fresh, "\"status\":\"UP\",\"online\":3,\"here\":0");
 
         second.close();
 
@@ -108,7 +111,7 @@ class ClusterTest {
     void historyIsSharedAndResumeWorksOnAnotherInstance() throws Exception {
         ChatServer a = instance();
         ChatServer b = instance();
-        ChatClient sender = joined(a);
+        ChatClient sender = joined(a, 1);
         sender.sendChat("a", "one");
         Chat one = sender.next(Chat.class);
         sender.sendChat("a", "two");
@@ -132,8 +135,8 @@ class ClusterTest {
         List<ChatClient> readers = new ArrayList<>();
         List<ChatClient> senders = new ArrayList<>();
         for (ChatServer server : instances) {
-            readers.add(joined(server));
-            senders.add(joined(server));
+            readers.add(connected(server));
+            senders.add(connected(server));
         }
         readers.forEach(ChatClient::drain);
         int perSender = 100;
@@ -195,8 +198,8 @@ class ClusterTest {
     void whileRedisIsDownEachInstanceServesItsOwnClientsThenTheClusterResumesWithoutDuplicates() throws Exception {
         ChatServer a = instance();
         ChatServer b = instance();
-        ChatClient onA = joined(a);
-        ChatClient onB = joined(b);
+        ChatClient onA = connected(a);
+        ChatClient onB = connected(b);
         drainCounts(onA, onB);
         onA.sendChat("a", "before");
         assertThat(onA.next(Chat.class).text()).isEqualTo("before");
@@ -213,8 +216,8 @@ class ClusterTest {
 
         long restarted = System.nanoTime();
         redis.restart();
-        awaitHealth(a, "UP");
-        awaitHealth(b, "UP");
+        awaitHealth(a, "\"status\":\"UP\"");
+        awaitHealth(b, "\"status\":\"UP\"");
         System.out.println("both instances were back in the cluster "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted");
         assertThat(warnings).as("one warning per instance for the whole outage").hasSizeLessThanOrEqualTo(2);
@@ -270,11 +273,14 @@ class ClusterTest {
         return port.orTimeout(30, TimeUnit.SECONDS).join();
     }
 
-    private ChatClient joined(ChatServer server) {
-        return track(ChatClient.joined(chatUri(server)));
+    /** Connects and takes the history; its join is still to come. */
+    private ChatClient connected(ChatServer server) {
+        ChatClient client = track(ChatClient.connect(chatUri(server)));
+        client.next(History.class);
+        return client;
     }
 
-    /** Connects and checks the join it is told about carries the given cluster-wide count. */
+    /** Connects and waits for the join that counts it, {@code online} cluster-wide. */
     private ChatClient joined(ChatServer server, int online) {
         return joined(chatUri(server), online);
     }
@@ -282,8 +288,23 @@ class ClusterTest {
     private ChatClient joined(URI chat, int online) {
         ChatClient client = track(ChatClient.connect(chat));
         client.next(History.class);
-        assertThat(client.next(Join.class).online()).isEqualTo(online);
+        awaitJoin(client, online);
         return client;
+    }
+
+    /**
+     * Takes joins up to the one with the given count. Earlier, smaller ones may come first: a join
+     * published by another instance just before this client was admitted can reach its own
+     * instance just after, and every instance delivers the cluster's events in the one order.
+     */
+    private static void awaitJoin(ChatClient client, int online) {
+        while (true) {
+            Join join = client.next(Join.class);
+            if (join.online() == online) {
+                return;
+            }
+            assertThat(join.online()).as("an earlier join").isLessThan(online);
+        }
     }
 
     private ChatClient track(ChatClient client) {
@@ -291,16 +312,10 @@ class ClusterTest {
         return client;
     }
 
-    /** Waits until every client, connected in this order, has seen the last one's join, and drops the joins. */
+    /** Waits until every client has seen the join that counts them all, and drops the joins. */
     private static void drainCounts(ChatClient... all) {
-        for (ChatClient client : List.of(all).subList(0, all.length - 1)) {
-            while (true) {
-                ServerEvent event = client.next();
-                assertThat(event).isInstanceOf(Join.class);
-                if (((Join) event).online() == all.length) {
-                    break;
-                }
-            }
+        for (ChatClient client : all) {
+            awaitJoin(client, all.length);
         }
     }
 
@@ -338,14 +353,15 @@ class ClusterTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static void awaitHealth(ChatServer server, String status) throws Exception {
+    /** Polls {@code /health} until its answer contains the fragment. */
+    private static void awaitHealth(ChatServer server, String fragment) throws Exception {
         long deadline = System.nanoTime() + RECOVERY.toNanos();
         String last = health(server);
-        while (!last.contains("\"status\":\"" + status + "\"") && System.nanoTime() < deadline) {
+        while (!last.contains(fragment) && System.nanoTime() < deadline) {
             Thread.sleep(100);
             last = health(server);
         }
-        assertThat(last).as("health within " + RECOVERY).contains("\"status\":\"" + status + "\"");
+        assertThat(last).as("health within " + RECOVERY).contains(fragment);
     }
 
     /** WARNING records the relay logs from now until the test ends. */
