@@ -166,17 +166,20 @@ public final class RedisRelay implements Relay {
                             online = total.intValue();
                             answered();
                         } else {
-                            lost(failure);
-                            if (fallback != null) {
-                                room.relayPresence(fallback);
-                            }
+                            presenceFailed(failure, fallback);
                         }
                     });
         } catch (RuntimeException failure) {
-            lost(failure);
-            if (fallback != null) {
-                room.relayPresence(fallback);
-            }
+            // thrown here, under the room's lock: announce from the timer thread, never while holding it
+            timer.execute(() -> presenceFailed(failure, fallback));
+        }
+    }
+
+    /** Goes down, and announces the join or leave (if any) to this instance's members instead. */
+    private void presenceFailed(Throwable failure, ServerEvent fallback) {
+        lost(failure);
+        if (fallback != null) {
+            room.relayPresence(fallback);
         }
     }
 
