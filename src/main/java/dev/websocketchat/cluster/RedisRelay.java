@@ -7,6 +7,8 @@ import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.DaemonThreads;
 import dev.websocketchat.room.Relay;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -39,8 +41,10 @@ import java.util.logging.Logger;
  * instance's count lives in Redis with a TTL it refreshes every {@value #HEARTBEAT_MILLIS} ms, and
  * every instance forgets the counts of instances that stopped refreshing theirs.
  *
- * <p>Losing Redis: the first failed command (or a connection that is not open) turns the relay
- * down, with one WARN, and the room serves its own members alone. Lettuce reconnects by itself,
+ * <p>Losing Redis: a dropped connection or the first failed command turns the relay down, with
+ * one WARN, and the room serves its own members alone. A dropped connection counts even if Redis
+ * is back before the next command: a Redis restarted without its data starts numbering at 1 again,
+ * and only a resync moves the numbering past the ids this instance has delivered. Lettuce reconnects by itself,
  * with backoff; the first heartbeat that gets through then {@linkplain #recover recovers}: the
  * shared history is fetched, the chats this instance missed are delivered, the count is
  * corrected, and the relay is up again, with one INFO.
@@ -77,6 +81,7 @@ public final class RedisRelay implements Relay {
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> feed;
     private volatile boolean up;
+    private volatile boolean closed;
     private volatile boolean warned;
     private volatile int online;
     /** Until the first connection: when to try again, and the next wait (doubling to {@value #LONGEST_CONNECT_WAIT_MILLIS} ms). Timer thread only. */
@@ -102,6 +107,14 @@ public final class RedisRelay implements Relay {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closed) {
+                    lost(new IllegalStateException("a connection to it closed"));
+                }
+            }
+        });
     }
 
     /**
@@ -307,6 +320,7 @@ public final class RedisRelay implements Relay {
     /** Takes this instance's connections out of the cluster's count (others announce their leaves), then disconnects. */
     @Override
     public void close() {
+        closed = true;
         up = false;
         timer.shutdownNow();
         StatefulRedisConnection<String, String> connection = commands;
