@@ -36,6 +36,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session, EndpointConfig config) throws IOException {
+        FrameTransport transport = FrameTransport.take();
         room = ChatRooms.of(session.getContainer());
         session.setMaxTextMessageBufferSize(room.config().maxFrame());
         session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
@@ -52,7 +53,7 @@ public class ChatEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "origin not allowed"));
             return;
         }
-        member = room.connect(new SessionPeer(session), remote);
+        member = room.connect(new SessionPeer(session, transport), remote);
         room.admit(member, Resume.from(session.getRequestParameterMap()));
     }
 

@@ -16,6 +16,11 @@ import java.util.logging.Logger;
  * A {@link Peer} over a standard WebSocket session. Sends use the asynchronous remote; since the
  * room's outbox keeps at most one send outstanding, this object doubles as the one
  * {@link SendHandler}, with no allocation per send.
+ *
+ * <p>Where the container offered a {@link FrameTransport}, this peer also
+ * {@linkplain #writesFrames writes frames} through it, provided no extension was negotiated (an
+ * extension such as permessage-deflate would have to transform every frame, which only the
+ * container can do).
  */
 final class SessionPeer implements Peer, SendHandler {
 
@@ -30,11 +35,14 @@ final class SessionPeer implements Peer, SendHandler {
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
+    private final FrameTransport transport;
     private volatile Consumer<Throwable> pending;
 
-    SessionPeer(Session session) {
+    /** @param transport the container's way to write frames, or null to send through the API only */
+    SessionPeer(Session session, FrameTransport transport) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.transport = transport != null && session.getNegotiatedExtensions().isEmpty() ? transport : null;
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_TIMEOUT_MILLIS);
     }
 
@@ -42,6 +50,16 @@ final class SessionPeer implements Peer, SendHandler {
     public void send(String text, Consumer<Throwable> done) {
         pending = done;
         remote.sendText(text, this);
+    }
+
+    @Override
+    public boolean writesFrames() {
+        return transport != null;
+    }
+
+    @Override
+    public void write(ByteBuffer frames, Consumer<Throwable> done) {
+        transport.write(frames, done);
     }
 
     @Override

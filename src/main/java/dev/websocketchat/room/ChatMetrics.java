@@ -82,8 +82,8 @@ public final class ChatMetrics {
         broadcast.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void delivered() {
-        deliveries.increment();
+    void delivered(int frames) {
+        deliveries.increment(frames);
     }
 
     public void rejected(Rejection reason) {

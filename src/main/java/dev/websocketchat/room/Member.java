@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 
 /**
  * One connection as the room knows it. Created by {@link ChatRoom#connect}, it is
@@ -20,7 +21,7 @@ public final class Member {
     private volatile long lastHeardNanos;
 
     Member(long id, String remoteAddress, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
-           Runnable onDelivered, long nowNanos) {
+           IntConsumer onDelivered, long nowNanos) {
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.peer = peer;

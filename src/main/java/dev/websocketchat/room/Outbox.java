@@ -1,11 +1,18 @@
 package dev.websocketchat.room;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The outbound queue of one connection: frames are queued without blocking, then sent one at a
  * time, so a connection that reads slowly only ever delays itself.
+ *
+ * <p>Batching: for a peer that {@linkplain Peer#writesFrames writes frames}, one send takes
+ * every frame queued so far, up to {@value #BATCH_BYTES} bytes, as one buffer: frames that pile
+ * up while a write is in flight leave in the next one, so a busy connection costs one write per
+ * batch rather than one per frame. Other peers get one text message per send.
  *
  * <p>Thread-safety: every method may be called from any thread. State is guarded by this
  * object's monitor, which is never held while calling the {@link Peer}. At most one send or ping
@@ -23,15 +30,22 @@ import java.util.function.Consumer;
  */
 final class Outbox {
 
+    /** The most bytes one batched write takes, unless a single frame is larger. */
+    static final int BATCH_BYTES = 32 * 1024;
+
     private final Peer peer;
+    private final boolean batching;
     private final long limitBytes;
     private final Consumer<Throwable> onFailure;
-    private final Runnable onDelivered;
+    private final IntConsumer onDelivered;
     private final Consumer<Throwable> onSent = this::completed;
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    /** The frames of the batch being taken; drain thread only. */
+    private final ArrayDeque<Frame> batch = new ArrayDeque<>();
     private long bytes;
     private int inFlightBytes;
+    private int inFlightFrames;
     private boolean pingWanted;
     private boolean inFlight;
     private boolean draining;
@@ -41,10 +55,11 @@ final class Outbox {
 
     /**
      * @param onFailure called once, on the completing thread, when a send or ping fails
-     * @param onDelivered called on the completing thread for every frame sent (not for pings)
+     * @param onDelivered called on the completing thread with the number of frames each send delivered (not for pings)
      */
-    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure, Runnable onDelivered) {
+    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure, IntConsumer onDelivered) {
         this.peer = peer;
+        this.batching = peer.writesFrames();
         this.limitBytes = limitBytes;
         this.onFailure = onFailure;
         this.onDelivered = onDelivered;
@@ -127,46 +142,70 @@ final class Outbox {
     /** Runs on the thread that set {@code draining}; sends until the queue is empty or a send is pending. */
     private void drain() {
         while (true) {
-            Frame next;
+            boolean ping;
             synchronized (this) {
                 if (!canSend()) {
                     draining = false;
                     return;
                 }
                 inFlight = true;
-                if (pingWanted) {
-                    pingWanted = false;
-                    next = null;
-                    inFlightBytes = 0;
-                } else {
-                    next = queue.poll();
-                    inFlightBytes = next.bytes();
+                ping = pingWanted;
+                pingWanted = false;
+                inFlightBytes = 0;
+                inFlightFrames = 0;
+                if (!ping) {
+                    do {
+                        Frame next = queue.poll();
+                        batch.add(next);
+                        inFlightBytes += next.bytes();
+                        inFlightFrames++;
+                    } while (batching && !queue.isEmpty() && inFlightBytes + queue.peek().bytes() <= BATCH_BYTES);
                 }
             }
             try {
-                if (next == null) {
+                if (ping) {
                     peer.ping(onSent);
+                } else if (batching) {
+                    peer.write(takeBatch(), onSent);
                 } else {
-                    peer.send(next.text(), onSent);
+                    peer.send(batch.poll().text(), onSent);
                 }
             } catch (RuntimeException e) {
+                batch.clear();
                 completed(e);
             }
         }
     }
 
+    /** The batch's frames in one buffer; outside the monitor, since only the drain thread touches the batch. */
+    private ByteBuffer takeBatch() {
+        if (batch.size() == 1) {
+            return ByteBuffer.wrap(batch.poll().wire());
+        }
+        int size = 0;
+        for (Frame frame : batch) {
+            size += frame.wire().length;
+        }
+        ByteBuffer frames = ByteBuffer.allocate(size);
+        for (Frame frame = batch.poll(); frame != null; frame = batch.poll()) {
+            frames.put(frame.wire());
+        }
+        return frames.flip();
+    }
+
     private void completed(Throwable failure) {
         boolean continueHere;
-        boolean wasFrame;
+        int frames;
         Runnable drained = null;
         synchronized (this) {
             if (!inFlight) {
                 return; // a container reported one send twice; the first report counted
             }
             inFlight = false;
-            wasFrame = inFlightBytes > 0;
+            frames = inFlightFrames;
             bytes -= inFlightBytes;
             inFlightBytes = 0;
+            inFlightFrames = 0;
             if (failure != null) {
                 close();
             }
@@ -179,8 +218,8 @@ final class Outbox {
                 draining = true;
             }
         }
-        if (wasFrame && failure == null) {
-            onDelivered.run();
+        if (frames > 0 && failure == null) {
+            onDelivered.accept(frames);
         }
         if (drained != null) {
             drained.run();

@@ -1,5 +1,6 @@
 package dev.websocketchat.room;
 
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -15,10 +16,27 @@ import java.util.function.Consumer;
  * frame), so the room calls it from its own closing executor, never from a thread that is
  * delivering to other connections. The one exception is a connection refused at admission, which
  * was never sent anything: it is closed on the thread that opened it.
+ *
+ * <p>A peer that can reach its connection's transport past the WebSocket API says so with
+ * {@link #writesFrames}; the outbox then hands it whole frames, encoded once per broadcast and
+ * several to a {@link #write}, instead of one text message per {@link #send}.
  */
 public interface Peer {
 
     void send(String text, Consumer<Throwable> done);
+
+    /** Whether {@link #write} is available; never changes for a given peer. */
+    default boolean writesFrames() {
+        return false;
+    }
+
+    /**
+     * Writes bytes that are one or more whole WebSocket frames, in one go, and reports like
+     * {@link #send}. Called only on a peer that {@linkplain #writesFrames writes frames}.
+     */
+    default void write(ByteBuffer frames, Consumer<Throwable> done) {
+        throw new UnsupportedOperationException("this peer sends text messages only");
+    }
 
     void ping(Consumer<Throwable> done);
 

@@ -1,17 +1,25 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.endpoint.FrameTransport;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Map;
 import java.util.Set;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.UpgradeRequest;
+import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.glassfish.tyrus.spi.Writer;
 
 /**
  * Tyrus's server container without an HTTP server of its own, so that {@link ChatServer} can put
  * Tyrus's {@code WebSocketAddOn} on the same Grizzly listener that serves the page.
  * (Tyrus's own {@code GrizzlyServerContainer} always starts a separate {@code HttpServer}.)
+ *
+ * <p>Its engine also offers each new connection's transport writer to the endpoint, as a
+ * {@link FrameTransport}, so the room can write frames it encoded once, several at a time.
  */
 final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
@@ -42,6 +50,38 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
     @Override
     public WebSocketEngine getWebSocketEngine() {
-        return engine;
+        return offeringTransports;
     }
+
+    /**
+     * Tyrus's engine, except that a connection is created (and the endpoint's {@code @OnOpen}
+     * run, on the same thread) with its writer on offer. Tyrus has written the 101 response by then.
+     */
+    private final WebSocketEngine offeringTransports = new WebSocketEngine() {
+        @Override
+        public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
+            UpgradeInfo upgrade = engine.upgrade(request, response);
+            return new UpgradeInfo() {
+                @Override
+                public UpgradeStatus getStatus() {
+                    return upgrade.getStatus();
+                }
+
+                @Override
+                public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
+                    return FrameTransport.opening(new TyrusFrameTransport(writer), () -> upgrade.createConnection(writer, closeListener));
+                }
+            };
+        }
+
+        @Override
+        public void register(Class<?> endpointClass, String contextPath) throws DeploymentException {
+            engine.register(endpointClass, contextPath);
+        }
+
+        @Override
+        public void register(ServerEndpointConfig config, String contextPath) throws DeploymentException {
+            engine.register(config, contextPath);
+        }
+    };
 }

@@ -1,5 +1,7 @@
 package dev.websocketchat.room;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,9 +12,27 @@ import java.util.function.Consumer;
 /**
  * A {@link Peer} for room tests. By default every send completes at once, on the calling thread
  * (as Tyrus may do); {@link #hold()} keeps sends pending until the test completes or fails them.
- * It records what it was sent and checks that sends never overlap.
+ * It records what it was sent and checks that sends never overlap. One made by
+ * {@link #writingFrames()} takes whole frames instead of texts, decodes them, and records how many
+ * each write carried.
  */
 final class FakePeer implements Peer {
+
+    private final boolean framing;
+    /** For a peer writing frames: how many frames each write carried. */
+    final List<Integer> writes = Collections.synchronizedList(new ArrayList<>());
+
+    FakePeer() {
+        this(false);
+    }
+
+    private FakePeer(boolean framing) {
+        this.framing = framing;
+    }
+
+    static FakePeer writingFrames() {
+        return new FakePeer(true);
+    }
 
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
@@ -66,6 +86,36 @@ final class FakePeer implements Peer {
     @Override
     public void send(String text, Consumer<Throwable> done) {
         sent.add(text);
+        start(done);
+    }
+
+    @Override
+    public boolean writesFrames() {
+        return framing;
+    }
+
+    /** Decodes what a server may write: final, unmasked text frames (RFC 6455 §5.2). */
+    @Override
+    public void write(ByteBuffer frames, Consumer<Throwable> done) {
+        int count = 0;
+        while (frames.hasRemaining()) {
+            if (frames.get() != (byte) 0x81) {
+                throw new AssertionError("not a final text frame at " + (frames.position() - 1));
+            }
+            long length = frames.get();
+            if (length < 0) {
+                throw new AssertionError("a masked frame");
+            } else if (length == 126) {
+                length = frames.getShort() & 0xFFFF;
+            } else if (length == 127) {
+                length = frames.getLong();
+            }
+            byte[] payload = new byte[Math.toIntExact(length)];
+            frames.get(payload);
+            sent.add(new String(payload, StandardCharsets.UTF_8));
+            count++;
+        }
+        writes.add(count);
         start(done);
     }
 

@@ -23,7 +23,7 @@ class OutboxTest {
 
     @Test
     void sendsInOrderWithoutRecursingWhenSendsCompleteOnTheCallingThread() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         for (int i = 0; i < 200_000; i++) {
             outbox.enqueue(Frame.of(String.valueOf(i)));
         }
@@ -65,7 +65,7 @@ class OutboxTest {
                 return true;
             }
         };
-        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         CountDownLatch done = new CountDownLatch(4);
         for (int w = 0; w < 4; w++) {
@@ -102,7 +102,7 @@ class OutboxTest {
 
     @Test
     void onlyOneSendIsHandedToThePeerAtATime() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -116,7 +116,7 @@ class OutboxTest {
 
     @Test
     void theFrameThatWouldExceedTheLimitClosesTheOutbox() {
-        Outbox outbox = new Outbox(peer, 10, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, 10, failure::set, delivered::addAndGet);
         peer.hold();
         assertThat(outbox.enqueue(Frame.of("12345"))).isTrue();
         outbox.flush(); // in flight: still counts
@@ -136,7 +136,7 @@ class OutboxTest {
 
     @Test
     void aFailedSendClosesTheOutboxAndReportsOnce() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -151,7 +151,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedOnAClosedOutboxWaitsOnlyForTheFrameInFlight() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         AtomicReference<String> order = new AtomicReference<>("");
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -167,7 +167,7 @@ class OutboxTest {
 
     @Test
     void aSealedOutboxSendsWhatItAcceptedThenRunsWhenDrained() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -187,7 +187,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedRunsAtOnceWhenNothingIsLeft() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         outbox.seal();
         AtomicInteger runs = new AtomicInteger();
         outbox.whenDrained(runs::incrementAndGet);
@@ -196,7 +196,7 @@ class OutboxTest {
 
     @Test
     void aPingGoesAheadOfQueuedFrames() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::incrementAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
@@ -206,5 +206,64 @@ class OutboxTest {
         assertThat(peer.pings).hasValue(1);
         assertThat(peer.sent).containsExactly("a", "b");
         assertThat(delivered).as("a ping is not a delivery").hasValue(2);
+    }
+
+    @Test
+    void framesQueuedWhileAWriteIsInFlightLeaveTogetherInTheNextWrite() {
+        FakePeer framing = FakePeer.writingFrames();
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        framing.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.enqueue(Frame.of("b"));
+        outbox.enqueue(Frame.of("ç"));
+        outbox.enqueue(Frame.of("한글 " + "x".repeat(200))); // a 16-bit length
+        outbox.flush();
+        assertThat(framing.writes).as("a write in flight holds the others back").containsExactly(1);
+        framing.release();
+        assertThat(framing.writes).containsExactly(1, 3);
+        assertThat(framing.sent).containsExactly("a", "b", "ç", "한글 " + "x".repeat(200));
+        assertThat(delivered).as("deliveries count frames, not writes").hasValue(4);
+        assertThat(framing.mostInFlight()).isEqualTo(1);
+        assertThat(outbox.queuedBytes()).isZero();
+        assertThat(failure).hasNullValue();
+    }
+
+    @Test
+    void aBatchStopsAtTheBatchLimitAndALargerFrameLeavesAlone() {
+        FakePeer framing = FakePeer.writingFrames();
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        String quarter = "q".repeat(Outbox.BATCH_BYTES / 4);
+        String huge = "h".repeat(Outbox.BATCH_BYTES * 3); // a 64-bit length
+        framing.hold();
+        outbox.enqueue(Frame.of("first"));
+        outbox.flush();
+        for (int i = 0; i < 5; i++) {
+            outbox.enqueue(Frame.of(quarter));
+        }
+        outbox.enqueue(Frame.of(huge));
+        outbox.enqueue(Frame.of("last"));
+        framing.release();
+        assertThat(framing.writes).containsExactly(1, 4, 1, 1, 1);
+        assertThat(framing.sent).hasSize(8).endsWith(huge, "last");
+        assertThat(delivered).hasValue(8);
+    }
+
+    @Test
+    void aFailedWriteFailsTheOutboxOnceAndDropsTheRest() {
+        FakePeer framing = FakePeer.writingFrames();
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        framing.hold();
+        outbox.enqueue(Frame.of("a"));
+        outbox.enqueue(Frame.of("b"));
+        outbox.flush();
+        IOException broken = new IOException("broken pipe");
+        framing.failPending(broken);
+        outbox.enqueue(Frame.of("c"));
+        outbox.flush();
+        assertThat(failure).hasValue(broken);
+        assertThat(framing.writes).containsExactly(2);
+        assertThat(delivered).hasValue(0);
+        assertThat(outbox.queuedBytes()).isZero();
     }
 }

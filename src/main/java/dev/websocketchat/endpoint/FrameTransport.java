@@ -1,0 +1,46 @@
+package dev.websocketchat.endpoint;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A way past the WebSocket API to one connection's transport, for a container that has one:
+ * writes bytes that are already whole WebSocket frames, so a broadcast is encoded once and a
+ * connection's queued frames leave in one write (see {@code Outbox}). The standalone server
+ * offers it over Tyrus's transport writer; a WAR's container offers nothing, and its sends go
+ * through {@code RemoteEndpoint.Async}, one text message each.
+ *
+ * <p>The container hands it over with {@link #opening} while it opens the connection: the
+ * endpoint's {@code @OnOpen} runs inside, on the same thread, and takes it with {@link #take}.
+ */
+public interface FrameTransport {
+
+    /** Writes the frames; reports completion (null) or failure to {@code done}, on any thread. */
+    void write(ByteBuffer frames, Consumer<Throwable> done);
+
+    /** Runs {@code open}, during which the endpoint opening on this thread can {@link #take} the transport. */
+    static <T> T opening(FrameTransport transport, Supplier<T> open) {
+        Offered.TRANSPORT.set(transport);
+        try {
+            return open.get();
+        } finally {
+            Offered.TRANSPORT.remove();
+        }
+    }
+
+    /** The transport offered to the connection opening on this thread, once; null if none. */
+    static FrameTransport take() {
+        FrameTransport offered = Offered.TRANSPORT.get();
+        Offered.TRANSPORT.remove();
+        return offered;
+    }
+
+    /** Holds the hand-off out of the interface's public surface. */
+    final class Offered {
+        private static final ThreadLocal<FrameTransport> TRANSPORT = new ThreadLocal<>();
+
+        private Offered() {
+        }
+    }
+}
