@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * history or live (never both, never neither), and {@code online} is exact.
  *
  * <p>Never blocking on a peer: the lock is held only to enqueue, never while calling into the
- * container. Sends start after it is released ({@link Outbox#flush()}), and closes, which may
+ * container. Sends start after it is released (through the {@link Flusher}), and closes, which may
  * block, run on the {@link Closer}'s threads. A member whose queue overflows is removed at once
  * (its leave is announced) and closed with 1013.
  *
@@ -62,6 +62,7 @@ public final class ChatRoom implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Roster roster = new Roster();
+    private final Flusher flusher = new Flusher(roster::members);
     private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
     private final ChatHistory history;
     private boolean closed;
@@ -145,7 +146,7 @@ public final class ChatRoom implements AutoCloseable {
      * neither admitted nor refused.
      */
     public void admit(Member member, Resume resume) {
-        Member[] targets = null;
+        int online = 0;
         List<Member> overflowed = List.of();
         int refusal = 0;
         lock.lock();
@@ -165,7 +166,7 @@ public final class ChatRoom implements AutoCloseable {
                 if (!historyFits) {
                     overflowed = Roster.plus(overflowed, member);
                 }
-                targets = roster.members();
+                online = roster.size();
             }
         } finally {
             lock.unlock();
@@ -175,9 +176,9 @@ public final class ChatRoom implements AutoCloseable {
             return;
         }
         metrics.joined();
-        Member[] admitted = targets;
-        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + admitted.length + " online");
-        deliver(targets, overflowed);
+        int admitted = online;
+        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + admitted + " online");
+        deliver(overflowed);
     }
 
     /** Nothing was ever sent to the member, so the close has nothing to wait for and is done here. */
@@ -197,7 +198,6 @@ public final class ChatRoom implements AutoCloseable {
         long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + abbreviate(request.text()));
         Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Member[] targets = null;
         List<Member> overflowed = List.of();
         boolean relayed;
         lock.lock();
@@ -208,7 +208,6 @@ public final class ChatRoom implements AutoCloseable {
             relayed = relay.isUp();
             if (!relayed) {
                 overflowed = queue(history.append(request.name(), request.text(), time));
-                targets = roster.members();
             }
         } finally {
             lock.unlock();
@@ -216,7 +215,7 @@ public final class ChatRoom implements AutoCloseable {
         if (relayed) {
             relay.publishChat(request.name(), request.text(), time);
         } else {
-            deliver(targets, overflowed);
+            deliver(overflowed);
         }
         metrics.chatReceived(started);
     }
@@ -251,7 +250,6 @@ public final class ChatRoom implements AutoCloseable {
      * and delivers the chats in it that this instance missed while away; none on the first call.
      */
     public void resync(String epoch, List<Chat> shared) {
-        Member[] targets;
         Set<Member> overflowed = new LinkedHashSet<>(); // a member may overflow on several chats
         lock.lock();
         try {
@@ -265,11 +263,10 @@ public final class ChatRoom implements AutoCloseable {
             }
             lastRelayedId = Math.max(lastRelayedId, shared.isEmpty() ? 0 : shared.get(shared.size() - 1).id());
             history.replace(epoch, shared);
-            targets = roster.members();
         } finally {
             lock.unlock();
         }
-        deliver(targets, List.copyOf(overflowed));
+        deliver(List.copyOf(overflowed));
     }
 
     /** The highest chat id this room has given or delivered, which the cluster's numbering must pass. */
@@ -397,7 +394,6 @@ public final class ChatRoom implements AutoCloseable {
      * send), queues it for every member, then delivers it; nothing once the room is closed.
      */
     private void broadcast(Supplier<ServerEvent> maker) {
-        Member[] targets;
         List<Member> overflowed;
         lock.lock();
         try {
@@ -406,11 +402,10 @@ public final class ChatRoom implements AutoCloseable {
                 return;
             }
             overflowed = queue(event);
-            targets = roster.members();
         } finally {
             lock.unlock();
         }
-        deliver(targets, overflowed);
+        deliver(overflowed);
     }
 
     /** Queues the event for every member. Lock held. */
@@ -429,10 +424,8 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /** Starts the sends the last broadcast queued, then evicts who overflowed. Lock not held. */
-    private void deliver(Member[] targets, List<Member> overflowed) {
-        for (Member member : targets) {
-            member.outbox.flush();
-        }
+    private void deliver(List<Member> overflowed) {
+        flusher.flush();
         if (!overflowed.isEmpty()) {
             evictSlowConsumers(overflowed);
         }
@@ -457,7 +450,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Takes the member out and announces it. */
     private Removal remove(Member member, LeaveCause cause) {
-        Member[] targets;
+        int online;
         List<Member> overflowed;
         lock.lock();
         try {
@@ -472,16 +465,14 @@ public final class ChatRoom implements AutoCloseable {
             }
             roster.remove(member);
             overflowed = announce(Leave.of(roster.size()));
-            targets = roster.members();
+            online = roster.size();
         } finally {
             lock.unlock();
         }
         metrics.left(cause, 1);
         LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": " + cause.name().toLowerCase(Locale.ROOT)
-                + ", " + targets.length + " online");
-        for (Member other : targets) {
-            other.outbox.flush();
-        }
+                + ", " + online + " online");
+        flusher.flush();
         return new Removal(true, overflowed);
     }
 
