@@ -384,6 +384,7 @@ public final class ChatRoom implements AutoCloseable {
             LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": shutdown");
             member.outbox.flush();
         }
+        flusher.shutdown();
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
         relay.close();
         timer.shutdownNow();
@@ -391,7 +392,9 @@ public final class ChatRoom implements AutoCloseable {
 
     /**
      * Makes an event with the lock held (the maker may change state, or return null for nothing to
-     * send), queues it for every member, then delivers it; nothing once the room is closed.
+     * send), queues it for every member, then delivers it; nothing once the room is closed. For
+     * the relay's threads, which broadcast one event after another on their own: the sends start
+     * on the flusher's thread.
      */
     private void broadcast(Supplier<ServerEvent> maker) {
         List<Member> overflowed;
@@ -405,7 +408,10 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        deliver(overflowed);
+        flusher.flushElsewhere(); // the relay's thread goes back to reading Redis while members are written to
+        if (!overflowed.isEmpty()) {
+            evictSlowConsumers(overflowed);
+        }
     }
 
     /** Queues the event for every member. Lock held. */

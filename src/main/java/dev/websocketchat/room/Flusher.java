@@ -1,5 +1,7 @@
 package dev.websocketchat.room;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -15,12 +17,18 @@ import java.util.function.Supplier;
  * queued for and still in the room; a member removed meanwhile has had its outbox closed.
  * Re-entrant: a flush requested from inside a pass (a failed send evicting its member, say) is
  * left to that pass.
+ *
+ * <p>A thread that is the only one broadcasting (the cluster relay's, delivering what Redis
+ * sends) would never find a pass to combine with; it asks with {@link #flushElsewhere}, so the
+ * passes run on this flusher's own thread while it goes back to queueing.
  */
 final class Flusher {
 
     private final Supplier<Member[]> members;
+    private final ExecutorService elsewhere = DaemonThreads.pool("chat-flush", 1);
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicBoolean passing = new AtomicBoolean();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
 
     Flusher(Supplier<Member[]> members) {
         this.members = members;
@@ -41,5 +49,25 @@ final class Flusher {
                 passing.set(false);
             }
         }
+    }
+
+    /** Like {@link #flush}, but any pass runs on the flusher's own thread; returns at once. */
+    void flushElsewhere() {
+        wanted.set(true);
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                elsewhere.execute(() -> {
+                    scheduled.set(false);
+                    flush();
+                });
+            } catch (RejectedExecutionException closing) {
+                scheduled.set(false); // shut down: the room flushes everyone itself as it closes
+            }
+        }
+    }
+
+    /** Ends the flusher's own thread; later {@link #flushElsewhere} calls do nothing. */
+    void shutdown() {
+        elsewhere.shutdown();
     }
 }

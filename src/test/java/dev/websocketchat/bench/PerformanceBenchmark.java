@@ -269,6 +269,8 @@ public final class PerformanceBenchmark {
         row("20 chats/s x 1000: latency max ms", java.fixedRate().latency().max(), node.fixedRate().latency().max());
         row("10% stalled: deliveries/s", java.stalled().deliveriesPerSecond(), node.stalled().deliveriesPerSecond());
         row("10% stalled: others' latency p99 ms", java.stalled().latency().p99(), node.stalled().latency().p99());
+        row("10% stalled: p99 / fan-out p99 unstalled", java.stalled().latency().p99() / java.fanOut().latency().p99(),
+                node.stalled().latency().p99() / node.fanOut().latency().p99());
         row("connect storm of 5000, s", java.stormSeconds(), node.stormSeconds());
         row("idle: heap KiB per connection (after GC)", java.heapKibPerIdle(), Double.NaN);
         row("idle: RSS KiB per connection", java.rssKibPerIdle(), node.rssKibPerIdle());

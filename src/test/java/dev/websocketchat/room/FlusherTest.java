@@ -26,6 +26,30 @@ class FlusherTest {
     }
 
     @Test
+    void flushElsewhereReturnsAtOnceAndItsPassRunsOnTheFlushersThread() throws Exception {
+        FakePeer peer = new FakePeer();
+        Member member = member(peer);
+        AtomicReference<String> passedOn = new AtomicReference<>();
+        CountDownLatch passed = new CountDownLatch(1);
+        Flusher flusher = new Flusher(() -> {
+            passedOn.set(Thread.currentThread().getName());
+            passed.countDown();
+            return new Member[] {member};
+        });
+        member.outbox.enqueue(Frame.of("relayed"));
+        flusher.flushElsewhere();
+        assertThat(passed.await(10, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (peer.sent.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(peer.sent).containsExactly("relayed");
+        assertThat(passedOn.get()).startsWith("chat-flush");
+        flusher.shutdown();
+        flusher.flushElsewhere(); // after shutdown: nothing, and no exception
+    }
+
+    @Test
     void flushesRequestedDuringAPassAreMadeByThatPassBeforeItReturns() {
         FakePeer first = new FakePeer();
         Member a = member(first);
