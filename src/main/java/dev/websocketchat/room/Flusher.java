@@ -6,21 +6,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Starts the sends that broadcasts queued, combining concurrent requests: one thread at a time
- * passes over the members, flushing each outbox, and a broadcast made meanwhile only asks for
- * another pass, which the passing thread makes before it leaves. So under load the frames of
- * several broadcasts wait together in each outbox and leave in one write (for peers that
- * {@linkplain Peer#writesFrames write frames}), while a lone broadcast is flushed at once, on its
- * own thread, as before.
+ * Starts the sends that broadcasts queued, in passes over the members that flush each outbox, one
+ * pass at a time. A broadcasting thread that finds no pass running makes one at once, so a lone
+ * broadcast is sent on its own thread without delay. Broadcasts made while a pass runs only ask
+ * for another, and the passes asked for meanwhile run on this flusher's own thread. So under load
+ * the frames of several broadcasts wait together in each outbox and leave in one write (for peers
+ * that {@linkplain Peer#writesFrames write frames}), and a container's thread never makes more
+ * than one pass: the connection it was serving is not kept waiting behind everyone else's writes.
  *
  * <p>A pass flushes whoever is a member when it runs, which includes everyone a broadcast was
  * queued for and still in the room; a member removed meanwhile has had its outbox closed.
- * Re-entrant: a flush requested from inside a pass (a failed send evicting its member, say) is
- * left to that pass.
+ * A flush requested from inside a pass (a failed send evicting its member, say) runs after it.
  *
- * <p>A thread that is the only one broadcasting (the cluster relay's, delivering what Redis
- * sends) would never find a pass to combine with; it asks with {@link #flushElsewhere}, so the
- * passes run on this flusher's own thread while it goes back to queueing.
+ * <p>No request is lost: whoever asks sets {@code wanted} and then, unless it made the pass
+ * itself, schedules the flusher's thread, which passes until nothing is wanted; whoever ends a
+ * pass checks {@code wanted} again after letting go of {@code passing}.
  */
 final class Flusher {
 
@@ -34,31 +34,35 @@ final class Flusher {
         this.members = members;
     }
 
+    /** Makes a pass now unless one is running; any pass wanted after that runs on the flusher's thread. */
     void flush() {
         wanted.set(true);
-        // Whoever finds no pass running makes passes until none is wanted. Checking wanted again
-        // after letting go of passing closes the gap where a request came just before that.
-        while (wanted.get() && passing.compareAndSet(false, true)) {
+        if (passing.compareAndSet(false, true)) {
             try {
-                while (wanted.getAndSet(false)) {
-                    for (Member member : members.get()) {
-                        member.outbox.flush();
-                    }
+                if (wanted.getAndSet(false)) {
+                    pass();
                 }
             } finally {
                 passing.set(false);
             }
         }
+        if (wanted.get()) {
+            flushElsewhere();
+        }
     }
 
-    /** Like {@link #flush}, but any pass runs on the flusher's own thread; returns at once. */
+    /**
+     * Like {@link #flush}, but every pass runs on the flusher's thread; returns at once. For a
+     * thread that is the only one broadcasting (the cluster relay's, delivering what Redis sends),
+     * which would otherwise never find a pass to combine with.
+     */
     void flushElsewhere() {
         wanted.set(true);
         if (scheduled.compareAndSet(false, true)) {
             try {
                 elsewhere.execute(() -> {
                     scheduled.set(false);
-                    flush();
+                    passWhileWanted();
                 });
             } catch (RejectedExecutionException closing) {
                 scheduled.set(false); // shut down: the room flushes everyone itself as it closes
@@ -66,8 +70,26 @@ final class Flusher {
         }
     }
 
-    /** Ends the flusher's own thread; later {@link #flushElsewhere} calls do nothing. */
+    /** Ends the flusher's own thread; later passes can only be made by {@link #flush}'s callers. */
     void shutdown() {
         elsewhere.shutdown();
+    }
+
+    private void passWhileWanted() {
+        while (wanted.get() && passing.compareAndSet(false, true)) {
+            try {
+                while (wanted.getAndSet(false)) {
+                    pass();
+                }
+            } finally {
+                passing.set(false);
+            }
+        }
+    }
+
+    private void pass() {
+        for (Member member : members.get()) {
+            member.outbox.flush();
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.websocketchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,27 +52,61 @@ class FlusherTest {
     }
 
     @Test
-    void flushesRequestedDuringAPassAreMadeByThatPassBeforeItReturns() {
+    void aFlushRequestedDuringAPassGetsAPassOfItsOwnOnTheFlushersThread() throws Exception {
         FakePeer first = new FakePeer();
         Member a = member(first);
         AtomicReference<Flusher> flusher = new AtomicReference<>();
-        AtomicInteger passes = new AtomicInteger();
-        FakePeer second = new FakePeer();
-        Member b = member(second);
+        List<String> second = new CopyOnWriteArrayList<>();
+        AtomicReference<Member> b = new AtomicReference<>();
+        b.set(member(new HookedPeer(second, () -> {
+            // a broadcast made while the pass is at b, after it flushed a
+            a.outbox.enqueue(Frame.of("during"));
+            b.get().outbox.enqueue(Frame.of("during"));
+            flusher.get().flush();
+        })));
+        List<String> passedOn = new CopyOnWriteArrayList<>();
         flusher.set(new Flusher(() -> {
-            if (passes.incrementAndGet() == 1) {
-                // a broadcast made while this pass runs: queued, and flush requested from inside
-                a.outbox.enqueue(Frame.of("during"));
-                b.outbox.enqueue(Frame.of("during"));
-                flusher.get().flush();
-            }
-            return new Member[] {a, b};
+            passedOn.add(Thread.currentThread().getName());
+            return new Member[] {a, b.get()};
         }));
         a.outbox.enqueue(Frame.of("before"));
+        b.get().outbox.enqueue(Frame.of("before"));
         flusher.get().flush();
-        assertThat(passes).as("a second pass for the request made during the first").hasValue(2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (first.sent.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(first.sent).containsExactly("before", "during");
-        assertThat(second.sent).containsExactly("during");
+        assertThat(second).containsExactly("before", "during");
+        assertThat(passedOn).hasSize(2);
+        assertThat(passedOn.get(0)).as("the caller's one pass").isEqualTo(Thread.currentThread().getName());
+        assertThat(passedOn.get(1)).startsWith("chat-flush");
+    }
+
+    /** Sends at once, and runs the hook during its first send. */
+    private record HookedPeer(List<String> sent, Runnable hook) implements Peer {
+        @Override
+        public void send(String text, java.util.function.Consumer<Throwable> done) {
+            sent.add(text);
+            if (sent.size() == 1) {
+                hook.run();
+            }
+            done.accept(null);
+        }
+
+        @Override
+        public void ping(java.util.function.Consumer<Throwable> done) {
+            done.accept(null);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
     }
 
     @Test
@@ -104,6 +140,10 @@ class FlusherTest {
         }
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         pool.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (delivered.get() < members * threads * broadcasts && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         for (FakePeer peer : peers) {
             assertThat(peer.sent).as("every broadcast delivered, nothing left queued").hasSize(threads * broadcasts);
             assertThat(peer.sent).isEqualTo(peers[0].sent);
@@ -112,7 +152,7 @@ class FlusherTest {
         assertThat(failure).hasNullValue();
     }
 
-    private Member member(FakePeer peer) {
+    private Member member(Peer peer) {
         return new Member(1, "test", peer, Long.MAX_VALUE, new RateLimiter(0, 1, System::nanoTime),
                 (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
