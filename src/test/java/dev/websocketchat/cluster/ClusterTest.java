@@ -206,9 +206,7 @@ class ClusterTest {
         ChatClient onA = connected(a);
         ChatClient onB = connected(b);
         drainCounts(onA, onB);
-        onA.sendChat("a", "before");
-        assertThat(onA.next(Chat.class).text()).isEqualTo("before");
-        assertThat(onB.next(Chat.class).text()).isEqualTo("before");
+        chatBothWays(onA, onB, "before", "before too");
         List<LogRecord> warnings = capture(Level.WARNING);
 
         redis.kill();
@@ -230,13 +228,7 @@ class ClusterTest {
                 .isNotEmpty().hasSizeLessThanOrEqualTo(2)
                 .allSatisfy(warning -> assertThat(warning.getMessage()).contains("is unreachable"));
 
-        // one after the other: sent at once to two instances, either may be numbered first
-        onA.sendChat("a", "after");
-        assertThat(chatTexts(onB, "after")).containsExactly("after");
-        assertThat(chatTexts(onA, "after")).containsExactly("after");
-        onB.sendChat("b", "after too");
-        assertThat(chatTexts(onA, "after too")).containsExactly("after too");
-        assertThat(chatTexts(onB, "after too")).containsExactly("after too");
+        chatBothWays(onA, onB, "after", "after too");
         onA.expectSilence(Duration.ofMillis(500));
         onB.expectSilence(Duration.ofMillis(300));
     }
@@ -248,9 +240,7 @@ class ClusterTest {
         ChatClient onA = connected(a);
         ChatClient onB = connected(b);
         drainCounts(onA, onB);
-        onA.sendChat("a", "before");
-        assertThat(chatTexts(onA, "before")).containsExactly("before");
-        assertThat(chatTexts(onB, "before")).containsExactly("before");
+        chatBothWays(onA, onB, "before", "before too");
 
         // Restarted empty, its id sequence is back at 0: unnoticed, the next chat would be numbered
         // as one the instances already delivered, and skipped by both.
@@ -265,12 +255,7 @@ class ClusterTest {
         assertThat(records).as("both instances noticed the restart and resynced")
                 .filteredOn(record -> record.getMessage().contains("is back")).hasSize(2);
 
-        onA.sendChat("a", "after");
-        assertThat(chatTexts(onA, "after")).containsExactly("after");
-        assertThat(chatTexts(onB, "after")).containsExactly("after");
-        onB.sendChat("b", "after too");
-        assertThat(chatTexts(onB, "after too")).containsExactly("after too");
-        assertThat(chatTexts(onA, "after too")).containsExactly("after too");
+        chatBothWays(onA, onB, "after", "after too");
     }
 
     private ChatServer instance() throws IOException {
@@ -371,6 +356,19 @@ class ClusterTest {
             }
         }
         return chats;
+    }
+
+    /**
+     * A chat from A's client, then one from B's, each reaching both clients exactly once before the
+     * next is sent: sent at once to two instances, either may be numbered first.
+     */
+    private static void chatBothWays(ChatClient onA, ChatClient onB, String fromA, String fromB) {
+        onA.sendChat("a", fromA);
+        assertThat(chatTexts(onA, fromA)).containsExactly(fromA);
+        assertThat(chatTexts(onB, fromA)).containsExactly(fromA);
+        onB.sendChat("b", fromB);
+        assertThat(chatTexts(onA, fromB)).containsExactly(fromB);
+        assertThat(chatTexts(onB, fromB)).containsExactly(fromB);
     }
 
     /** The texts of the chats the client receives up to and including the one with the given text; counts are skipped. */
