@@ -88,12 +88,12 @@ public abstract class ChatProtocolContract {
     void joinAndLeaveAreAnnouncedToEveryoneWithTheLiveCount() {
         ChatClient first = track(ChatClient.connect(chatUri()));
         assertThat(first.next()).isInstanceOf(History.class);
-        assertThat(first.next(Join.class)).isEqualTo(new Join(1, "새로운 유저 접속 [현재: 1명]"));
+        assertThat(ownJoin(first)).isEqualTo(new Join(1, "새로운 유저 접속 [현재: 1명]"));
 
         ChatClient second = track(ChatClient.connect(chatUri()));
         assertThat(second.next()).isInstanceOf(History.class);
         Join secondJoin = new Join(2, "새로운 유저 접속 [현재: 2명]");
-        assertThat(second.next(Join.class)).isEqualTo(secondJoin);
+        assertThat(ownJoin(second)).isEqualTo(secondJoin);
         assertThat(first.next(Join.class)).isEqualTo(secondJoin);
 
         second.close();
@@ -165,7 +165,7 @@ public abstract class ChatProtocolContract {
         ChatClient late = track(ChatClient.connect(chatUri()));
         History history = late.next(History.class);
         assertThat(history.messages()).extracting(Chat::text).endsWith("message 1", "message 2", "message 3");
-        assertThat(late.next(Join.class).online()).isEqualTo(2);
+        assertThat(ownJoin(late).online()).isEqualTo(2);
     }
 
     @Test
@@ -173,7 +173,7 @@ public abstract class ChatProtocolContract {
         ChatClient talker = joined();
         ChatClient leaver = track(ChatClient.connect(chatUri()));
         String epoch = leaver.next(History.class).epoch();
-        leaver.next(Join.class);
+        ownJoin(leaver);
         talker.sendChat("talker", "seen");
         Chat seen = leaver.next(Chat.class);
         leaver.close();
@@ -369,7 +369,7 @@ public abstract class ChatProtocolContract {
         for (String origin : List.of(ownOrigin(), ALLOWED_ORIGIN)) {
             ChatClient client = track(ChatClient.connect(chatUri(), origin));
             assertThat(client.next()).as(origin).isInstanceOf(History.class);
-            client.next(Join.class);
+            ownJoin(client);
             client.close();
         }
     }
@@ -561,7 +561,29 @@ public abstract class ChatProtocolContract {
     // ---- helpers
 
     protected ChatClient joined() {
-        return track(ChatClient.joined(chatUri()));
+        ChatClient client = track(ChatClient.connect(chatUri()));
+        client.next(History.class);
+        ownJoin(client);
+        return client;
+    }
+
+    /**
+     * Whether the target relays presence through a cluster. There a leave published just before a
+     * connection was admitted can still reach it just after (Redis delivers in publish order, and
+     * the newcomer is already in the room), which no single process does.
+     */
+    protected boolean clustered() {
+        return false;
+    }
+
+    /** A newcomer's own join, the next event after its history; on a clustered target, earlier leaves are skipped. */
+    protected Join ownJoin(ChatClient newcomer) {
+        ServerEvent event = newcomer.next();
+        while (clustered() && event instanceof Leave) {
+            event = newcomer.next();
+        }
+        assertThat(event).as("the newcomer's own join").isInstanceOf(Join.class);
+        return (Join) event;
     }
 
     protected <T extends AutoCloseable> T track(T client) {
