@@ -202,9 +202,6 @@ public final class RedisRelay implements Relay {
             if (commands == null && !connectInTime()) {
                 return;
             }
-            if (up && !feed.isOpen()) {
-                lost(new IllegalStateException("the subscription to " + Scripts.CHANNEL + " is down"));
-            }
             room.reportPresence();
             if (up) {
                 commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[] {Scripts.COUNTS},
