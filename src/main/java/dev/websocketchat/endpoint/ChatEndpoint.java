@@ -38,6 +38,7 @@ public class ChatEndpoint {
     public void open(Session session, EndpointConfig config) throws IOException {
         FrameTransport transport = FrameTransport.take();
         room = ChatRooms.of(session.getContainer());
+        room.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(room.config().maxFrame());
         session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
         // Never time out: the room's Liveness finds idle connections. Negative rather than the
@@ -54,6 +55,9 @@ public class ChatEndpoint {
             return;
         }
         member = room.connect(new SessionPeer(session, transport), remote);
+        if (transport != null) {
+            transport.watch(new MemberWatch(room, member));
+        }
         room.admit(member, Resume.from(session.getRequestParameterMap()));
     }
 
@@ -105,6 +109,7 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(CloseReason reason) {
+        room.metrics().sessionClosed();
         if (member != null) {
             boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
             room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);

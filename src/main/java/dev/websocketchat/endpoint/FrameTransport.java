@@ -19,6 +19,25 @@ public interface FrameTransport {
     /** Writes the frames; reports completion (null) or failure to {@code done}, on any thread. */
     void write(ByteBuffer frames, Consumer<Throwable> done);
 
+    /** Asks to be told what the transport finds in the connection's traffic; see {@link Watcher}. */
+    void watch(Watcher watcher);
+
+    /**
+     * What a transport that reads a connection's frames itself reports, which the WebSocket API
+     * never shows an endpoint. Called on the transport's threads, one call at a time per connection.
+     */
+    interface Watcher {
+
+        /** A ping, pong or close frame arrived. */
+        void controlFrame();
+
+        /** The client broke a rule of the protocol; nothing more it sends is delivered. Close with the code. */
+        void brokeTheRules(int code, String reason);
+
+        /** The transport has ended the connection already: it was holding more than its bound for it. */
+        void cutOff(String why);
+    }
+
     /** Runs {@code open}, during which the endpoint opening on this thread can {@link #take} the transport. */
     static <T> T opening(FrameTransport transport, Supplier<T> open) {
         Offered.TRANSPORT.set(transport);

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -31,12 +32,13 @@ public final class ChatMetrics {
     /** Why input was refused or a connection was turned away; the {@code reason} tag of {@code chat_rejected_total}. */
     public enum Rejection {
         INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
-        NAME_TOO_LONG, RATE_LIMITED, TOO_BIG, BINARY, ORIGIN, SERVER_FULL
+        NAME_TOO_LONG, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, ORIGIN, SERVER_FULL
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter joins = Counter.builder("chat.joins").description("connections admitted").register(registry);
     private final Counter chats = Counter.builder("chat.chats.received").description("chats accepted and broadcast").register(registry);
+    private final AtomicInteger sessions = new AtomicInteger();
     private final Counter deliveries = Counter.builder("chat.deliveries").description("frames written to connections").register(registry);
     /** Filled in the constructor and only read after, so plain maps are safe to share. */
     private final Map<LeaveCause, Counter> leaves = new EnumMap<>(LeaveCause.class);
@@ -57,6 +59,8 @@ public final class ChatMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("chat.connections", connections).description("connections admitted and open").register(registry);
+        Gauge.builder("chat.sessions.open", sessions, AtomicInteger::get)
+                .description("WebSocket sessions the container has opened and not yet closed, admitted or not").register(registry);
         Gauge.builder("chat.queue.bytes", queuedBytes).baseUnit("bytes")
                 .description("bytes queued or in flight to all connections").register(registry);
         for (LeaveCause cause : LeaveCause.values()) {
@@ -67,6 +71,16 @@ public final class ChatMetrics {
             rejections.put(reason, Counter.builder("chat.rejected").tag("reason", tag(reason))
                     .description("inputs and connections refused").register(registry));
         }
+    }
+
+    /** The container opened a session: called first thing in {@code @OnOpen}. */
+    public void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    /** The container closed a session: called in {@code @OnClose}, which every container calls once per opened session. */
+    public void sessionClosed() {
+        sessions.decrementAndGet();
     }
 
     void joined() {
@@ -84,6 +98,14 @@ public final class ChatMetrics {
 
     void delivered(int frames) {
         deliveries.increment(frames);
+    }
+
+    /**
+     * Adds {@code chat_sockets_open}: the TCP connections the server has open now, which include
+     * any an evicted client has not let go of yet; for a server that can see its sockets.
+     */
+    public void countSockets(Supplier<Number> open) {
+        Gauge.builder("chat.sockets.open", open).description("TCP connections open now").register(registry);
     }
 
     public void rejected(Rejection reason) {

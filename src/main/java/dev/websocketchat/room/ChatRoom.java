@@ -311,6 +311,18 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts one control frame (ping, pong, close) against the member's rate, like a message:
+     * over the rate nothing is refused (the container answers pings itself), but far over it for
+     * ten seconds the member is closed with 1008 as flooding.
+     */
+    public void withinControlRate(Member member) {
+        if (member.rate.take() == RateLimiter.Verdict.FLOODING) {
+            LOG.info(() -> member + " keeps sending control frames over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
+            evict(member, LeaveCause.FLOODING, 1008, "flooding");
+        }
+    }
+
     /** Tells one member why its input was refused; nobody else hears of it. */
     public void refuse(Member to, InvalidMessageException invalid) {
         refuse(to, ChatMetrics.Rejection.valueOf(invalid.kind().name()), invalid.getMessage());

@@ -18,6 +18,8 @@ public enum LeaveCause {
     TOO_BIG,
     /** It kept sending far over the rate limit: closed with 1008. */
     FLOODING,
+    /** It sent a frame that RFC 6455 forbids, such as an unmasked one: closed with 1002. */
+    PROTOCOL_ERROR,
     /** It sent a binary frame: closed with 1003. */
     UNSUPPORTED_DATA,
     /** The server is shutting down: closed with 1001. */

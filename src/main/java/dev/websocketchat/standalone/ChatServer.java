@@ -7,11 +7,13 @@ import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.http.Health;
 import dev.websocketchat.room.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.DaemonThreads;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -33,23 +35,32 @@ public final class ChatServer implements AutoCloseable {
     private final HttpServer http;
     private final EmbeddedTyrusContainer webSockets;
     private final ChatRoom room;
+    private final ScheduledExecutorService guardTimer;
     private final int port;
 
-    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, ChatRoom room, int port) {
+    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, ChatRoom room, ScheduledExecutorService guardTimer,
+                       int port) {
         this.http = http;
         this.webSockets = webSockets;
         this.room = room;
+        this.guardTimer = guardTimer;
         this.port = port;
     }
 
     /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
     public static ChatServer start(ChatConfig config) throws IOException {
         ChatRoom room = Cluster.openRoom(config);
-        EmbeddedTyrusContainer webSockets = new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), readBufferBytes(config));
+        ScheduledExecutorService guardTimer = DaemonThreads.timer("chat-guard");
+        GuardFilter guard = new GuardFilter(config.maxFrame(), config.sendQueueBytes(), guardTimer);
+        EmbeddedTyrusContainer webSockets =
+                new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), readBufferBytes(config), guard::takeUpgrading);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
+        listener.registerAddOn(guard.addOn()); // first, so that Tyrus's filter goes in right behind it
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
         http.addListener(listener);
+        SocketCount sockets = SocketCount.of(listener.getTransport());
+        room.metrics().countSockets(sockets::open);
         ServerConfiguration routes = http.getServerConfiguration();
         routes.addHttpHandler(new ReportHandler("application/json", () -> Health.of(room)), "/health");
         routes.addHttpHandler(new ReportHandler(ChatMetrics.CONTENT_TYPE, room.metrics()::scrape), "/metrics");
@@ -63,19 +74,19 @@ public final class ChatServer implements AutoCloseable {
             ChatRooms.unbind(webSockets);
             http.shutdownNow();
             room.close();
+            guardTimer.shutdownNow();
             throw e instanceof IOException io ? io : new IOException("cannot start the chat server", e);
         }
         int port = listener.getPort();
         LOG.info(() -> "chat server listening on http://" + config.host() + ":" + port + "/");
-        return new ChatServer(http, webSockets, room, port);
+        return new ChatServer(http, webSockets, room, guardTimer, port);
     }
 
     /**
-     * Tyrus's per-connection read buffer, which holds a partial frame plus one socket read. A frame
-     * over {@code CHAT_MAX_FRAME} that fits in it is refused with 1009 by the endpoint's message
-     * limit; one that does not fit is refused by Tyrus itself, before the endpoint sees it, with
-     * 1011. So it is sized well above the frame limit, yet bounds what one connection can make the
-     * server hold.
+     * Tyrus's per-connection read buffer, which holds a partial frame plus one socket read. The
+     * {@link FrameScanner} refuses a message over {@code CHAT_MAX_FRAME} with 1009 from its header,
+     * before Tyrus buffers it (Tyrus would answer 1011 once a frame outgrows this buffer). Sized
+     * above the frame limit, it still bounds what one connection can make the server hold.
      */
     static int readBufferBytes(ChatConfig config) {
         return Math.max(1024 * 1024, 4 * config.maxFrame());
@@ -101,6 +112,7 @@ public final class ChatServer implements AutoCloseable {
             http.shutdownNow();
         }
         webSockets.stop();
+        guardTimer.shutdownNow();
         LOG.info("chat server stopped");
     }
 

@@ -5,6 +5,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.Connection;
@@ -19,18 +20,25 @@ import org.glassfish.tyrus.spi.Writer;
  * (Tyrus's own {@code GrizzlyServerContainer} always starts a separate {@code HttpServer}.)
  *
  * <p>Its engine also offers each new connection's transport writer to the endpoint, as a
- * {@link FrameTransport}, so the room can write frames it encoded once, several at a time.
+ * {@link FrameTransport}, so the room can write frames it encoded once, several at a time; and it
+ * gives Tyrus that writer bounded by the connection's {@link ConnectionGuard}, so that Tyrus's own
+ * writes (pongs, close frames) count against the same bound.
  */
 final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
     static final String CONTEXT_PATH = "/";
 
     private final TyrusWebSocketEngine engine;
+    private final Supplier<ConnectionGuard> guards;
 
-    /** @param incomingBufferSize the largest frame Tyrus buffers; the endpoint sets the real message limit */
-    EmbeddedTyrusContainer(Set<Class<?>> endpoints, int incomingBufferSize) {
+    /**
+     * @param incomingBufferSize the largest frame Tyrus buffers; the guard and the endpoint set the real message limit
+     * @param guards             the guard of the connection being upgraded on the calling thread, taken once
+     */
+    EmbeddedTyrusContainer(Set<Class<?>> endpoints, int incomingBufferSize, Supplier<ConnectionGuard> guards) {
         super(endpoints);
-        engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        this.guards = guards;
     }
 
     @Override
@@ -60,6 +68,7 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
     private final WebSocketEngine offeringTransports = new WebSocketEngine() {
         @Override
         public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
+            ConnectionGuard guard = guards.get();
             UpgradeInfo upgrade = engine.upgrade(request, response);
             return new UpgradeInfo() {
                 @Override
@@ -69,7 +78,13 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
                 @Override
                 public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
-                    return FrameTransport.opening(new TyrusFrameTransport(writer), () -> upgrade.createConnection(writer, closeListener));
+                    if (guard == null) {
+                        throw new IllegalStateException("a WebSocket upgrade that the guard filter did not see");
+                    }
+                    Writer bounded = guard.bounded(writer);
+                    guard.markUpgraded();
+                    return FrameTransport.opening(new TyrusFrameTransport(bounded, guard),
+                            () -> upgrade.createConnection(bounded, closeListener));
                 }
             };
         }

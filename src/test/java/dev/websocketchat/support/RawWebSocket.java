@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,26 +39,46 @@ public final class RawWebSocket implements AutoCloseable {
      * Loopback buffers otherwise grow to many megabytes and hide a reader that has stopped.
      */
     public static RawWebSocket open(URI uri, int receiveBufferBytes) throws IOException {
+        RawWebSocket raw = connect(uri, receiveBufferBytes);
+        String head = raw.handshake(uri, "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Sec-WebSocket-Key: " + newKey() + "\r\n");
+        assertThat(head).startsWith("HTTP/1.1 101");
+        return raw;
+    }
+
+    /** A TCP connection to the server, not yet upgraded; {@link #handshake} upgrades it. */
+    public static RawWebSocket connect(URI uri, int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
         }
         socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), (int) ChatClient.WAIT.toMillis());
         socket.setSoTimeout((int) ChatClient.WAIT.toMillis());
+        return new RawWebSocket(socket, new DataInputStream(socket.getInputStream()));
+    }
+
+    /**
+     * Sends an upgrade request for the URI's path with the given header lines (each ending in
+     * CRLF; {@code Host} and {@code Sec-WebSocket-Key} among them, or left out on purpose) besides
+     * {@code Upgrade}, {@code Connection} and the version; returns the response head.
+     */
+    public String handshake(URI uri, String headers) throws IOException {
+        String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n" + headers
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        sendRaw(request.getBytes(StandardCharsets.UTF_8));
+        return readHead(in);
+    }
+
+    /** A fresh, valid {@code Sec-WebSocket-Key}. */
+    public static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
-        OutputStream out = socket.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        String head = readHead(in);
-        assertThat(head).startsWith("HTTP/1.1 101");
-        return new RawWebSocket(socket, in);
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
+    /** Sends a masked ping with the payload (125 bytes at most). */
+    public void sendPing(byte[] payload) throws IOException {
+        sendFrame(0x9, payload, true, true);
     }
 
     /** Reads and discards frames until the server's close frame; returns its status code. */

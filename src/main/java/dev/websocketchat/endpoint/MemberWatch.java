@@ -1,0 +1,43 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.room.ChatMetrics;
+import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.LeaveCause;
+import dev.websocketchat.room.Member;
+import java.util.logging.Logger;
+
+/** Turns what a {@link FrameTransport} finds in one member's traffic into room calls. */
+final class MemberWatch implements FrameTransport.Watcher {
+
+    private static final Logger LOG = Logger.getLogger(MemberWatch.class.getName());
+    private static final int TOO_BIG = 1009;
+
+    private final ChatRoom room;
+    private final Member member;
+
+    MemberWatch(ChatRoom room, Member member) {
+        this.room = room;
+        this.member = member;
+    }
+
+    /** Control frames count like messages: a ping flood is a flood. */
+    @Override
+    public void controlFrame() {
+        room.heard(member);
+        room.withinControlRate(member);
+    }
+
+    @Override
+    public void brokeTheRules(int code, String reason) {
+        boolean tooBig = code == TOO_BIG;
+        room.metrics().rejected(tooBig ? ChatMetrics.Rejection.TOO_BIG : ChatMetrics.Rejection.PROTOCOL_ERROR);
+        LOG.info(() -> member + " broke the protocol: " + reason);
+        room.evict(member, tooBig ? LeaveCause.TOO_BIG : LeaveCause.PROTOCOL_ERROR, code, reason);
+    }
+
+    @Override
+    public void cutOff(String why) {
+        LOG.info(() -> member + " was cut off: " + why);
+        room.leave(member, LeaveCause.SLOW_CONSUMER);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.websocketchat.standalone;
+
+import org.glassfish.grizzly.Buffer;
+
+/**
+ * Follows the frames one client sends, header by header, without copying a payload, and enforces
+ * what Tyrus does not (RFC 6455): every client frame is masked (5.1, else 1002), and no message is
+ * larger than the limit however it is sent, in one frame or many, and however large (else 1009;
+ * Tyrus answers 1011 once a frame outgrows its read buffer). It also counts control frames, which
+ * the WebSocket API never shows an endpoint, so that a ping flood can be limited like a message
+ * flood. Anything else wrong with a frame (reserved opcodes or bits, bad UTF-8) is left to Tyrus.
+ *
+ * <p>One instance per connection, fed in order by one thread at a time. After a violation it
+ * reports nothing more: the connection is being closed, and what follows is not read.
+ */
+final class FrameScanner {
+
+    /** A frame that breaks a rule: the close code and reason to answer with. */
+    record Violation(int code, String reason) {
+    }
+
+    /** Told of each control frame (ping, pong, close) as soon as its header is complete. */
+    interface ControlFrames {
+        void arrived(int opcode);
+    }
+
+    static final Violation UNMASKED = new Violation(1002, "client frames must be masked");
+    static final Violation BAD_LENGTH = new Violation(1002, "invalid frame length");
+    static final Violation TOO_BIG = new Violation(1009, "message too big");
+
+    private static final int MAX_HEADER = 14;
+
+    private final long maxMessageBytes;
+    private final ControlFrames controlFrames;
+    private final byte[] header = new byte[MAX_HEADER];
+    private int headerLength;
+    private long payloadLeft;
+    private long messageBytes;
+    private Violation violation;
+
+    FrameScanner(long maxMessageBytes, ControlFrames controlFrames) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.controlFrames = controlFrames;
+    }
+
+    /**
+     * Scans the bytes from the buffer's position to its limit, leaving the position where it was.
+     *
+     * @return the number of bytes that may be handed on, which is all of them unless a frame in
+     *         them breaks a rule: then only the bytes before that frame's first byte here
+     */
+    int scan(Buffer bytes) {
+        int start = bytes.position();
+        int end = bytes.limit();
+        if (violation != null) {
+            return 0;
+        }
+        int at = start;
+        int frameStart = start;
+        while (at < end) {
+            if (payloadLeft > 0) {
+                int skipped = (int) Math.min(payloadLeft, end - at);
+                at += skipped;
+                payloadLeft -= skipped;
+                continue;
+            }
+            if (headerLength == 0) {
+                frameStart = at;
+            }
+            header[headerLength++] = bytes.get(at++);
+            violation = headerLength >= 2 ? headerComplete() : null;
+            if (violation != null) {
+                return Math.max(0, frameStart - start);
+            }
+        }
+        return end - start;
+    }
+
+    /** The violation found, or null. */
+    Violation violation() {
+        return violation;
+    }
+
+    /** Once the header is whole: checks it, starts skipping the payload; null while more is needed. */
+    private Violation headerComplete() {
+        if ((header[1] & 0x80) == 0) {
+            return UNMASKED;
+        }
+        int lengthCode = header[1] & 0x7f;
+        int extended = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+        if (headerLength < 2 + extended + 4) {
+            return null;
+        }
+        long length = lengthCode;
+        if (extended > 0) {
+            length = 0;
+            for (int i = 0; i < extended; i++) {
+                length = (length << 8) | (header[2 + i] & 0xff);
+            }
+        }
+        headerLength = 0;
+        if (length < 0) {
+            return BAD_LENGTH; // the 64-bit length's most significant bit must be 0
+        }
+        int opcode = header[0] & 0x0f;
+        boolean fin = (header[0] & 0x80) != 0;
+        if ((opcode & 0x08) != 0) {
+            controlFrames.arrived(opcode);
+        } else {
+            messageBytes = opcode == 0 ? messageBytes + length : length;
+            if (messageBytes > maxMessageBytes) {
+                return TOO_BIG;
+            }
+            if (fin) {
+                messageBytes = 0;
+            }
+        }
+        payloadLeft = length;
+        return null;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.websocketchat.standalone;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Our Grizzly filter right in front of Tyrus's: it refuses the handshakes RFC 6455 forbids that
+ * Tyrus lets through or answers with 500 (a {@code Sec-WebSocket-Key} missing, or not 16 bytes in
+ * base64: 400), gives every upgraded connection its {@link ConnectionGuard}, and feeds that guard's
+ * {@link FrameScanner} every byte the client sends before Tyrus sees it. {@code docs/tyrus-findings.md}
+ * has a reproducer of each gap for upstream.
+ *
+ * <p>Hand-off: Tyrus's filter upgrades the connection right after this one, on the same thread,
+ * through {@link EmbeddedTyrusContainer}, which {@linkplain #takeUpgrading takes} the guard made
+ * here. Held per thread for that one step only; the container takes it before Tyrus does anything else.
+ */
+final class GuardFilter extends BaseFilter {
+
+    private static final Logger LOG = Logger.getLogger(GuardFilter.class.getName());
+    private static final Attribute<ConnectionGuard> GUARD =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionGuard.class.getName());
+    private static final int KEY_BYTES = 16;
+
+    private final long maxMessageBytes;
+    private final long maxPendingBytes;
+    private final ScheduledExecutorService timer;
+    private final ThreadLocal<ConnectionGuard> upgrading = new ThreadLocal<>();
+
+    /**
+     * @param maxMessageBytes the largest message a client may send
+     * @param maxPendingBytes the most bytes waiting to be written to one connection
+     * @param timer           runs the guards' close timeouts; the caller shuts it down
+     */
+    GuardFilter(long maxMessageBytes, long maxPendingBytes, ScheduledExecutorService timer) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.maxPendingBytes = maxPendingBytes;
+        this.timer = timer;
+    }
+
+    /** Puts this filter right in front of where Tyrus's add-on, registered after this one, puts its own. */
+    AddOn addOn() {
+        return (listener, chain) -> chain.add(chain.indexOfType(HttpServerFilter.class), this);
+    }
+
+    /** The guard of the connection this thread is upgrading, once; null if there is none. */
+    ConnectionGuard takeUpgrading() {
+        ConnectionGuard guard = upgrading.get();
+        upgrading.remove();
+        return guard;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        HttpContent message = ctx.getMessage();
+        ConnectionGuard guard = GUARD.get(ctx.getConnection());
+        if (guard != null && guard.upgraded()) {
+            return scan(ctx, message.getContent(), guard);
+        }
+        HttpHeader header = message.getHttpHeader();
+        if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
+            return ctx.getInvokeAction();
+        }
+        if (!isValidKey(header.getHeader("Sec-WebSocket-Key"))) {
+            LOG.fine(() -> "refused a handshake with an invalid Sec-WebSocket-Key from " + ctx.getConnection().getPeerAddress());
+            refuse(ctx, (HttpRequestPacket) header);
+            return ctx.getStopAction();
+        }
+        guard = new ConnectionGuard(ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
+        GUARD.set(ctx.getConnection(), guard);
+        upgrading.set(guard);
+        return ctx.getInvokeAction();
+    }
+
+    /** Hands Tyrus what came before any violation, and nothing after. */
+    private static NextAction scan(FilterChainContext ctx, Buffer content, ConnectionGuard guard) {
+        boolean wasBroken = guard.scanner().violation() != null;
+        int accepted = guard.scanner().scan(content);
+        if (accepted == content.remaining()) {
+            return ctx.getInvokeAction();
+        }
+        if (!wasBroken) {
+            guard.broken(guard.scanner().violation());
+        }
+        if (accepted == 0) {
+            content.tryDispose();
+            return ctx.getStopAction();
+        }
+        content.limit(content.position() + accepted);
+        return ctx.getInvokeAction();
+    }
+
+    /** RFC 6455 4.1: the key is a base64-encoded 16-byte value. */
+    static boolean isValidKey(String key) {
+        if (key == null || key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == KEY_BYTES;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+    }
+
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(400);
+        response.setReasonPhrase("Bad Request");
+        response.setContentType("text/plain;charset=utf-8");
+        response.getProcessingState().setKeepAlive(false);
+        byte[] body = "invalid Sec-WebSocket-Key\n".getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        Connection<?> connection = ctx.getConnection();
+        Buffer content = Buffers.wrap(connection.getMemoryManager(), body);
+        ctx.write(HttpContent.builder(response).content(content).last(true).build(), new EmptyCompletionHandler<WriteResult>() {
+            @Override
+            public void completed(WriteResult written) {
+                connection.closeSilently();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                connection.terminateSilently();
+            }
+        });
+    }
+}

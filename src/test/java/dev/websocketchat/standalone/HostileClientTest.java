@@ -1,0 +1,71 @@
+package dev.websocketchat.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.support.HostileClientContract;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The attacks against the standalone server, which also shows its TCP sockets and, running in
+ * this JVM, its heap: both must be back where they were once the attacker is gone.
+ */
+class HostileClientTest extends HostileClientContract {
+
+    /** What the attacks may leave on the heap after a GC: far below what one unbounded queue held (hundreds of MB). */
+    private static final long HEAP_SLACK_BYTES = 32L * 1024 * 1024;
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static ChatServer server;
+    private static long heapBaseline;
+
+    @BeforeAll
+    static void start() {
+        Properties settings = new Properties();
+        settings.putAll(ChatProtocolContract.TEST_SETTINGS);
+        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1"));
+        try {
+            server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        heapBaseline = heapAfterGc();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Override
+    protected URI applicationUri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    @Override
+    protected boolean refusesHandshakesWithHttpStatus() {
+        return false;
+    }
+
+    @Override
+    protected List<String> heldSeries() {
+        return List.of("chat_sessions_open", "chat_sockets_open");
+    }
+
+    @Override
+    protected void afterAttack() {
+        assertThat(heapAfterGc() - heapBaseline).as("heap left behind, bytes").isLessThan(HEAP_SLACK_BYTES);
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return MEMORY.getHeapMemoryUsage().getUsed();
+    }
+}

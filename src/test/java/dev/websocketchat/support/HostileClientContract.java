@@ -1,0 +1,266 @@
+package dev.websocketchat.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks one client can make, as every deployment must withstand them: the standalone server
+ * and the WAR in each container run these through a subclass, configured with
+ * {@link ChatProtocolContract#TEST_SETTINGS} (rate limit off, so only the bounds stop a flood).
+ * Each test asserts what two victims see (their chats keep flowing, counts exact) and what the
+ * server holds afterwards: no session, and where the target can count them, no socket, left over.
+ */
+public abstract class HostileClientContract {
+
+    /** How long a server may take to end a connection it gave up on: the close timeout, with room to spare. */
+    protected static final Duration GONE_WITHIN = Duration.ofSeconds(20);
+    /** Chats sent only to fill queues start with this; every other chat must arrive in order. */
+    private static final String FILLER = "filler....";
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final java.util.Map<ChatClient, java.util.Queue<ServerEvent>> presence = new java.util.HashMap<>();
+    protected ChatClient alice;
+    protected ChatClient bob;
+    private Scrape before;
+
+    /** The application root, ending in {@code /}. */
+    protected abstract URI applicationUri();
+
+    /** Whether the target refuses a bad handshake with an HTTP status (the WAR's filter) rather than a close (1008). */
+    protected abstract boolean refusesHandshakesWithHttpStatus();
+
+    protected URI chatUri() {
+        URI app = applicationUri();
+        return URI.create("ws" + app.toString().substring("http".length())).resolve("chat");
+    }
+
+    @BeforeEach
+    void victimsJoin() {
+        alice = track(ChatClient.joined(chatUri()));
+        bob = track(ChatClient.joined(chatUri()));
+        assertThat(alice.next(Join.class).online()).isEqualTo(2);
+        before = Scrape.of(applicationUri());
+    }
+
+    @AfterEach
+    void everyoneLeaves() throws Exception {
+        for (AutoCloseable client : opened) {
+            client.close();
+        }
+        afterAttack();
+    }
+
+    /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
+    protected List<String> heldSeries() {
+        return List.of("chat_sessions_open");
+    }
+
+    /** What the target checks once everyone has left, such as its heap. */
+    protected void afterAttack() throws Exception {
+    }
+
+    /**
+     * Polls {@code /metrics} until the server holds no more than it did for the victims alone,
+     * while the attackers still hold their ends open; fails after {@link #GONE_WITHIN}.
+     */
+    protected void awaitNothingLeftBehind() throws InterruptedException {
+        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+        Scrape now = Scrape.of(applicationUri());
+        while (!holdsNoMoreThanBefore(now) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = Scrape.of(applicationUri());
+        }
+        for (String series : heldSeries()) {
+            assertThat(now.value(series)).as("%s after the attack", series).isLessThanOrEqualTo(before.value(series));
+        }
+    }
+
+    private boolean holdsNoMoreThanBefore(Scrape now) {
+        return heldSeries().stream().allMatch(series -> now.value(series) <= before.value(series));
+    }
+
+    @Test
+    void aPingFloodFromAClientThatNeverReadsEndsItsConnectionAndNobodyElseNotices() throws Exception {
+        RawWebSocket flooder = track(RawWebSocket.open(chatUri(), 4096));
+        assertThat(alice.next(Join.class).online()).isEqualTo(3);
+        byte[] payload = new byte[125];
+        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+        long pings = 0;
+        boolean ended = false;
+        while (!ended && System.nanoTime() < deadline) {
+            try {
+                for (int i = 0; i < 100; i++) {
+                    flooder.sendPing(payload);
+                    pings++;
+                }
+                chatGoesThrough("while flooded " + pings);
+            } catch (IOException cutOff) {
+                ended = true;
+            }
+        }
+        assertThat(ended).as("the flooder's connection ended, after %d pings", pings).isTrue();
+        assertThat(nextLeave(alice).online()).isEqualTo(2);
+        chatGoesThrough("after the flood");
+        awaitNothingLeftBehind();
+    }
+
+    @Test
+    void readersThatNeverReadAreEvictedAndTheirSocketsClosed() throws Exception {
+        List<RawWebSocket> stalled = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stalled.add(track(RawWebSocket.open(chatUri(), 4096)));
+            assertThat(alice.next(Join.class).online()).isEqualTo(3 + i);
+        }
+        String filler = FILLER.repeat(150);
+        int leaves = 0;
+        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+        for (int sent = 0; leaves < stalled.size() && System.nanoTime() < deadline; sent++) {
+            alice.sendWithoutWaiting(filler);
+            for (Object event : alice.drain()) {
+                if (event instanceof Leave) {
+                    leaves++;
+                }
+            }
+            bob.drain();
+            if (sent % 200 == 199) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(leaves).as("stalled readers evicted").isEqualTo(stalled.size());
+        chatGoesThrough("after the stalled readers");
+        awaitNothingLeftBehind();
+    }
+
+    @Test
+    void aPeerThatNeverAnswersTheServersCloseIsDisconnectedWithinSeconds() throws Exception {
+        RawWebSocket mute = track(RawWebSocket.open(chatUri()));
+        assertThat(alice.next(Join.class).online()).isEqualTo(3);
+        mute.sendFrame(0x2, new byte[] {1, 2, 3}, true, true); // binary: the server closes with 1003
+        assertThat(mute.awaitCloseCode()).isEqualTo(1003);
+        assertThat(alice.next(Leave.class).online()).isEqualTo(2);
+        mute.readTimeout(GONE_WITHIN);
+        long started = System.nanoTime();
+        assertThat(mute.readToTheEnd()).as("nothing after the close frame, then the end").isEqualTo(-1);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(waited).as("ms until the server dropped the connection").isLessThan(GONE_WITHIN.toMillis());
+        awaitNothingLeftBehind();
+    }
+
+    @Test
+    void aHandshakeForAHostTheServerDoesNotAnswerToIsRefusedAndNeverCounted() throws Exception {
+        // DNS rebinding: a page on evil.example whose name now points here; Origin and Host agree.
+        String evil = "evil.example:" + chatUri().getPort();
+        RawWebSocket rebound = track(RawWebSocket.connect(chatUri(), 0));
+        String head = rebound.handshake(chatUri(), "Host: " + evil + "\r\nOrigin: http://" + evil + "\r\n"
+                + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n");
+        if (refusesHandshakesWithHttpStatus()) {
+            assertThat(head).startsWith("HTTP/1.1 403");
+        } else {
+            assertThat(head).startsWith("HTTP/1.1 101");
+            List<String> texts = new ArrayList<>();
+            assertThat(rebound.readUntilClose(texts)).isEqualTo(1008);
+            assertThat(texts).as("no history, nothing at all").isEmpty();
+        }
+        alice.expectSilence(Duration.ofMillis(300));
+        chatGoesThrough("after the rebinding attempt");
+        awaitNothingLeftBehind();
+    }
+
+    @Test
+    void handshakesWithAMissingOrMalformedKeyGet400() throws Exception {
+        String host = "Host: " + chatUri().getHost() + ":" + chatUri().getPort() + "\r\n";
+        for (String key : List.of("", "Sec-WebSocket-Key: x\r\n", "Sec-WebSocket-Key: " + "A".repeat(7000) + "\r\n",
+                "Sec-WebSocket-Key: " + "A".repeat(23) + "=\r\n")) {
+            try (RawWebSocket raw = RawWebSocket.connect(chatUri(), 0)) {
+                String head = raw.handshake(chatUri(), host + key);
+                assertThat(head).as("key line '%s'", key.length() > 40 ? key.substring(0, 40) + "…" : key).startsWith("HTTP/1.1 400");
+            }
+        }
+        alice.expectSilence(Duration.ofMillis(300));
+        chatGoesThrough("after the bad handshakes");
+    }
+
+    @Test
+    void framesTheRfcForbidsCloseTheConnectionWithTheRfcsCode() throws Exception {
+        record Case(String what, int opcode, byte[] payload, boolean masked, int code) {
+        }
+        List<Case> cases = List.of(
+                new Case("an unmasked text frame", 0x1, "unmasked".getBytes(), false, 1002),
+                new Case("a reserved opcode", 0x3, new byte[] {1}, true, 1002),
+                new Case("invalid UTF-8", 0x1, new byte[] {(byte) 0xc3, (byte) 0x28}, true, 1007),
+                new Case("a 2 MiB frame", 0x1, "y".repeat(2 * 1024 * 1024).getBytes(), true, 1009));
+        int online = 2;
+        for (Case bad : cases) {
+            RawWebSocket attacker = track(RawWebSocket.open(chatUri()));
+            assertThat(alice.next(Join.class).online()).isEqualTo(online + 1);
+            try {
+                attacker.sendFrame(bad.opcode(), bad.payload(), true, bad.masked());
+            } catch (IOException closedWhileSending) {
+                // the server may close before it has read the whole frame
+            }
+            assertThat(attacker.readToTheEnd()).as(bad.what()).isEqualTo(bad.code());
+            assertThat(alice.next(Leave.class).online()).isEqualTo(online);
+            assertThat(alice.drain()).as("nothing of %s reached anyone", bad.what()).noneMatch(Chat.class::isInstance);
+        }
+        chatGoesThrough("after the forbidden frames");
+        awaitNothingLeftBehind();
+    }
+
+    // ---- helpers
+
+    /** Alice says something; both victims get it within the client wait, after any chats still on their way. */
+    protected void chatGoesThrough(String text) {
+        alice.send(text);
+        for (ChatClient victim : List.of(alice, bob)) {
+            String got = nextChat(victim).text();
+            while (!got.equals(text) && got.startsWith(FILLER)) {
+                got = nextChat(victim).text();
+            }
+            assertThat(got).isEqualTo(text);
+        }
+    }
+
+    /** The next chat; joins and leaves that come first are put aside for {@link #nextLeave}. */
+    private Chat nextChat(ChatClient client) {
+        while (true) {
+            ServerEvent event = client.next();
+            if (event instanceof Chat chat) {
+                return chat;
+            }
+            asidePresence(client).add(event);
+        }
+    }
+
+    /** The next leave, put aside or still to come; chats before it are skipped. */
+    protected Leave nextLeave(ChatClient client) {
+        ServerEvent event = asidePresence(client).poll();
+        while (!(event instanceof Leave)) {
+            assertThat(event).as("a leave, not a join").isNotInstanceOf(Join.class);
+            event = client.next();
+        }
+        return (Leave) event;
+    }
+
+    private java.util.Queue<ServerEvent> asidePresence(ChatClient client) {
+        return presence.computeIfAbsent(client, c -> new java.util.ArrayDeque<>());
+    }
+
+    protected <T extends AutoCloseable> T track(T client) {
+        opened.add(client);
+        return client;
+    }
+
+}
