@@ -1,5 +1,6 @@
 package dev.websocketchat.cluster;
 
+import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
@@ -307,7 +308,7 @@ public final class RedisRelay implements Relay {
                 online = Integer.parseInt(message.substring("leave ".length()));
                 room.relayPresence(ServerEvent.Leave.of(online));
             } else {
-                LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + message);
+                LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + LogSafe.text(message));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, e, () -> "ignored a malformed message on " + Scripts.CHANNEL);

@@ -27,16 +27,29 @@ import java.util.stream.Collectors;
  * @param maxConnections  connections admitted at once; one more is closed with 1013
  * @param redisUrl        {@code redis://host:port} of the Redis that joins instances into one chat;
  *                        empty for a single process holding everything in memory
+ * @param publicOrigin    the origin users reach the server at, such as {@code https://chat.example.com}, behind a
+ *                        proxy or on a public name: its host is one the server answers to, and its pages may connect;
+ *                        empty for none
+ * @param maxConnectionsPerAddress connections admitted at once from one client address; 0 turns the limit off
+ * @param trustedProxies  addresses of reverse proxies whose {@code X-Forwarded-For} names the client
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
-                         int rateLimit, int rateBurst, int maxConnections, String redisUrl) {
+                         int rateLimit, int rateBurst, int maxConnections, String redisUrl,
+                         String publicOrigin, int maxConnectionsPerAddress, Set<String> trustedProxies) {
 
-    public static final ChatConfig DEFAULTS =
-            new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024, 30, 90, 10, 20, 10_000, "");
+    public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
+            30, 90, 10, 20, 10_000, "", "", 100, Set.of());
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
+        trustedProxies = Set.copyOf(trustedProxies);
+        publicOrigin = publicOrigin == null ? "" : publicOrigin;
+        if (!publicOrigin.isEmpty() && !publicOrigin.matches("https?://[^/?#\\s]+")) {
+            throw new IllegalArgumentException("CHAT_PUBLIC_ORIGIN must be an origin such as https://chat.example.com, not '"
+                    + publicOrigin + "'");
+        }
+        requireAtLeast("CHAT_MAX_CONNECTIONS_PER_ADDRESS", maxConnectionsPerAddress, 0);
         requireAtLeast("PORT", port, 0);
         requireAtLeast("CHAT_HISTORY", history, 0);
         requireAtLeast("CHAT_MAX_TEXT", maxText, 1);
@@ -51,6 +64,16 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
             throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis:// or rediss://, not '" + redisUrl + "'");
         }
+    }
+
+    /** The origins whose pages may connect besides the server's own: the listed ones and the public one. */
+    public Set<String> trustedOrigins() {
+        if (publicOrigin.isEmpty()) {
+            return allowedOrigins;
+        }
+        Set<String> all = new java.util.HashSet<>(allowedOrigins);
+        all.add(publicOrigin);
+        return Set.copyOf(all);
     }
 
     /** Whether instances share one chat through Redis. */
@@ -86,7 +109,10 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                 integer(lookup, "CHAT_RATE_LIMIT", d.rateLimit()),
                 integer(lookup, "CHAT_RATE_BURST", d.rateBurst()),
                 integer(lookup, "CHAT_MAX_CONNECTIONS", d.maxConnections()),
-                text(lookup, "CHAT_REDIS_URL", d.redisUrl()));
+                text(lookup, "CHAT_REDIS_URL", d.redisUrl()),
+                origin(lookup.apply("CHAT_PUBLIC_ORIGIN")),
+                integer(lookup, "CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()),
+                list(lookup.apply("CHAT_TRUSTED_PROXIES")));
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
@@ -97,12 +123,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
     public ChatConfig withPort(int newPort) {
         return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
-                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl);
-    }
-
-    public ChatConfig withRedisUrl(String newRedisUrl) {
-        return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
-                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, newRedisUrl);
+                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl,
+                publicOrigin, maxConnectionsPerAddress, trustedProxies);
     }
 
     private static int integer(Function<String, String> lookup, String key, int fallback) {
@@ -124,14 +146,24 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
     /** Comma-separated origins such as {@code https://chat.example.com}; a trailing slash is ignored. */
     private static Set<String> origins(String value) {
+        return list(value).stream().map(ChatConfig::origin).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** An origin lower-cased, without a trailing slash; "" for none. */
+    private static String origin(String value) {
+        if (value == null) {
+            return "";
+        }
+        String origin = value.trim().toLowerCase(Locale.ROOT);
+        return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+    }
+
+    /** Comma-separated values, trimmed, empty ones dropped. */
+    private static Set<String> list(String value) {
         if (value == null) {
             return Set.of();
         }
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(origin -> !origin.isEmpty())
-                .map(origin -> origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin)
-                .map(origin -> origin.toLowerCase(Locale.ROOT))
+        return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 

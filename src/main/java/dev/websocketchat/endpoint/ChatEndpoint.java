@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.room.ChatMetrics;
@@ -47,11 +48,13 @@ public class ChatEndpoint {
         session.setMaxIdleTimeout(-1);
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
         String remote = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedAddress());
-        if (handshake == null || !new OriginPolicy(room.config().allowedOrigins())
-                .allows(handshake.origin(), handshake.host(), handshake.scheme())) {
-            room.metrics().rejected(ChatMetrics.Rejection.ORIGIN);
-            LOG.info(() -> "refused a connection from " + remote + " with origin " + (handshake == null ? "?" : handshake.origin()));
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "origin not allowed"));
+        ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
+                : new HandshakePolicy(room.config()).judge(handshake.origin(), handshake.host(), handshake.scheme());
+        if (refusal != null) {
+            room.metrics().rejected(refusal);
+            LOG.info(() -> HandshakePolicy.logLine(refusal, remote, handshake == null ? null : handshake.origin(),
+                    handshake == null ? null : handshake.host()));
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal)));
             return;
         }
         member = room.connect(new SessionPeer(session, transport), remote);
@@ -124,7 +127,7 @@ public class ChatEndpoint {
             return;
         }
         if (room.evict(member, LeaveCause.ERROR, 1011, "unexpected condition")) {
-            LOG.info(() -> member + " failed: " + failure);
+            LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }
         LOG.log(Level.FINE, failure, () -> "error on " + member);
     }

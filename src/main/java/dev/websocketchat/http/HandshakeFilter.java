@@ -1,6 +1,6 @@
 package dev.websocketchat.http;
 
-import dev.websocketchat.endpoint.OriginPolicy;
+import dev.websocketchat.endpoint.HandshakePolicy;
 import dev.websocketchat.endpoint.RemoteAddress;
 import dev.websocketchat.room.ChatMetrics.Rejection;
 import dev.websocketchat.room.ChatRoom;
@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Judges a WebSocket handshake in the WAR before the container upgrades it: a foreign origin gets
- * HTTP 403 and a full server HTTP 503, and an accepted handshake carries the client's address to
+ * Judges a WebSocket handshake in the WAR before the container upgrades it: a foreign host or
+ * origin gets HTTP 403 and a full server HTTP 503, and an accepted handshake carries the client's address to
  * the endpoint ({@link RemoteAddress}). That works where the container runs the application's
  * filters before its own upgrade (Tomcat, WildFly and Payara do, as the WAR tests check);
  * elsewhere, and in the standalone server, the endpoint refuses the same handshakes with a close
- * (1008, 1013) instead. {@link OriginPolicy} and {@link ChatRoom} decide in both places; the room
+ * (1008, 1013) instead. {@link HandshakePolicy} and {@link ChatRoom} decide in both places; the room
  * still enforces the limit, since two handshakes may pass this check at once.
  */
 @WebFilter("/chat")
@@ -36,10 +36,12 @@ public class HandshakeFilter extends HttpFilter {
             throws IOException, ServletException {
         ChatRoom room = ChatApplication.room(getServletContext());
         String origin = request.getHeader("Origin");
-        if (!new OriginPolicy(room.config().allowedOrigins()).allows(origin, request.getHeader("Host"), request.getScheme())) {
-            room.metrics().rejected(Rejection.ORIGIN);
-            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + " with origin " + origin);
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
+        String host = request.getHeader("Host");
+        Rejection refusal = new HandshakePolicy(room.config()).judge(origin, host, request.getScheme());
+        if (refusal != null) {
+            room.metrics().rejected(refusal);
+            LOG.info(() -> HandshakePolicy.logLine(refusal, request.getRemoteAddr(), origin, host));
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, HandshakePolicy.reason(refusal));
             return;
         }
         if (room.online() >= room.config().maxConnections()) {

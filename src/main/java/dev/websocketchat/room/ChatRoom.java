@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
@@ -50,7 +51,6 @@ import java.util.logging.Logger;
 public final class ChatRoom implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
-    private static final int LOGGED_TEXT = 200;
     private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
     private final ChatConfig config;
@@ -196,7 +196,7 @@ public final class ChatRoom implements AutoCloseable {
     /** Broadcasts a chat to every member, the sender included. Ignored unless the sender is admitted. */
     public void say(Member from, ChatRequest request) {
         long started = System.nanoTime();
-        LOG.info(() -> "received from " + from.id() + ": " + abbreviate(request.text()));
+        LOG.info(() -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Member> overflowed = List.of();
         boolean relayed;
@@ -330,7 +330,7 @@ public final class ChatRoom implements AutoCloseable {
 
     private void refuse(Member to, ChatMetrics.Rejection rejection, String reason) {
         metrics.rejected(rejection);
-        LOG.fine(() -> "refused input from " + to.id() + ": " + reason);
+        LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
         if (to.outbox.enqueue(Frame.of(codec.encode(new Refusal(reason))))) {
             to.outbox.flush();
         } else {
@@ -492,9 +492,5 @@ public final class ChatRoom implements AutoCloseable {
                 + ", " + online + " online");
         flusher.flush();
         return new Removal(true, overflowed);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= LOGGED_TEXT ? text : text.substring(0, LOGGED_TEXT) + "…";
     }
 }

@@ -13,7 +13,7 @@ class ChatConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         ChatConfig config = ChatConfig.from(Map.of(), new Properties());
-        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, ""));
+        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, Set.of()));
     }
 
     @Test
@@ -34,6 +34,17 @@ class ChatConfigTest {
         ChatConfig config = ChatConfig.from(
                 Map.of("CHAT_ALLOWED_ORIGINS", " https://A.example/ , http://b.example:8080,,"), new Properties());
         assertThat(config.allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "http://b.example:8080");
+    }
+
+    @Test
+    void thePublicOriginIsTrustedBesideTheListedOnes() {
+        ChatConfig config = ChatConfig.from(Map.of("CHAT_PUBLIC_ORIGIN", "https://Chat.example.com/",
+                "CHAT_ALLOWED_ORIGINS", "https://a.example", "CHAT_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.3"), new Properties());
+        assertThat(config.publicOrigin()).isEqualTo("https://chat.example.com");
+        assertThat(config.trustedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://chat.example.com");
+        assertThat(config.trustedProxies()).containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
+        assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_PUBLIC_ORIGIN", "chat.example.com"), new Properties()))
+                .hasMessageContaining("CHAT_PUBLIC_ORIGIN");
     }
 
     @Test

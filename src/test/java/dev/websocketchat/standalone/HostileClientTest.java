@@ -3,6 +3,8 @@ package dev.websocketchat.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.support.ChatProtocolContract;
 import dev.websocketchat.support.HostileClientContract;
 import java.lang.management.ManagementFactory;
@@ -11,8 +13,14 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The attacks against the standalone server, which also shows its TCP sockets and, running in
@@ -62,6 +70,38 @@ class HostileClientTest extends HostileClientContract {
     @Override
     protected void afterAttack() {
         assertThat(heapAfterGc() - heapBaseline).as("heap left behind, bytes").isLessThan(HEAP_SLACK_BYTES);
+    }
+
+    @Test
+    void chatTextCannotForgeALogLine() {
+        Logger roomLog = Logger.getLogger(ChatRoom.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(new SimpleFormatter().format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        roomLog.addHandler(capture);
+        try {
+            String forged = "hi\n2026-12-01 19:00:00.000 INFO    dev.websocketchat.room.ChatRoom: closed connection 1 from 6.6.6.6"
+                    + "\r\u0000\u202e\u0085end";
+            alice.send(forged);
+            assertThat(alice.next(Chat.class).text()).as("the chat itself is delivered as sent").isEqualTo(forged);
+        } finally {
+            roomLog.removeHandler(capture);
+        }
+        String logged = lines.stream().filter(line -> line.contains("received from")).findFirst().orElseThrow();
+        assertThat(logged.strip()).doesNotContain("\n", "\r", "\u0000", "\u202e", "\u0085")
+                .contains("hi\\n2026-12-01 19:00:00.000 INFO", "\\r\\u0000\\u202e\\u0085end");
     }
 
     private static long heapAfterGc() {

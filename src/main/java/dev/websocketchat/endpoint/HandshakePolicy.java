@@ -1,0 +1,51 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.room.ChatMetrics.Rejection;
+
+/**
+ * Whether a handshake may open a chat connection, judged the same way by the WAR's filter (403)
+ * and the endpoint (1008): first its {@code Host} ({@link HostPolicy}), then its {@code Origin}
+ * ({@link OriginPolicy}). Cheap enough to make per handshake.
+ */
+public final class HandshakePolicy {
+
+    private final HostPolicy hosts;
+    private final OriginPolicy origins;
+
+    public HandshakePolicy(ChatConfig config) {
+        this.hosts = new HostPolicy(config.trustedOrigins());
+        this.origins = new OriginPolicy(config.trustedOrigins());
+    }
+
+    /**
+     * @return null to admit the handshake, else why it is refused
+     * @see OriginPolicy#allows for the arguments
+     */
+    public Rejection judge(String origin, String host, String scheme) {
+        if (!hosts.answersTo(host)) {
+            return Rejection.HOST;
+        }
+        return origins.allows(origin, host, scheme) ? null : Rejection.ORIGIN;
+    }
+
+    /** The reason a client is told. */
+    public static String reason(Rejection refusal) {
+        return refusal == Rejection.HOST ? "host not allowed" : "origin not allowed";
+    }
+
+    /** One log line: what was refused, with the client's headers escaped, and what to configure if it was wrong. */
+    public static String logLine(Rejection refusal, String remote, String origin, String host) {
+        if (refusal == Rejection.HOST) {
+            return "refused a handshake from " + remote + " for host " + quoted(host) + ", a name this server does not answer to"
+                    + " (DNS rebinding?); if users reach the server by that name, set CHAT_PUBLIC_ORIGIN to its origin";
+        }
+        return "refused a handshake from " + remote + " with origin " + quoted(origin)
+                + "; to let that site's pages connect, add it to CHAT_ALLOWED_ORIGINS";
+    }
+
+    private static String quoted(String header) {
+        return header == null ? "(none)" : "\"" + LogSafe.text(header, 100) + "\"";
+    }
+}
