@@ -47,7 +47,8 @@ public class ChatEndpoint {
         // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR).
         session.setMaxIdleTimeout(-1);
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
-        String remote = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedAddress());
+        RemoteAddress.Seen peer = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
+        String remote = peer.display();
         ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
                 : new HandshakePolicy(room.config()).judge(handshake.origin(), handshake.host(), handshake.scheme());
         if (refusal != null) {
@@ -57,7 +58,8 @@ public class ChatEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal)));
             return;
         }
-        member = room.connect(new SessionPeer(session, transport), remote);
+        String client = ClientAddress.of(peer.ip(), handshake.forwardedFor(), room.config().trustedProxies());
+        member = room.connect(new SessionPeer(session, transport), remote, client);
         if (transport != null) {
             transport.watch(new MemberWatch(room, member));
         }

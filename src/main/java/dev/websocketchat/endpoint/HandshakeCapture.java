@@ -19,10 +19,10 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
     static final String KEY = Handshake.class.getName();
 
     /**
-     * What one handshake said: the headers that decide whether its origin is allowed, and the
-     * client's address if the WAR's filter vouched for one (else null).
+     * What one handshake said: the headers that decide whether its host and origin are allowed,
+     * its {@code X-Forwarded-For}, and the peer's address if the WAR's filter vouched for one (else null).
      */
-    record Handshake(String origin, String host, String scheme, String vouchedAddress) {
+    record Handshake(String origin, String host, String scheme, String forwardedFor, RemoteAddress.Seen vouchedPeer) {
     }
 
     @Override
@@ -31,7 +31,7 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
         URI uri = request.getRequestURI();
         config.getUserProperties().put(KEY,
                 new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme(),
-                        RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
+                        first(headers, "X-Forwarded-For"), RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
     }
 
     /** Header names are case-insensitive, and containers differ in how they key the map. */

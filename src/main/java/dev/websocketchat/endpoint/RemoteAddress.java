@@ -25,29 +25,38 @@ public final class RemoteAddress {
     private RemoteAddress() {
     }
 
-    /** The header value by which the filter vouches for an address. */
-    public static String vouch(String address) {
-        return TOKEN + " " + address;
+    /** The TCP peer: its IP address, and how logs show it (with the port where known). */
+    record Seen(String ip, String display) {
+        static final Seen UNKNOWN = new Seen("unknown", "unknown");
     }
 
-    /** The address a header value vouches for, or null if the filter did not write it. */
-    static String vouchedBy(String header) {
-        return header != null && header.startsWith(TOKEN + " ") ? header.substring(TOKEN.length() + 1) : null;
+    /** The header value by which the filter vouches for the peer's address and port. */
+    public static String vouch(String ip, int port) {
+        return TOKEN + " " + ip + " " + port;
     }
 
-    /** @param vouched the address from the handshake header, or null */
-    static String of(Session session, String vouched) {
+    /** The peer a header value vouches for, or null if the filter did not write it. */
+    static Seen vouchedBy(String header) {
+        if (header == null || !header.startsWith(TOKEN + " ")) {
+            return null;
+        }
+        String[] ipAndPort = header.substring(TOKEN.length() + 1).split(" ");
+        return new Seen(ipAndPort[0], ipAndPort[0] + ":" + ipAndPort[1]);
+    }
+
+    /** @param vouched the peer from the handshake header, or null */
+    static Seen of(Session session, Seen vouched) {
         if (vouched != null) {
             return vouched;
         }
         if (session.getUserProperties().get(JETTY_PROPERTY) instanceof InetSocketAddress address) {
-            return address.getHostString() + ":" + address.getPort();
+            return new Seen(address.getHostString(), address.getHostString() + ":" + address.getPort());
         }
         try {
             Object address = session.getClass().getMethod("getRemoteAddr").invoke(session);
-            return address == null ? "unknown" : address.toString();
+            return address == null ? Seen.UNKNOWN : new Seen(address.toString(), address.toString());
         } catch (ReflectiveOperationException | RuntimeException notTyrus) {
-            return "unknown";
+            return Seen.UNKNOWN;
         }
     }
 

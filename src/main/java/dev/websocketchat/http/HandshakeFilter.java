@@ -1,6 +1,8 @@
 package dev.websocketchat.http;
 
+import dev.websocketchat.endpoint.ClientAddress;
 import dev.websocketchat.endpoint.HandshakePolicy;
+import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.endpoint.RemoteAddress;
 import dev.websocketchat.room.ChatMetrics.Rejection;
 import dev.websocketchat.room.ChatRoom;
@@ -19,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Judges a WebSocket handshake in the WAR before the container upgrades it: a foreign host or
- * origin gets HTTP 403 and a full server HTTP 503, and an accepted handshake carries the client's address to
+ * origin gets HTTP 403, a full server or an address over its limit HTTP 503, and an accepted handshake carries the client's address to
  * the endpoint ({@link RemoteAddress}). That works where the container runs the application's
  * filters before its own upgrade (Tomcat, WildFly and Payara do, as the WAR tests check);
  * elsewhere, and in the standalone server, the endpoint refuses the same handshakes with a close
@@ -44,6 +46,16 @@ public class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, HandshakePolicy.reason(refusal));
             return;
         }
+        String client = ClientAddress.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"), room.config().trustedProxies());
+        int perAddress = room.config().maxConnectionsPerAddress();
+        if (perAddress > 0 && room.connectionsFrom(client) >= perAddress) {
+            room.metrics().rejected(Rejection.ADDRESS_FULL);
+            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": " + perAddress + " connections from "
+                    + LogSafe.text(client, 45) + " are the limit");
+            response.setHeader("Retry-After", "10");
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many connections from your address");
+            return;
+        }
         if (room.online() >= room.config().maxConnections()) {
             room.metrics().rejected(Rejection.SERVER_FULL);
             LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": "
@@ -62,7 +74,7 @@ public class HandshakeFilter extends HttpFilter {
     }
 
     private static HttpServletRequest withVouchedAddress(HttpServletRequest request) {
-        String vouched = RemoteAddress.vouch(request.getRemoteAddr() + ":" + request.getRemotePort());
+        String vouched = RemoteAddress.vouch(request.getRemoteAddr(), request.getRemotePort());
         return new HttpServletRequestWrapper(request) {
             @Override
             public String getHeader(String name) {

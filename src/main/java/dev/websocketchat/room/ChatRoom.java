@@ -62,6 +62,7 @@ public final class ChatRoom implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Roster roster = new Roster();
+    private final AddressCount perAddress = new AddressCount();
     private final Flusher flusher = new Flusher(roster::members);
     private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
     private final ChatHistory history;
@@ -120,9 +121,10 @@ public final class ChatRoom implements AutoCloseable {
      * Registers a new connection without announcing it; {@link #admit} does that.
      *
      * @param remoteAddress where it came from, for the logs
+     * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
      */
-    public Member connect(Peer peer, String remoteAddress) {
-        return new Member(lastMemberId.incrementAndGet(), remoteAddress, peer, config.sendQueueBytes(),
+    public Member connect(Peer peer, String remoteAddress, String clientAddress) {
+        return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config.sendQueueBytes(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
                 (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
@@ -138,30 +140,45 @@ public final class ChatRoom implements AutoCloseable {
         return history.epoch();
     }
 
+    /** Admitted connections from the client address now. */
+    public int connectionsFrom(String clientAddress) {
+        lock.lock();
+        try {
+            return perAddress.of(clientAddress);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why a connection is turned away at admission. */
+    private enum TurnedAway { SHUTTING_DOWN, SERVER_FULL, ADDRESS_FULL }
+
     /**
      * Sends the member the chats after its resume point (all recent chats for {@link Resume#NONE}),
-     * then announces it to everyone, itself included. With
-     * {@code CHAT_MAX_CONNECTIONS} members already in (1013), or once the room is shut (1001), it
-     * is closed instead, before any event, and never counted. A member that already left is
-     * neither admitted nor refused.
+     * then announces it to everyone, itself included. With {@code CHAT_MAX_CONNECTIONS} members
+     * already in, or {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} from its address (1013), or once the
+     * room is shut (1001), it is closed instead, before any event, and never counted. A member
+     * that already left is neither admitted nor refused.
      */
     public void admit(Member member, Resume resume) {
         int online = 0;
         List<Member> overflowed = List.of();
-        int refusal = 0;
+        TurnedAway refusal = null;
         lock.lock();
         try {
             if (member.state != Member.State.PENDING) {
                 return;
             }
-            if (closed || roster.size() >= config.maxConnections()) {
-                refusal = closed ? 1001 : 1013;
+            refusal = closed ? TurnedAway.SHUTTING_DOWN : roster.size() >= config.maxConnections() ? TurnedAway.SERVER_FULL
+                    : isOverItsAddressLimit(member) ? TurnedAway.ADDRESS_FULL : null;
+            if (refusal != null) {
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
             } else {
                 boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
                 member.state = Member.State.ADMITTED;
                 roster.add(member);
+                perAddress.add(member.clientAddress());
                 overflowed = announce(Join.of(roster.size()));
                 if (!historyFits) {
                     overflowed = Roster.plus(overflowed, member);
@@ -171,7 +188,7 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (refusal != 0) {
+        if (refusal != null) {
             refuseConnection(member, refusal);
             return;
         }
@@ -181,15 +198,26 @@ public final class ChatRoom implements AutoCloseable {
         deliver(overflowed);
     }
 
+    private boolean isOverItsAddressLimit(Member member) {
+        return config.maxConnectionsPerAddress() > 0 && perAddress.of(member.clientAddress()) >= config.maxConnectionsPerAddress();
+    }
+
     /** Nothing was ever sent to the member, so the close has nothing to wait for and is done here. */
-    private void refuseConnection(Member member, int code) {
-        if (code == 1013) {
-            metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
-            LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                    + config.maxConnections() + " connections are the limit");
-            member.peer.close(code, "server full");
-        } else {
-            member.peer.close(code, "server shutting down");
+    private void refuseConnection(Member member, TurnedAway refusal) {
+        switch (refusal) {
+            case SERVER_FULL -> {
+                metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
+                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
+                        + config.maxConnections() + " connections are the limit");
+                member.peer.close(1013, "server full");
+            }
+            case ADDRESS_FULL -> {
+                metrics.rejected(ChatMetrics.Rejection.ADDRESS_FULL);
+                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
+                        + config.maxConnectionsPerAddress() + " connections from " + member.clientAddress() + " are the limit");
+                member.peer.close(1013, "too many connections from your address");
+            }
+            case SHUTTING_DOWN -> member.peer.close(1001, "server shutting down");
         }
     }
 
@@ -383,6 +411,7 @@ public final class ChatRoom implements AutoCloseable {
             }
             closed = true;
             everyone = roster.clear(); // which also stops Liveness: it pings and sweeps the roster
+            perAddress.clear();
             for (Member member : everyone) {
                 member.state = Member.State.GONE;
                 member.outbox.seal();
@@ -482,6 +511,7 @@ public final class ChatRoom implements AutoCloseable {
                 return new Removal(true, List.of());
             }
             roster.remove(member);
+            perAddress.remove(member.clientAddress());
             overflowed = announce(Leave.of(roster.size()));
             online = roster.size();
         } finally {

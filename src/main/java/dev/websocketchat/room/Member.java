@@ -14,16 +14,18 @@ public final class Member {
 
     private final long id;
     private final String remoteAddress;
+    private final String clientAddress;
     final Peer peer;
     final Outbox outbox;
     final RateLimiter rate;
     State state = State.PENDING;
     private volatile long lastHeardNanos;
 
-    Member(long id, String remoteAddress, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
+    Member(long id, String remoteAddress, String clientAddress, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
            IntConsumer onDelivered, long nowNanos) {
         this.id = id;
         this.remoteAddress = remoteAddress;
+        this.clientAddress = clientAddress;
         this.peer = peer;
         this.rate = rate;
         this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure), onDelivered);
@@ -38,6 +40,11 @@ public final class Member {
     /** Where the client connected from, as well as the container could tell; for logs. */
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    /** The client's IP address (behind a trusted proxy, the one it forwarded), which the per-address limit counts. */
+    public String clientAddress() {
+        return clientAddress;
     }
 
     long lastHeardNanos() {

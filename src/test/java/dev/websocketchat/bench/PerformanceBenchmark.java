@@ -223,7 +223,7 @@ public final class PerformanceBenchmark {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
         return ServerProcess.start("bench-java", core0, jvm,
-                Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.history", "0"));
+                Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.max.connections.per.address", "0", "chat.history", "0"));
     }
 
     private static LoadGenerator generator(ServerProcess server) throws Exception {

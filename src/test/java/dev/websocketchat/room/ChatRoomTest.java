@@ -34,8 +34,8 @@ class ChatRoomTest {
     void aNewcomerGetsTheHistoryThenEveryoneGetsItsJoin() {
         FakePeer first = new FakePeer();
         FakePeer second = new FakePeer();
-        room.admit(room.connect(first, "127.0.0.1:1"), Resume.NONE);
-        room.admit(room.connect(second, "127.0.0.1:1"), Resume.NONE);
+        room.admit(room.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+        room.admit(room.connect(second, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
         assertThat(first.sent).containsExactly(
                 "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[]}",
                 "{\"type\":\"join\",\"online\":1,\"text\":\"새로운 유저 접속 [현재: 1명]\"}",
@@ -53,7 +53,7 @@ class ChatRoomTest {
             room.say(talker, new ChatRequest("t", "m" + i));
         }
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1"), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
         assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":false,\"messages\":[{\"type\":\"chat\",\"id\":3,")
                 .contains("\"text\":\"m3\"", "\"text\":\"m4\"", "\"text\":\"m5\"").doesNotContain("\"m2\"");
     }
@@ -75,7 +75,7 @@ class ChatRoomTest {
         FakePeer observer = new FakePeer();
         admitted(observer);
         FakePeer earlyPeer = new FakePeer();
-        Member early = room.connect(earlyPeer, "127.0.0.1:1");
+        Member early = room.connect(earlyPeer, "127.0.0.1:1", "127.0.0.1");
         room.leave(early, LeaveCause.CLOSED);
         room.admit(early, Resume.NONE);
         assertThat(observer.sent).hasSize(2);
@@ -208,7 +208,7 @@ class ChatRoomTest {
         assertThat(first.sentOfType("leave")).isEmpty();
         assertThat(room.online()).isZero();
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1"), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
     }
 
@@ -249,10 +249,10 @@ class ChatRoomTest {
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
         try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2, "", "", 0, Set.of()))) {
             FakePeer first = new FakePeer();
-            small.admit(small.connect(first, "127.0.0.1:1"), Resume.NONE);
-            small.admit(small.connect(new FakePeer(), "127.0.0.1:1"), Resume.NONE);
+            small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+            small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             FakePeer third = new FakePeer();
-            small.admit(small.connect(third, "127.0.0.1:1"), Resume.NONE);
+            small.admit(small.connect(third, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             assertThat(third.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
             assertThat(third.sent).isEmpty();
             assertThat(first.sentOfType("join")).hasSize(2);
@@ -264,9 +264,9 @@ class ChatRoomTest {
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
         try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100, "", "", 0, Set.of()))) {
             FakePeer observer = new FakePeer();
-            limited.admit(limited.connect(observer, "127.0.0.1:1"), Resume.NONE);
+            limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             FakePeer flooder = new FakePeer();
-            Member member = limited.connect(flooder, "127.0.0.1:1");
+            Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1");
             limited.admit(member, Resume.NONE);
             assertThat(limited.withinRate(member)).isTrue();
             assertThat(limited.withinRate(member)).isTrue();
@@ -281,7 +281,7 @@ class ChatRoomTest {
     }
 
     private Member admitted(FakePeer peer) {
-        Member member = room.connect(peer, "127.0.0.1:1");
+        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1");
         room.admit(member, Resume.NONE);
         return member;
     }

@@ -153,7 +153,7 @@ class FlusherTest {
     }
 
     private Member member(Peer peer) {
-        return new Member(1, "test", peer, Long.MAX_VALUE, new RateLimiter(0, 1, System::nanoTime),
+        return new Member(1, "test", "127.0.0.1", peer, Long.MAX_VALUE, new RateLimiter(0, 1, System::nanoTime),
                 (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
 }

@@ -50,7 +50,7 @@ class RoomPropertyTest {
                 switch (step.kind()) {
                     case JOIN -> {
                         FakePeer peer = new FakePeer();
-                        Member member = room.connect(peer, "127.0.0.1:1");
+                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1");
                         room.admit(member, Resume.NONE);
                         connections.add(new Connection(peer, member));
                     }

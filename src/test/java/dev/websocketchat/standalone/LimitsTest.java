@@ -9,6 +9,7 @@ import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.RawWebSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,43 @@ class LimitsTest {
         assertThat(fourth.drain()).isEmpty();
         first.expectSilence(Duration.ofMillis(300));
         assertThat(server.room().online()).isEqualTo(3);
+    }
+
+    @Test
+    void oneAddressOverItsLimitIsClosedWith1013AndAForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
+        Properties settings = new Properties();
+        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1", "chat.max.connections.per.address", "2",
+                "chat.trusted.proxies", "127.0.0.1"));
+        try (ChatServer limited = ChatServer.start(ChatConfig.from(Map.of(), settings))) {
+            URI chat = URI.create("ws://127.0.0.1:" + limited.port() + "/chat");
+            clients.add(ChatClient.joined(chat));
+            clients.add(ChatClient.joined(chat));
+            ChatClient third = ChatClient.connect(chat);
+            clients.add(third);
+            assertThat(third.awaitClose()).isEqualTo(new ChatClient.Closed(1013, "too many connections from your address"));
+            assertThat(third.drain()).as("no history, no join").isEmpty();
+            // Behind the trusted proxy (127.0.0.1 here), each forwarded client has a limit of its own.
+            List<RawWebSocket> forwarded = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                forwarded.add(forwardedFor(chat, "203.0.113.7, 198.51.100.1"));
+            }
+            assertThat(forwarded.get(0).readUntil(text -> text.contains("\"type\":\"join\""))).isTrue();
+            assertThat(forwarded.get(1).readUntil(text -> text.contains("\"type\":\"join\""))).isTrue();
+            assertThat(forwarded.get(2).awaitCloseCode()).isEqualTo(1013);
+            assertThat(limited.room().online()).isEqualTo(4);
+            for (RawWebSocket raw : forwarded) {
+                raw.close();
+            }
+            clients.forEach(ChatClient::close);
+            clients.clear();
+        }
+    }
+
+    private static RawWebSocket forwardedFor(URI chat, String chain) throws Exception {
+        RawWebSocket raw = RawWebSocket.connect(chat, 0);
+        assertThat(raw.handshake(chat, "Host: 127.0.0.1:" + chat.getPort() + "\r\nX-Forwarded-For: " + chain + "\r\n"
+                + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n")).startsWith("HTTP/1.1 101");
+        return raw;
     }
 
     private ChatClient joined() {
