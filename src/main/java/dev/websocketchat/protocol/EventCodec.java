@@ -69,17 +69,38 @@ public final class EventCodec {
         if (!type.textValue().equals("chat")) {
             throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
-        return new ChatRequest(Names.clean(optionalString(root, "name")), checkText(requiredString(root, "text")));
+        String name = optionalString(root, "name");
+        if (name != null) {
+            requireValidUnicode(name, "name");
+        }
+        return new ChatRequest(Names.clean(name), checkText(requiredString(root, "text")));
     }
 
+    /**
+     * A text with nothing visible in it (only white space, control or invisible format characters
+     * such as zero-width spaces) is blank; one with a lone surrogate, which no UTF-8 can carry, is
+     * refused rather than silently changed on the way out.
+     */
     private String checkText(String text) throws InvalidMessageException {
-        if (text.isBlank()) {
+        requireValidUnicode(text, "text");
+        if (text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Names.isHidden(cp))) {
             throw new InvalidMessageException(Kind.BLANK_TEXT, "text is blank");
         }
         if (text.codePointCount(0, text.length()) > maxText) {
             throw new InvalidMessageException(Kind.TEXT_TOO_LONG, "text is longer than " + maxText + " characters");
         }
         return text;
+    }
+
+    static void requireValidUnicode(String value, String field) throws InvalidMessageException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidMessageException(Kind.INVALID_UNICODE, field + " is not valid Unicode");
+            }
+        }
     }
 
     private static String requiredString(JsonNode root, String field) throws InvalidMessageException {

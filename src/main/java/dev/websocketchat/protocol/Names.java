@@ -35,7 +35,8 @@ final class Names {
         return name;
     }
 
-    private static boolean isHidden(int codePoint) {
+    /** Control and invisible format characters: what a name drops, and what alone makes a text blank. */
+    static boolean isHidden(int codePoint) {
         int type = Character.getType(codePoint);
         return type == Character.CONTROL || type == Character.FORMAT;
     }

@@ -68,15 +68,25 @@ class EventCodecTest {
             "{\"type\":\"chat\",\"text\":7}           | text must be a string",
             "{\"type\":\"chat\",\"text\":\"a\",\"name\":{}} | name must be a string",
             "{\"type\":\"chat\",\"text\":\" \\n\\t\"} | text is blank",
+            "{\"type\":\"chat\",\"text\":\"\\u200b\\u200b \\u2060\\ufeff\"} | text is blank",
+            "{\"type\":\"chat\",\"text\":\"\\u202e\\u0000\"} | text is blank",
+            "{\"type\":\"chat\",\"text\":\"a\\ud800b\"} | text is not valid Unicode",
+            "{\"type\":\"chat\",\"text\":\"a\\udc00\"} | text is not valid Unicode",
+            "{\"type\":\"chat\",\"text\":\"a\",\"name\":\"\\ud83d\"} | name is not valid Unicode",
     })
     void refusesMalformedInputWithAReason(String frame, String reason) {
         assertThatThrownBy(() -> codec.decode(frame)).isInstanceOf(InvalidMessageException.class).hasMessage(reason);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "\n"})
+    @ValueSource(strings = {"", "   ", "\n", "\u200b\u200b\u200b"})
     void refusesBlankPlainText(String frame) {
         assertThatThrownBy(() -> codec.decode(frame)).hasMessage("text is blank");
+    }
+
+    @Test
+    void visibleTextKeepsItsInvisibleCharactersAndPairedSurrogates() throws Exception {
+        assertThat(codec.decode("{\"type\":\"chat\",\"text\":\"a\\u200bb \\ud83d\\ude00\"}").text()).isEqualTo("a\u200bb \ud83d\ude00");
     }
 
     @Test
