@@ -121,8 +121,10 @@ public final class ChatServer implements AutoCloseable {
         ChatServer server = start(ChatConfig.load());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: the JVM is shutting down");
             server.close();
             stopped.countDown();
+            ShutdownLogManager.resetAfterShutdown();
         }, "chat-shutdown"));
         stopped.await();
     }
