@@ -31,19 +31,19 @@ import java.util.stream.Collectors;
  *                        proxy or on a public name: its host is one the server answers to, and its pages may connect;
  *                        empty for none
  * @param maxConnectionsPerAddress connections admitted at once from one client address; 0 turns the limit off
- * @param trustedProxies  addresses of reverse proxies whose {@code X-Forwarded-For} names the client
+ * @param trustedProxies  addresses or networks (CIDR) of reverse proxies whose {@code X-Forwarded-For} names the client
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
                          int rateLimit, int rateBurst, int maxConnections, String redisUrl,
-                         String publicOrigin, int maxConnectionsPerAddress, Set<String> trustedProxies) {
+                         String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies) {
 
     public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
-            30, 90, 10, 20, 10_000, "", "", 100, Set.of());
+            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE);
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
-        trustedProxies = Set.copyOf(trustedProxies);
+        trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
         publicOrigin = publicOrigin == null ? "" : publicOrigin;
         if (!publicOrigin.isEmpty() && !publicOrigin.matches("https?://[^/?#\\s]+")) {
             throw new IllegalArgumentException("CHAT_PUBLIC_ORIGIN must be an origin such as https://chat.example.com, not '"
@@ -112,7 +112,7 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                 text(lookup, "CHAT_REDIS_URL", d.redisUrl()),
                 origin(lookup.apply("CHAT_PUBLIC_ORIGIN")),
                 integer(lookup, "CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()),
-                list(lookup.apply("CHAT_TRUSTED_PROXIES")));
+                new TrustedProxies(list(lookup.apply("CHAT_TRUSTED_PROXIES"))));
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */

@@ -1,7 +1,6 @@
 package dev.websocketchat.endpoint;
 
-import java.util.Set;
-import java.util.regex.Pattern;
+import dev.websocketchat.config.TrustedProxies;
 
 /**
  * The address a connection counts against for {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS}: the TCP
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class ClientAddress {
 
-    private static final Pattern IP = Pattern.compile("[0-9a-fA-F:.]{2,45}");
-
     private ClientAddress() {
     }
 
@@ -21,17 +18,17 @@ public final class ClientAddress {
      * @param peer         the TCP peer's IP address
      * @param forwardedFor the {@code X-Forwarded-For} header, or null
      */
-    public static String of(String peer, String forwardedFor, Set<String> trustedProxies) {
-        if (forwardedFor == null || !trustedProxies.contains(peer)) {
+    public static String of(String peer, String forwardedFor, TrustedProxies trusted) {
+        if (forwardedFor == null || !trusted.contains(peer)) {
             return peer;
         }
         String[] hops = forwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
-            if (!IP.matcher(hop).matches()) {
+            if (!TrustedProxies.isIpLiteral(hop)) {
                 return peer;
             }
-            if (!trustedProxies.contains(hop)) {
+            if (!trusted.contains(hop)) {
                 return hop;
             }
         }

@@ -13,7 +13,7 @@ class ChatConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         ChatConfig config = ChatConfig.from(Map.of(), new Properties());
-        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, Set.of()));
+        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, TrustedProxies.NONE));
     }
 
     @Test
@@ -42,9 +42,13 @@ class ChatConfigTest {
                 "CHAT_ALLOWED_ORIGINS", "https://a.example", "CHAT_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.3"), new Properties());
         assertThat(config.publicOrigin()).isEqualTo("https://chat.example.com");
         assertThat(config.trustedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://chat.example.com");
-        assertThat(config.trustedProxies()).containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
+        assertThat(config.trustedProxies().entries()).containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
         assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_PUBLIC_ORIGIN", "chat.example.com"), new Properties()))
                 .hasMessageContaining("CHAT_PUBLIC_ORIGIN");
+        for (String proxy : new String[] {"proxy.example", "10.0.0.0/33", "10.0.0.1/x", "::1/129"}) {
+            assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_TRUSTED_PROXIES", proxy), new Properties()))
+                    .hasMessageContaining("CHAT_TRUSTED_PROXIES").hasMessageContaining(proxy);
+        }
     }
 
     @Test

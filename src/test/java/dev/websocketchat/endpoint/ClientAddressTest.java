@@ -2,13 +2,14 @@ package dev.websocketchat.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.websocketchat.config.TrustedProxies;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ClientAddressTest {
 
-    private static final Set<String> PROXIES = Set.of("10.0.0.2", "10.0.0.3");
+    private static final TrustedProxies PROXIES = new TrustedProxies(Set.of("10.0.0.2", "10.0.0.3", "172.28.0.0/16", "fd00::/8"));
 
     @ParameterizedTest(name = "peer {0}, X-Forwarded-For {1} -> {2}")
     @CsvSource(nullValues = "-", delimiter = '|', value = {
@@ -22,6 +23,10 @@ class ClientAddressTest {
             "10.0.0.2    | 10.0.0.3                   | 10.0.0.2",
             "10.0.0.2    | evil name                  | 10.0.0.2",
             "10.0.0.2    | unknown                    | 10.0.0.2",
+            "172.28.4.5  | 198.51.100.7               | 198.51.100.7",
+            "172.29.4.5  | 198.51.100.7               | 172.29.4.5",
+            "fd00::17    | 198.51.100.7, 172.28.0.9   | 198.51.100.7",
+            "fe80::17    | 198.51.100.7               | fe80::17",
     })
     void aForwardedAddressIsBelievedOnlyFromATrustedProxy(String peer, String forwardedFor, String client) {
         assertThat(ClientAddress.of(peer, forwardedFor, PROXIES)).isEqualTo(client);

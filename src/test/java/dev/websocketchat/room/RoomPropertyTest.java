@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.config.TrustedProxies;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
@@ -27,7 +28,7 @@ import net.jqwik.api.Provide;
 class RoomPropertyTest {
 
     /** Room for a few small frames, so a member that stops reading overflows within a few chats. */
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 5, 40, 65536, 1500, 60, 120, 0, 1, 6, "", "", 0, Set.of());
+    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 5, 40, 65536, 1500, 60, 120, 0, 1, 6, "", "", 0, TrustedProxies.NONE);
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
 
     enum Kind { JOIN, LEAVE, CHAT, REFUSED, STALL }
