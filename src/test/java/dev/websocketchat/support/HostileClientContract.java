@@ -7,10 +7,16 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,10 +33,12 @@ public abstract class HostileClientContract {
 
     /** How long a server may take to end a connection it gave up on: the close timeout, with room to spare. */
     protected static final Duration GONE_WITHIN = Duration.ofSeconds(20);
+    /** {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} as the server under test must have it: the default. */
+    protected static final int PER_ADDRESS_LIMIT = 100;
     /** Chats sent only to fill queues start with this; every other chat must arrive in order. */
     private static final String FILLER = "filler....";
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<AutoCloseable> opened = java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.Map<ChatClient, java.util.Queue<ServerEvent>> presence = new java.util.HashMap<>();
     protected ChatClient alice;
     protected ChatClient bob;
@@ -57,7 +65,12 @@ public abstract class HostileClientContract {
 
     @AfterEach
     void everyoneLeaves() throws Exception {
-        for (AutoCloseable client : opened) {
+        List<AutoCloseable> clients;
+        synchronized (opened) {
+            clients = new ArrayList<>(opened);
+            opened.clear();
+        }
+        for (AutoCloseable client : clients) {
             client.close();
         }
         afterAttack();
@@ -217,6 +230,64 @@ public abstract class HostileClientContract {
         }
         chatGoesThrough("after the forbidden frames");
         awaitNothingLeftBehind();
+    }
+
+    @Test
+    void aBurstOfHandshakesFromOneAddressIsAdmittedUpToItsLimitAndTheCountStaysExact() throws Exception {
+        int burst = PER_ADDRESS_LIMIT + 20;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> outcomes = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                outcomes.add(pool.submit(() -> {
+                    RawWebSocket raw = RawWebSocket.connect(chatUri(), 0);
+                    synchronized (opened) {
+                        opened.add(raw);
+                    }
+                    String head = raw.handshake(chatUri(), "Host: " + chatUri().getHost() + ":" + chatUri().getPort() + "\r\n"
+                            + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n");
+                    return head.startsWith("HTTP/1.1 101") ? raw.nextFrameCloseCode() : Integer.parseInt(head.substring(9, 12));
+                }));
+            }
+            Map<Integer, Integer> counts = new TreeMap<>();
+            for (Future<Integer> outcome : outcomes) {
+                counts.merge(outcome.get(GONE_WITHIN.toSeconds(), TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            int refusal = refusesHandshakesWithHttpStatus() ? 503 : 1013;
+            assertThat(counts).as("admitted (0) and refused, by code")
+                    .containsOnlyKeys(0, refusal).containsEntry(0, PER_ADDRESS_LIMIT - 2).containsEntry(refusal, 22);
+        } finally {
+            pool.shutdownNow();
+        }
+        int joins = 0;
+        while (joins < PER_ADDRESS_LIMIT - 2) {
+            ServerEvent event = alice.next();
+            assertThat(event).as("only joins").isInstanceOf(Join.class);
+            joins++;
+            assertThat(((Join) event).online()).isEqualTo(2 + joins);
+        }
+        chatGoesThrough("after the burst");
+    }
+
+    @Test
+    void slowHeadersOnManyConnectionsDelayNobody() throws Exception {
+        List<RawWebSocket> slow = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            RawWebSocket raw = track(RawWebSocket.connect(chatUri(), 0));
+            raw.sendRaw(("GET / HTTP/1.1\r\nHost: " + chatUri().getHost() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            slow.add(raw);
+        }
+        for (int round = 0; round < 6; round++) {
+            for (RawWebSocket raw : slow) {
+                raw.sendRaw("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            long started = System.nanoTime();
+            chatGoesThrough("while slowloris " + round);
+            assertThat(Scrape.of(applicationUri()).value("chat_sessions_open")).isEqualTo(before.value("chat_sessions_open"));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertThat(tookMillis).as("a chat and a scrape beside 100 slow requests, ms").isLessThan(5000);
+            Thread.sleep(500);
+        }
     }
 
     // ---- helpers

@@ -81,6 +81,21 @@ public final class RawWebSocket implements AutoCloseable {
         sendFrame(0x9, payload, true, true);
     }
 
+    /** Reads the server's next frame: 0 if it is a text frame (the first of an admitted connection is its history), else the close code. */
+    public int nextFrameCloseCode() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            byte[] payload = readPayload();
+            int opcode = first & 0x0f;
+            if (opcode == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+            if (opcode == 0x1) {
+                return 0;
+            }
+        }
+    }
+
     /** Reads and discards frames until the server's close frame; returns its status code. */
     public int awaitCloseCode() throws IOException {
         return readUntilClose(new ArrayList<>());
