@@ -8,6 +8,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,11 +28,15 @@ final class SessionPeer implements Peer, SendHandler {
     private static final Logger LOG = Logger.getLogger(SessionPeer.class.getName());
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
     /**
-     * Tomcat's own session property: how long its blocking writes (pings, the close frame) may wait
-     * for a peer that does not read; its default is 20 s. Other containers ignore it.
+     * Tomcat's own session properties, which other containers ignore: how long its blocking writes
+     * (pings, pongs, the close frame) may wait for a peer that does not read (default 20 s), how
+     * long a close frame that could not be sent normally may take (default 20 s), and how long it
+     * waits for the peer's answer to its close before it drops the connection (default 30 s; its
+     * background check runs every 10 s, so the connection ends within 15 s of the close).
      */
-    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
-    private static final long BLOCKING_SEND_TIMEOUT_MILLIS = 5_000;
+    private static final List<String> TOMCAT_TIMEOUTS = List.of("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT");
+    private static final long TOMCAT_TIMEOUT_MILLIS = 5_000;
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -43,7 +48,7 @@ final class SessionPeer implements Peer, SendHandler {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.transport = transport != null && session.getNegotiatedExtensions().isEmpty() ? transport : null;
-        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, BLOCKING_SEND_TIMEOUT_MILLIS);
+        TOMCAT_TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TOMCAT_TIMEOUT_MILLIS));
     }
 
     @Override

@@ -253,9 +253,12 @@ public abstract class HostileClientContract {
             for (Future<Integer> outcome : outcomes) {
                 counts.merge(outcome.get(GONE_WITHIN.toSeconds(), TimeUnit.SECONDS), 1, Integer::sum);
             }
-            int refusal = refusesHandshakesWithHttpStatus() ? 503 : 1013;
-            assertThat(counts).as("admitted (0) and refused, by code")
-                    .containsOnlyKeys(0, refusal).containsEntry(0, PER_ADDRESS_LIMIT - 2).containsEntry(refusal, 22);
+            // The WAR's filter answers 503 to what it sees over the limit; two handshakes it let
+            // through at once may still find the room full, which closes the later one with 1013.
+            List<Integer> refusals = refusesHandshakesWithHttpStatus() ? List.of(503, 1013) : List.of(1013);
+            assertThat(counts.get(0)).as("admitted, of %s", counts).isEqualTo(PER_ADDRESS_LIMIT - 2);
+            assertThat(refusals).as("refusal codes, of %s", counts).containsAll(counts.keySet().stream().filter(code -> code != 0).toList());
+            assertThat(burst - counts.get(0)).isEqualTo(22);
         } finally {
             pool.shutdownNow();
         }
@@ -319,7 +322,9 @@ public abstract class HostileClientContract {
     protected Leave nextLeave(ChatClient client) {
         ServerEvent event = asidePresence(client).poll();
         while (!(event instanceof Leave)) {
-            assertThat(event).as("a leave, not a join").isNotInstanceOf(Join.class);
+            if (event != null) {
+                assertThat(event).as("a leave, not a join").isNotInstanceOf(Join.class);
+            }
             event = client.next();
         }
         return (Leave) event;
