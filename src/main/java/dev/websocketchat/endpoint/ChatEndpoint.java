@@ -33,6 +33,7 @@ public class ChatEndpoint {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     private ChatRoom room;
+    private SessionPeer peer;
     private Member member;
 
     @OnOpen
@@ -47,8 +48,8 @@ public class ChatEndpoint {
         // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR).
         session.setMaxIdleTimeout(-1);
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
-        RemoteAddress.Seen peer = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
-        String remote = peer.display();
+        RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
+        String remote = seen.display();
         ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
                 : new HandshakePolicy(room.config()).judge(handshake.origin(), handshake.host(), handshake.scheme());
         if (refusal != null) {
@@ -58,8 +59,9 @@ public class ChatEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal)));
             return;
         }
-        String client = ClientAddress.of(peer.ip(), handshake.forwardedFor(), room.config().trustedProxies());
-        member = room.connect(new SessionPeer(session, transport), remote, client);
+        String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), room.config().trustedProxies());
+        peer = new SessionPeer(session, transport);
+        member = room.connect(peer, remote, client);
         if (transport != null) {
             transport.watch(new MemberWatch(room, member));
         }
@@ -115,6 +117,9 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         room.metrics().sessionClosed();
+        if (peer != null) {
+            peer.ended();
+        }
         if (member != null) {
             boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
             room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);

@@ -7,6 +7,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ final class SessionPeer implements Peer, SendHandler {
     private final RemoteEndpoint.Async remote;
     private final FrameTransport transport;
     private volatile Consumer<Throwable> pending;
+    private volatile boolean ended;
 
     /** @param transport the container's way to write frames, or null to send through the API only */
     SessionPeer(Session session, FrameTransport transport) {
@@ -83,6 +85,49 @@ final class SessionPeer implements Peer, SendHandler {
         }
         done.accept(null);
     }
+
+    /** The container has reported the connection closed ({@code @OnClose}). */
+    void ended() {
+        ended = true;
+    }
+
+    /**
+     * Standalone, the transport's guard aborts a close left unanswered itself. Undertow (WildFly)
+     * waits for its close frame to be written, behind data a peer that stopped reading never
+     * takes, for as long as the socket lives; its session's public {@code forceClose()} ends it.
+     * Tomcat needs nothing here: its own close timeout is set in the constructor. Elsewhere the
+     * container decides.
+     */
+    @Override
+    public void abort() {
+        if (ended || transport != null) {
+            return;
+        }
+        Method forceClose = UNDERTOW_FORCE_CLOSE.get(session.getClass());
+        if (forceClose != null) {
+            try {
+                LOG.fine(() -> "aborting session " + session.getId() + ": its close was not answered");
+                forceClose.invoke(session);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "aborting session " + session.getId() + " failed");
+            }
+        }
+    }
+
+    /** Undertow's {@code UndertowSession.forceClose()}, looked up once per session class; null elsewhere. */
+    private static final ClassValue<Method> UNDERTOW_FORCE_CLOSE = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            if (!type.getName().startsWith("io.undertow.")) {
+                return null;
+            }
+            try {
+                return type.getMethod("forceClose");
+            } catch (NoSuchMethodException notThisUndertow) {
+                return null;
+            }
+        }
+    };
 
     @Override
     public boolean isOpen() {

@@ -3,6 +3,7 @@ package dev.websocketchat.http;
 import dev.websocketchat.endpoint.ClientAddress;
 import dev.websocketchat.endpoint.HandshakePolicy;
 import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.endpoint.RemoteAddress;
 import dev.websocketchat.room.ChatMetrics.Rejection;
 import dev.websocketchat.room.ChatRoom;
@@ -37,6 +38,11 @@ public class HandshakeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         ChatRoom room = ChatApplication.room(getServletContext());
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && !HandshakeKey.isValid(request.getHeader("Sec-WebSocket-Key"))) {
+            // Some containers take a handshake without a valid key for a plain request (404); RFC 6455 says 400.
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "invalid Sec-WebSocket-Key");
+            return;
+        }
         String origin = request.getHeader("Origin");
         String host = request.getHeader("Host");
         Rejection refusal = new HandshakePolicy(room.config()).judge(origin, host, request.getScheme());

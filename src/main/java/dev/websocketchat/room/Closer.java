@@ -14,12 +14,16 @@ import java.util.logging.Logger;
  * delivering to other connections. It waits for the member's outbox to drain first
  * ({@link Outbox#whenDrained}), so the peer can read the close code after the frames it was owed
  * (Tyrus would queue the close frame behind a frame in flight anyway; Tomcat would drop the
- * connection instead), but only for a grace period, for a peer that has stopped reading.
+ * connection instead), but only for a grace period, for a peer that has stopped reading. A close
+ * frame left unanswered for {@value #CLOSE_HANDSHAKE_SECONDS} s more ends in an
+ * {@linkplain Peer#abort abort}, so an evicted peer that stopped reading cannot keep its socket.
  */
 final class Closer {
 
     private static final Logger LOG = Logger.getLogger(Closer.class.getName());
     private static final int GRACE_SECONDS = 5;
+    /** How long a close frame may go unanswered before the connection is {@linkplain Peer#abort aborted}. */
+    static final int CLOSE_HANDSHAKE_SECONDS = 5;
 
     private final ScheduledExecutorService timer;
     private final ExecutorService threads = DaemonThreads.pool("chat-closer", 4);
@@ -72,6 +76,15 @@ final class Closer {
         }
     }
 
+    /** Once the server is stopping, the container ends what is left itself. */
+    private void abortUnlessEnded(Member member) {
+        try {
+            timer.schedule(member.peer::abort, CLOSE_HANDSHAKE_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            LOG.fine(() -> "not watching the close of " + member + ": the room is shut");
+        }
+    }
+
     private void execute(Member member, int code, String reason, Runnable done) {
         try {
             threads.execute(() -> {
@@ -80,6 +93,7 @@ final class Closer {
                 } finally {
                     done.run();
                 }
+                abortUnlessEnded(member);
             });
         } catch (RejectedExecutionException shut) {
             LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");

@@ -42,6 +42,14 @@ public interface Peer {
 
     void close(int code, String reason);
 
+    /**
+     * The close sent earlier has not ended the connection in time (the peer neither answered nor
+     * let go): ends it now, without a close handshake, where the container offers a way; else
+     * leaves it to the container. Does nothing once the connection has ended.
+     */
+    default void abort() {
+    }
+
     /** False once the connection is closing or closed, from either side. */
     boolean isOpen();
 }

@@ -1,8 +1,8 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.protocol.HandshakeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -38,7 +38,6 @@ final class GuardFilter extends BaseFilter {
     private static final Logger LOG = Logger.getLogger(GuardFilter.class.getName());
     private static final Attribute<ConnectionGuard> GUARD =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionGuard.class.getName());
-    private static final int KEY_BYTES = 16;
 
     private final long maxMessageBytes;
     private final long maxPendingBytes;
@@ -79,7 +78,7 @@ final class GuardFilter extends BaseFilter {
         if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
             return ctx.getInvokeAction();
         }
-        if (!isValidKey(header.getHeader("Sec-WebSocket-Key"))) {
+        if (!HandshakeKey.isValid(header.getHeader("Sec-WebSocket-Key"))) {
             LOG.fine(() -> "refused a handshake with an invalid Sec-WebSocket-Key from " + ctx.getConnection().getPeerAddress());
             refuse(ctx, (HttpRequestPacket) header);
             return ctx.getStopAction();
@@ -106,18 +105,6 @@ final class GuardFilter extends BaseFilter {
         }
         content.limit(content.position() + accepted);
         return ctx.getInvokeAction();
-    }
-
-    /** RFC 6455 4.1: the key is a base64-encoded 16-byte value. */
-    static boolean isValidKey(String key) {
-        if (key == null || key.length() != 24) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(key).length == KEY_BYTES;
-        } catch (IllegalArgumentException notBase64) {
-            return false;
-        }
     }
 
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {

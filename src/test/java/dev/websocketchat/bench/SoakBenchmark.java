@@ -26,9 +26,10 @@ import org.glassfish.tyrus.client.ClientManager;
 /**
  * A few minutes of abuse against the standalone jar, to show that its memory stays bounded:
  * readers and talkers that behave, churn (connects, clean closes and resets), flooders that go
- * over the rate limit until closed, and readers that stall until evicted. Every ten seconds it
- * prints the server's heap after a full GC, its RSS, the online count and what the metrics
- * counted. Not part of {@code verify}: {@code ./mvnw -Psoak verify [-Dsoak.minutes=3]}.
+ * over the rate limit until closed, readers that stall until evicted (and keep their end open
+ * until the soak ends), and ping flooders that never read. Every ten seconds it prints the
+ * server's heap after a full GC, its RSS, the online count, its open TCP sockets and what the
+ * metrics counted. Not part of {@code verify}: {@code ./mvnw -Psoak verify [-Dsoak.minutes=3]}.
  *
  * <p>Exits non-zero if, once everyone has gone, the server still counts anyone, or its heap after
  * GC is more than 16 MiB above where it started.
@@ -67,7 +68,7 @@ public final class SoakBenchmark {
     private boolean run(ServerProcess server, int minutes) throws Exception {
         long startHeap = server.heapAfterGcKib();
         System.out.printf("soak: %d min against %s; heap after GC at start %d KiB%n", minutes, chat, startHeap);
-        System.out.println("  time  online  heap-after-GC  RSS      chats   deliveries  joins   slow  flood  reset  closed  rate-limited");
+        System.out.println("  time  online  sockets  heap-after-GC  RSS      chats   deliveries  joins   slow  flood  reset  closed  rate-limited");
         for (int i = 0; i < READERS + TALKERS; i++) {
             connect();
         }
@@ -76,6 +77,7 @@ public final class SoakBenchmark {
         load.scheduleAtFixedRate(this::churn, 0, 100, TimeUnit.MILLISECONDS);
         load.scheduleAtFixedRate(this::flood, 1, 10, TimeUnit.SECONDS);
         load.scheduleAtFixedRate(this::stall, 2, 5, TimeUnit.SECONDS);
+        load.scheduleAtFixedRate(this::pingFlood, 3, 10, TimeUnit.SECONDS);
         long started = System.nanoTime();
         long maxHeap = startHeap;
         for (long elapsed = 0; elapsed < TimeUnit.MINUTES.toSeconds(minutes); ) {
@@ -106,8 +108,8 @@ public final class SoakBenchmark {
 
     private void print(long elapsed, ServerProcess server, long heapKib) throws Exception {
         Map<String, Double> m = scrape(server);
-        System.out.printf("%5ds  %6.0f  %9d KiB  %5d MiB  %6.0f  %10.0f  %6.0f  %5.0f  %5.0f  %5.0f  %6.0f  %12.0f%n",
-                elapsed, m.get("chat_connections"), heapKib, server.rssKib() / 1024, m.get("chat_chats_received_total"),
+        System.out.printf("%5ds  %6.0f  %7.0f  %9d KiB  %5d MiB  %6.0f  %10.0f  %6.0f  %5.0f  %5.0f  %5.0f  %6.0f  %12.0f%n",
+                elapsed, m.get("chat_connections"), m.get("chat_sockets_open"), heapKib, server.rssKib() / 1024, m.get("chat_chats_received_total"),
                 m.get("chat_deliveries_total"), m.get("chat_joins_total"), cause(m, "slow_consumer"), cause(m, "flooding"),
                 cause(m, "reset"), cause(m, "closed"), m.get("chat_rejected_total{reason=\"rate_limited\"}"));
     }
@@ -148,6 +150,22 @@ public final class SoakBenchmark {
             // expected: the server ends a flood with 1008
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Pings as fast as it can for up to 12 s and never reads, so the pongs pile up: the server
+     * ends it as flooding (1008), or cuts it off once too much waits to be written to it.
+     */
+    private void pingFlood() {
+        try (RawWebSocket flooder = RawWebSocket.open(chat, 4096)) {
+            byte[] payload = new byte[125];
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+            while (System.nanoTime() < until) {
+                flooder.sendPing(payload);
+            }
+        } catch (IOException endedByTheServer) {
+            // expected
         }
     }
 
