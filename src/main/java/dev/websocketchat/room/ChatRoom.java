@@ -58,6 +58,7 @@ public final class ChatRoom implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong lastMemberId = new AtomicLong();
     private final ScheduledExecutorService timer = DaemonThreads.timer("chat-timer");
+    private final ScheduledExecutorService pinger = DaemonThreads.timer("chat-ping");
     private final Closer closer = new Closer(timer);
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -80,7 +81,7 @@ public final class ChatRoom implements AutoCloseable {
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
         this.history = new ChatHistory(config.history());
-        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer);
+        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer, pinger);
     }
 
     public ChatConfig config() {
@@ -429,6 +430,7 @@ public final class ChatRoom implements AutoCloseable {
         closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
         relay.close();
         timer.shutdownNow();
+        pinger.shutdownNow();
     }
 
     /**

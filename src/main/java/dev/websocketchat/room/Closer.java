@@ -88,12 +88,12 @@ final class Closer {
     private void execute(Member member, int code, String reason, Runnable done) {
         try {
             threads.execute(() -> {
+                abortUnlessEnded(member); // from now: a container's close may itself block on a peer that does not read
                 try {
                     member.peer.close(code, reason);
                 } finally {
                     done.run();
                 }
-                abortUnlessEnded(member);
             });
         } catch (RejectedExecutionException shut) {
             LOG.fine(() -> "not closing " + member + " with " + code + ": the room is shut");

@@ -12,6 +12,10 @@ import java.util.logging.Logger;
  * {@code CHAT_PING_SECONDS} (live peers answer with a pong, which counts as hearing from them),
  * and hands over any member not heard from for {@code CHAT_IDLE_SECONDS}. The check runs ten
  * times per idle period, so an idle member is found at most 10 % late.
+ *
+ * <p>Pings run on a thread of their own: the standard API's ping blocks in some containers (Tomcat
+ * waits up to its blocking-send timeout for a peer that does not read), and must never hold up
+ * the room's timer, which runs the idle sweep and the closes' timeouts.
  */
 final class Liveness {
 
@@ -27,8 +31,9 @@ final class Liveness {
         this.onIdle = onIdle;
     }
 
-    void start(ScheduledExecutorService timer) {
-        timer.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
+    /** @param pinger runs the pings; a round that takes long delays the next round, never the timer */
+    void start(ScheduledExecutorService timer, ScheduledExecutorService pinger) {
+        pinger.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
         long sweep = Math.max(1, config.idleSeconds() / 10);
         timer.scheduleWithFixedDelay(this::findIdle, sweep, sweep, TimeUnit.SECONDS);
     }

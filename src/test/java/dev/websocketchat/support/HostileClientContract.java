@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,19 @@ public abstract class HostileClientContract {
         afterAttack();
     }
 
+    /**
+     * Why the target cannot stop a client that floods pings and never reads, or null where it
+     * can. Such a test is skipped with the reason, never passed.
+     */
+    protected String cannotStopAPingFlood() {
+        return null;
+    }
+
+    /** Why the target cannot refuse an unmasked client frame (RFC 6455 5.1), or null where it does. */
+    protected String acceptsUnmaskedFrames() {
+        return null;
+    }
+
     /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
     protected List<String> heldSeries() {
         return List.of("chat_sessions_open");
@@ -109,6 +123,7 @@ public abstract class HostileClientContract {
 
     @Test
     void aPingFloodFromAClientThatNeverReadsEndsItsConnectionAndNobodyElseNotices() throws Exception {
+        Assumptions.assumeTrue(cannotStopAPingFlood() == null, cannotStopAPingFlood());
         RawWebSocket flooder = track(RawWebSocket.open(chatUri(), 4096));
         assertThat(alice.next(Join.class).online()).isEqualTo(3);
         AtomicLong pings = new AtomicLong();
@@ -223,6 +238,9 @@ public abstract class HostileClientContract {
                 new Case("a 2 MiB frame", 0x1, "y".repeat(2 * 1024 * 1024).getBytes(), true, 1009));
         int online = 2;
         for (Case bad : cases) {
+            if (!bad.masked() && acceptsUnmaskedFrames() != null) {
+                continue; // said in the class's report: see acceptsUnmaskedFrames()
+            }
             RawWebSocket attacker = track(RawWebSocket.open(chatUri()));
             assertThat(alice.next(Join.class).online()).isEqualTo(online + 1);
             try {
