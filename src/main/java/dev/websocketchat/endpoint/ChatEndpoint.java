@@ -33,7 +33,6 @@ public class ChatEndpoint {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     private ChatRoom room;
-    private SessionPeer peer;
     private Member member;
 
     @OnOpen
@@ -60,8 +59,7 @@ public class ChatEndpoint {
             return;
         }
         String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), room.config().trustedProxies());
-        peer = new SessionPeer(session, transport);
-        member = room.connect(peer, remote, client);
+        member = room.connect(new SessionPeer(session, transport), remote, client);
         if (transport != null) {
             transport.watch(new MemberWatch(room, member));
         }
@@ -117,9 +115,6 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         room.metrics().sessionClosed();
-        if (peer != null) {
-            peer.ended();
-        }
         if (member != null) {
             boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
             room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);

@@ -31,7 +31,21 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
         URI uri = request.getRequestURI();
         config.getUserProperties().put(KEY,
                 new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme(),
-                        first(headers, "X-Forwarded-For"), RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
+                        all(headers, "X-Forwarded-For"), RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
+    }
+
+    /**
+     * Every value of a header, in order, joined with commas, or null: Tyrus splits a list header
+     * such as {@code X-Forwarded-For: a, b} into values of its own, and a proxy may add a header line.
+     */
+    private static String all(Map<String, List<String>> headers, String name) {
+        List<String> values = new java.util.ArrayList<>();
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey() != null && header.getKey().equalsIgnoreCase(name) && header.getValue() != null) {
+                values.addAll(header.getValue());
+            }
+        }
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     /** Header names are case-insensitive, and containers differ in how they key the map. */

@@ -43,7 +43,6 @@ final class SessionPeer implements Peer, SendHandler {
     private final RemoteEndpoint.Async remote;
     private final FrameTransport transport;
     private volatile Consumer<Throwable> pending;
-    private volatile boolean ended;
 
     /** @param transport the container's way to write frames, or null to send through the API only */
     SessionPeer(Session session, FrameTransport transport) {
@@ -86,43 +85,43 @@ final class SessionPeer implements Peer, SendHandler {
         done.accept(null);
     }
 
-    /** The container has reported the connection closed ({@code @OnClose}). */
-    void ended() {
-        ended = true;
-    }
-
     /**
      * Standalone, the transport's guard aborts a close left unanswered itself. Undertow (WildFly)
      * waits for its close frame to be written, behind data a peer that stopped reading never
-     * takes, for as long as the socket lives; its session's public {@code forceClose()} ends it.
-     * Tomcat needs nothing here: its own close timeout is set in the constructor. Elsewhere the
-     * container decides.
+     * takes, for as long as the socket lives (about 95 s here), though it has told the endpoint
+     * the session is closed: so its own channel says whether the socket is still open, and its
+     * session's public {@code forceClose()} closes it. Tomcat needs nothing here: its own close
+     * timeout is set in the constructor. Elsewhere the container decides.
      */
     @Override
     public void abort() {
-        if (ended || transport != null) {
+        Undertow undertow = transport == null ? UNDERTOW.get(session.getClass()) : null;
+        if (undertow == null) {
             return;
         }
-        Method forceClose = UNDERTOW_FORCE_CLOSE.get(session.getClass());
-        if (forceClose != null) {
-            try {
+        try {
+            if (undertow.channel().invoke(session) instanceof java.nio.channels.Channel channel && channel.isOpen()) {
                 LOG.fine(() -> "aborting session " + session.getId() + ": its close was not answered");
-                forceClose.invoke(session);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.FINE, e, () -> "aborting session " + session.getId() + " failed");
+                undertow.forceClose().invoke(session);
             }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "aborting session " + session.getId() + " failed");
         }
     }
 
-    /** Undertow's {@code UndertowSession.forceClose()}, looked up once per session class; null elsewhere. */
-    private static final ClassValue<Method> UNDERTOW_FORCE_CLOSE = new ClassValue<>() {
+    /** Undertow's {@code UndertowSession.getWebSocketChannel()} and {@code forceClose()}. */
+    private record Undertow(Method channel, Method forceClose) {
+    }
+
+    /** Looked up once per session class; null for any session that is not Undertow's. */
+    private static final ClassValue<Undertow> UNDERTOW = new ClassValue<>() {
         @Override
-        protected Method computeValue(Class<?> type) {
+        protected Undertow computeValue(Class<?> type) {
             if (!type.getName().startsWith("io.undertow.")) {
                 return null;
             }
             try {
-                return type.getMethod("forceClose");
+                return new Undertow(type.getMethod("getWebSocketChannel"), type.getMethod("forceClose"));
             } catch (NoSuchMethodException notThisUndertow) {
                 return null;
             }
