@@ -49,13 +49,7 @@ public class ChatEndpoint {
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
-        ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
-                : new HandshakePolicy(room.config()).judge(handshake.origin(), handshake.host(), handshake.scheme());
-        if (refusal != null) {
-            room.metrics().rejected(refusal);
-            LOG.info(() -> HandshakePolicy.logLine(refusal, remote, handshake == null ? null : handshake.origin(),
-                    handshake == null ? null : handshake.host()));
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal)));
+        if (refuses(session, handshake, remote)) {
             return;
         }
         String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), room.config().trustedProxies());
@@ -64,6 +58,21 @@ public class ChatEndpoint {
             transport.watch(new MemberWatch(room, member));
         }
         room.admit(member, Resume.from(session.getRequestParameterMap()));
+    }
+
+    /** Closes a handshake for a foreign host or origin with 1008, before admission; whether it did. */
+    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote) throws IOException {
+        String origin = handshake == null ? null : handshake.origin();
+        String host = handshake == null ? null : handshake.host();
+        ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
+                : new HandshakePolicy(room.config()).judge(origin, host, handshake.scheme());
+        if (refusal == null) {
+            return false;
+        }
+        room.metrics().rejected(refusal);
+        LOG.info(() -> HandshakePolicy.logLine(refusal, remote, origin, host));
+        session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal)));
+        return true;
     }
 
     @OnMessage
