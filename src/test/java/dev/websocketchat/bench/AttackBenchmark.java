@@ -131,11 +131,17 @@ public final class AttackBenchmark {
         for (int i = 0; i < 20; i++) {
             stalled.add(RawWebSocket.open(chat, 4096));
         }
-        String filler = "filler ".repeat(300);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
-        while (System.nanoTime() < until) {
-            talker.getBasicRemote().sendText(filler);
-            Thread.sleep(1);
+        // 3000 chats of about 6 KB: far more than a stalled reader's queue and kernel buffers hold
+        String filler = "가".repeat(1990);
+        List<Future<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            sends.add(talker.getAsyncRemote().sendText(filler));
+            if (sends.size() == 50) {
+                for (Future<Void> send : sends) {
+                    send.get(30, TimeUnit.SECONDS);
+                }
+                sends.clear();
+            }
         }
         return stalled;
     }
@@ -238,7 +244,7 @@ public final class AttackBenchmark {
         return client.connectToServer(new Endpoint() {
             @Override
             public void onOpen(Session session, EndpointConfig config) {
-                session.setMaxTextMessageBufferSize(1 << 20);
+                session.setMaxTextMessageBufferSize(1 << 20); // the history after the filler is ~300 KB
                 session.addMessageHandler(String.class, (MessageHandler.Whole<String>) json -> {
                     if (timesArrivals) {
                         Matcher probe = Pattern.compile("probe-(\\d+)").matcher(json);
