@@ -76,7 +76,18 @@ public abstract class HostileClientContract {
         for (AutoCloseable client : clients) {
             client.close();
         }
+        awaitNobody(); // so that the next test's victims see their own joins first, not these leaves
         afterAttack();
+    }
+
+    private void awaitNobody() throws InterruptedException {
+        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+        double online = Scrape.of(applicationUri()).value("chat_connections");
+        while (online > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            online = Scrape.of(applicationUri()).value("chat_connections");
+        }
+        assertThat(online).as("connections once every client of the test has gone").isZero();
     }
 
     /**
