@@ -40,7 +40,8 @@ if [ ${#publish[@]} -eq 0 ]; then
 else
   publish=(-p "127.0.0.1:$port:8000")
 fi
-container=$("${engine[@]}" run -d --rm "${publish[@]}" "${settings[@]}" "$image")
+# not --rm: its log is read after it stops; the trap removes it
+container=$("${engine[@]}" run -d "${publish[@]}" "${settings[@]}" "$image")
 trap '"${engine[@]}" rm -f "$container" >/dev/null 2>&1 || true' EXIT
 
 for _ in $(seq 1 60); do
@@ -63,3 +64,9 @@ stopping=$(date +%s%N)
 took=$(( ($(date +%s%N) - stopping) / 1000000 ))
 echo "stopped with SIGTERM in $took ms"
 [ "$took" -lt 5000 ] || { echo "the container took longer than 5 s to stop" >&2; exit 1; }
+# SIGTERM is logged to the end, every time (the JDK's log manager used to lose these lines)
+log=$("${engine[@]}" logs "$container" 2>&1)
+for line in "stopping: the JVM is shutting down" "shutting down: flushing and closing" "chat server stopped"; do
+  grep -qF "$line" <<<"$log" || { echo "the container's log lacks '$line' after SIGTERM:" >&2; echo "$log" | tail -20 >&2; exit 1; }
+done
+echo "shutdown logged: $(grep -F 'chat server stopped' <<<"$log")"
