@@ -6,9 +6,8 @@ import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.support.Heap;
 import dev.websocketchat.support.HostileClientContract;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class HostileClientTest extends HostileClientContract {
 
-    /** What the attacks may leave on the heap after a GC: far below what one unbounded queue held (hundreds of MB). */
-    private static final long HEAP_SLACK_BYTES = 32L * 1024 * 1024;
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static ChatServer server;
     private static long heapBaseline;
 
@@ -44,7 +40,7 @@ class HostileClientTest extends HostileClientContract {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        heapBaseline = heapAfterGc();
+        heapBaseline = Heap.afterGc();
     }
 
     @AfterAll
@@ -69,7 +65,7 @@ class HostileClientTest extends HostileClientContract {
 
     @Override
     protected void afterAttack() {
-        assertThat(heapAfterGc() - heapBaseline).as("heap left behind, bytes").isLessThan(HEAP_SLACK_BYTES);
+        assertThat(Heap.afterGc() - heapBaseline).as("heap left behind, bytes").isLessThan(Heap.SLACK_BYTES);
     }
 
     @Test
@@ -102,10 +98,5 @@ class HostileClientTest extends HostileClientContract {
         String logged = lines.stream().filter(line -> line.contains("received from")).findFirst().orElseThrow();
         assertThat(logged.strip()).doesNotContain("\n", "\r", "\u0000", "\u202e", "\u0085")
                 .contains("hi\\n2026-12-01 19:00:00.000 INFO", "\\r\\u0000\\u202e\\u0085end");
-    }
-
-    private static long heapAfterGc() {
-        System.gc();
-        return MEMORY.getHeapMemoryUsage().getUsed();
     }
 }

@@ -1,5 +1,8 @@
 package dev.websocketchat.war;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.support.Heap;
 import dev.websocketchat.support.HostileClientContract;
 import java.net.URI;
 import java.net.URL;
@@ -7,6 +10,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The attacks against the built WAR, in the container of the active Maven profile (see {@link WarChatIT}). */
@@ -14,6 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WarHostileIT extends HostileClientContract {
 
     private static final boolean PAYARA = "payara".equals(System.getProperty("arquillian.launch"));
+    /** Embedded Tomcat runs in this JVM, so its heap can be checked after a GC; the other containers' cannot. */
+    private static final boolean EMBEDDED = System.getProperty("arquillian.launch") == null;
+    private static long heapBaseline = -1;
 
     @ArquillianResource
     private URL application;
@@ -21,6 +28,20 @@ class WarHostileIT extends HostileClientContract {
     @Deployment(testable = false)
     static WebArchive war() {
         return ChatWar.asBuilt();
+    }
+
+    @BeforeEach
+    void measureTheHeapOnce() {
+        if (EMBEDDED && heapBaseline < 0) {
+            heapBaseline = Heap.afterGc();
+        }
+    }
+
+    @Override
+    protected void afterAttack() {
+        if (EMBEDDED) {
+            assertThat(Heap.afterGc() - heapBaseline).as("heap left behind in embedded Tomcat, bytes").isLessThan(Heap.SLACK_BYTES);
+        }
     }
 
     /** The WAR's HandshakeFilter answers before the container upgrades: 403, 503. */
