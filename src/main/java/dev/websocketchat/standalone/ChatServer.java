@@ -11,6 +11,7 @@ import dev.websocketchat.room.DaemonThreads;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
@@ -118,7 +119,16 @@ public final class ChatServer implements AutoCloseable {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         useBundledLoggingUnlessConfigured();
-        ChatServer server = start(ChatConfig.load());
+        ChatConfig config = ChatConfig.load();
+        ChatServer server;
+        try {
+            server = start(config);
+        } catch (BindException taken) {
+            LOG.severe(() -> "cannot listen on " + config.host() + ":" + config.port() + " (" + taken.getMessage()
+                    + "): another program has that port; stop it, or choose another port with PORT, e.g. PORT=8080");
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: the JVM is shutting down");

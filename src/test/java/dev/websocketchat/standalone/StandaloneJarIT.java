@@ -97,6 +97,27 @@ class StandaloneJarIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
+    @Test
+    void aPortInUseIsReportedInOneLineThatSaysWhatToDo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ProcessBuilder builder = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/websocket-chat-standalone.jar")
+                    .redirectErrorStream(true);
+            builder.environment().put("PORT", String.valueOf(taken.getLocalPort()));
+            builder.environment().put("CHAT_HOST", "127.0.0.1");
+            Process second = builder.start();
+            try {
+                assertThat(second.waitFor(20, TimeUnit.SECONDS)).as("exited").isTrue();
+                String log = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(second.exitValue()).isEqualTo(1);
+                assertThat(log).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "PORT=8080")
+                        .doesNotContain("\tat ", "Exception in thread", "GRIZZLY0030");
+            } finally {
+                second.destroyForcibly();
+            }
+        }
+    }
+
     private Matcher awaitLine(Pattern pattern) throws InterruptedException {
         long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
         StringBuilder seen = new StringBuilder();
