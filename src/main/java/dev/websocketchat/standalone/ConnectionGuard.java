@@ -19,9 +19,10 @@ import org.glassfish.tyrus.spi.Writer;
  *   <li><b>Bytes waiting to be written.</b> Tyrus's Grizzly writer keeps every write it cannot
  *       start yet in a queue of its own with no limit (Grizzly's own queue stops taking writes at
  *       four socket buffers, so the rest wait in Tyrus's), and answers every ping with a pong
- *       there. Every write to the connection, the room's frames, Tyrus's pongs and its close frame,
- *       goes through {@link #bounded}, which counts the bytes handed over and not yet written; a
- *       write that would take them past {@code maxPendingBytes} cuts the connection off at once.
+ *       there. Every write to the connection counts the bytes handed over and not yet written:
+ *       Tyrus's own (pongs, its close frame) through {@link #bounded}, the room's frames through
+ *       {@link #reserve}; a write that would take them past {@code maxPendingBytes} cuts the
+ *       connection off at once.
  *   <li><b>The close.</b> Once a close frame is written, the TCP connection is aborted unless it
  *       ends within {@value #CLOSE_TIMEOUT_SECONDS} s: Tyrus would otherwise wait for a close reply
  *       forever, behind data a peer that stopped reading never takes.
@@ -91,21 +92,38 @@ final class ConnectionGuard {
         }
     }
 
-    /** Bytes handed to the writer and not yet written. */
-    long pendingBytes() {
-        return pendingBytes.get();
+    /**
+     * Counts bytes about to be handed to the writer; past the bound, cuts the connection off
+     * instead and returns false. Every {@code reserve} that returns true is matched by one
+     * {@link #release} when the write completes, fails or is cancelled.
+     */
+    boolean reserve(int size) {
+        if (pendingBytes.addAndGet(size) <= maxPendingBytes) {
+            return true;
+        }
+        pendingBytes.addAndGet(-size);
+        cutOff("more than " + maxPendingBytes + " bytes were waiting to be written to it");
+        return false;
     }
 
-    /** Tyrus's writer for this connection, with every write counted against the bound. */
+    void release(int size) {
+        pendingBytes.addAndGet(-size);
+    }
+
+    /**
+     * Tyrus's writer for this connection, for Tyrus's own frames (pongs, the close frame), each
+     * counted against the bound. The room's frames go through {@link TyrusFrameTransport}, which
+     * reserves and releases itself, without a handler per write.
+     */
     Writer bounded(Writer writer) {
         return new Writer() {
             @Override
             public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> handler) {
                 int size = buffer.remaining();
-                if (pendingBytes.addAndGet(size) > maxPendingBytes) {
-                    pendingBytes.addAndGet(-size);
-                    cutOff("more than " + maxPendingBytes + " bytes were waiting to be written to it");
-                    handler.failed(new IllegalStateException("the connection was cut off"));
+                if (!reserve(size)) {
+                    if (handler != null) {
+                        handler.failed(new IllegalStateException("the connection was cut off"));
+                    }
                     return;
                 }
                 if (size > 0 && buffer.get(buffer.position()) == CLOSE_FRAME_START) {
@@ -114,20 +132,26 @@ final class ConnectionGuard {
                 writer.write(buffer, new CompletionHandler<>() {
                     @Override
                     public void completed(ByteBuffer written) {
-                        pendingBytes.addAndGet(-size);
-                        handler.completed(written);
+                        release(size);
+                        if (handler != null) {
+                            handler.completed(written);
+                        }
                     }
 
                     @Override
                     public void failed(Throwable failure) {
-                        pendingBytes.addAndGet(-size);
-                        handler.failed(failure);
+                        release(size);
+                        if (handler != null) {
+                            handler.failed(failure);
+                        }
                     }
 
                     @Override
                     public void cancelled() {
-                        pendingBytes.addAndGet(-size);
-                        handler.cancelled();
+                        release(size);
+                        if (handler != null) {
+                            handler.cancelled();
+                        }
                     }
                 });
             }

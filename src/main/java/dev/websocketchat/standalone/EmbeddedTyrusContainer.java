@@ -83,7 +83,7 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                     }
                     Writer bounded = guard.bounded(writer);
                     guard.markUpgraded();
-                    return FrameTransport.opening(new TyrusFrameTransport(bounded, guard),
+                    return FrameTransport.opening(new TyrusFrameTransport(writer, guard),
                             () -> upgrade.createConnection(bounded, closeListener));
                 }
             };

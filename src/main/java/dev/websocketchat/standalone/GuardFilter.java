@@ -31,7 +31,8 @@ import org.glassfish.grizzly.memory.Buffers;
  *
  * <p>Hand-off: Tyrus's filter upgrades the connection right after this one, on the same thread,
  * through {@link EmbeddedTyrusContainer}, which {@linkplain #takeUpgrading takes} the guard made
- * here. Held per thread for that one step only; the container takes it before Tyrus does anything else.
+ * here. Held per thread for that one pass of the chain only: the container takes it before Tyrus
+ * does anything else, and this filter drops any left over before it reads anything.
  */
 final class GuardFilter extends BaseFilter {
 
@@ -69,6 +70,7 @@ final class GuardFilter extends BaseFilter {
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        upgrading.remove(); // one left from a pass in which Tyrus did not upgrade must never reach another connection
         HttpContent message = ctx.getMessage();
         ConnectionGuard guard = GUARD.get(ctx.getConnection());
         if (guard != null && guard.upgraded()) {
