@@ -123,7 +123,9 @@ public class ChatEndpoint {
 
     @OnClose
     public void close(CloseReason reason) {
-        room.metrics().sessionClosed();
+        if (room != null) { // null only if open failed before it found the room
+            room.metrics().sessionClosed();
+        }
         if (member != null) {
             boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
             room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);

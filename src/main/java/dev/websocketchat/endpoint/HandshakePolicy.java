@@ -3,6 +3,7 @@ package dev.websocketchat.endpoint;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.room.ChatMetrics.Rejection;
+import java.util.Set;
 
 /**
  * Whether a handshake may open a chat connection, judged the same way by the WAR's filter (403)
@@ -15,8 +16,9 @@ public final class HandshakePolicy {
     private final OriginPolicy origins;
 
     public HandshakePolicy(ChatConfig config) {
-        this.hosts = new HostPolicy(config.trustedOrigins());
-        this.origins = new OriginPolicy(config.trustedOrigins());
+        Set<String> trusted = config.trustedOrigins();
+        this.hosts = new HostPolicy(trusted);
+        this.origins = new OriginPolicy(trusted);
     }
 
     /**

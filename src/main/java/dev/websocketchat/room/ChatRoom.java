@@ -334,8 +334,7 @@ public final class ChatRoom implements AutoCloseable {
                 refuse(member, ChatMetrics.Rejection.RATE_LIMITED, "rate limited");
                 return false;
             default:
-                LOG.info(() -> member + " keeps sending over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
-                evict(member, LeaveCause.FLOODING, 1008, "flooding");
+                endFlood(member, "messages");
                 return false;
         }
     }
@@ -347,8 +346,14 @@ public final class ChatRoom implements AutoCloseable {
      */
     public void withinControlRate(Member member) {
         if (member.rate.take() == RateLimiter.Verdict.FLOODING) {
-            LOG.info(() -> member + " keeps sending control frames over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
-            evict(member, LeaveCause.FLOODING, 1008, "flooding");
+            endFlood(member, "control frames");
+        }
+    }
+
+    /** Closes a flooder with 1008; the frames it keeps sending until the close takes effect do nothing more. */
+    private void endFlood(Member member, String what) {
+        if (evict(member, LeaveCause.FLOODING, 1008, "flooding")) {
+            LOG.info(() -> member + " kept sending " + what + " over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
         }
     }
 
@@ -387,12 +392,17 @@ public final class ChatRoom implements AutoCloseable {
 
     /**
      * Removes the member now, then closes its connection with the given code without waiting.
+     * Only the call that ends the membership closes: whatever ended it earlier (a leave, an
+     * eviction, the room's shutdown) has the connection closing already, so a flood of frames
+     * past the verdict, or an error after a failed send, never queues another close.
      *
      * @return whether this call ended the membership (false if an earlier one had)
      */
     public boolean evict(Member member, LeaveCause cause, int code, String reason) {
         boolean removed = leave(member, cause);
-        closer.close(member, code, reason);
+        if (removed) {
+            closer.close(member, code, reason);
+        }
         return removed;
     }
 
