@@ -2,16 +2,12 @@ package dev.websocketchat.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.room.ChatRoom;
-import dev.websocketchat.support.ChatProtocolContract;
 import dev.websocketchat.support.Heap;
 import dev.websocketchat.support.HostileClientContract;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -31,15 +27,8 @@ class HostileClientTest extends HostileClientContract {
     private static long heapBaseline;
 
     @BeforeAll
-    static void start() {
-        Properties settings = new Properties();
-        settings.putAll(ChatProtocolContract.TEST_SETTINGS);
-        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1"));
-        try {
-            server = ChatServer.start(ChatConfig.from(Map.of(), settings));
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+    static void start() throws Exception {
+        server = ContractServer.start();
         heapBaseline = Heap.afterGc();
     }
 
@@ -50,7 +39,7 @@ class HostileClientTest extends HostileClientContract {
 
     @Override
     protected URI applicationUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return ContractServer.root(server);
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.support.ChatProtocolContract;
 import java.net.URI;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -15,11 +12,7 @@ class StandaloneChatTest extends ChatProtocolContract {
 
     @BeforeAll
     static void start() throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(TEST_SETTINGS);
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
-        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        server = ContractServer.start();
     }
 
     @AfterAll
@@ -29,6 +22,6 @@ class StandaloneChatTest extends ChatProtocolContract {
 
     @Override
     protected URI applicationUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return ContractServer.root(server);
     }
 }

@@ -56,7 +56,7 @@ public abstract class ChatProtocolContract {
 
     /** HTTP/1.1 as browsers speak it over plain HTTP (the JDK default would first try an h2c upgrade). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final OpenedClients opened = new OpenedClients();
 
     /** The application root, ending in {@code /}: {@code http://127.0.0.1:port/} or {@code .../context/}. */
     protected abstract URI applicationUri();
@@ -73,14 +73,7 @@ public abstract class ChatProtocolContract {
 
     @AfterEach
     void everyoneLeaves() throws Exception {
-        List<AutoCloseable> clients;
-        synchronized (opened) {
-            clients = new ArrayList<>(opened);
-            opened.clear();
-        }
-        for (AutoCloseable client : clients) {
-            client.close();
-        }
+        opened.closeAll();
         awaitOnline(0);
     }
 
@@ -587,8 +580,7 @@ public abstract class ChatProtocolContract {
     }
 
     protected <T extends AutoCloseable> T track(T client) {
-        opened.add(client);
-        return client;
+        return opened.track(client);
     }
 
     protected int online() throws IOException, InterruptedException {

@@ -41,7 +41,7 @@ public abstract class HostileClientContract {
     /** Chats sent only to fill queues start with this; every other chat must arrive in order. */
     private static final String FILLER = "filler....";
 
-    private final List<AutoCloseable> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final OpenedClients opened = new OpenedClients();
     private final java.util.Map<ChatClient, java.util.Queue<ServerEvent>> presence = new java.util.HashMap<>();
     protected ChatClient alice;
     protected ChatClient bob;
@@ -68,14 +68,7 @@ public abstract class HostileClientContract {
 
     @AfterEach
     void everyoneLeaves() throws Exception {
-        List<AutoCloseable> clients;
-        synchronized (opened) {
-            clients = new ArrayList<>(opened);
-            opened.clear();
-        }
-        for (AutoCloseable client : clients) {
-            client.close();
-        }
+        opened.closeAll();
         awaitNobody(); // so that the next test's victims see their own joins first, not these leaves
         afterAttack();
     }
@@ -276,9 +269,7 @@ public abstract class HostileClientContract {
             for (int i = 0; i < burst; i++) {
                 outcomes.add(pool.submit(() -> {
                     RawWebSocket raw = RawWebSocket.connect(chatUri(), 0);
-                    synchronized (opened) {
-                        opened.add(raw);
-                    }
+                    opened.track(raw);
                     String head = raw.handshake(chatUri(), "Host: " + chatUri().getHost() + ":" + chatUri().getPort() + "\r\n"
                             + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n");
                     return head.startsWith("HTTP/1.1 101") ? raw.nextFrameCloseCode() : Integer.parseInt(head.substring(9, 12));
@@ -381,8 +372,7 @@ public abstract class HostileClientContract {
     }
 
     protected <T extends AutoCloseable> T track(T client) {
-        opened.add(client);
-        return client;
+        return opened.track(client);
     }
 
 }
