@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WarHostileIT extends HostileClientContract {
 
     private static final boolean PAYARA = "payara".equals(System.getProperty("arquillian.launch"));
-    /** Embedded Tomcat runs in this JVM, so its heap can be checked after a GC; the other containers' cannot. */
+    /** Embedded Tomcat (with {@code -Dit.test=WarHostileIT}: the default run leaves this suite out) shares this JVM, so its heap can be checked after a GC; the other containers' cannot. */
     private static final boolean EMBEDDED = System.getProperty("arquillian.launch") == null;
     private static long heapBaseline = -1;
 
