@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
@@ -16,13 +19,11 @@ import org.glassfish.tyrus.spi.Writer;
  * What bounds one upgraded connection of the standalone server, below Tyrus:
  *
  * <ul>
- *   <li><b>Bytes waiting to be written.</b> Tyrus's Grizzly writer keeps every write it cannot
- *       start yet in a queue of its own with no limit (Grizzly's own queue stops taking writes at
- *       four socket buffers, so the rest wait in Tyrus's), and answers every ping with a pong
- *       there. Every write to the connection counts the bytes handed over and not yet written:
- *       Tyrus's own (pongs, its close frame) through {@link #bounded}, the room's frames through
- *       {@link #reserve}; a write that would take them past {@code maxPendingBytes} cuts the
- *       connection off at once.
+ *   <li><b>Bytes waiting to be written.</b> Every write to the connection goes straight to
+ *       Grizzly's write queue, which takes whatever it is given. The guard counts the bytes handed
+ *       over and not yet written, Tyrus's own (pongs, its close frame) through {@link #writer} and
+ *       the room's frames through {@link #reserve}; a write that would take them past
+ *       {@code maxPendingBytes} cuts the connection off at once.
  *   <li><b>The close.</b> Once a close frame is written, the TCP connection is aborted unless it
  *       ends within {@value #CLOSE_TIMEOUT_SECONDS} s: Tyrus would otherwise wait for a close reply
  *       forever, behind data a peer that stopped reading never takes.
@@ -46,6 +47,8 @@ final class ConnectionGuard {
     private volatile boolean upgraded;
     private volatile FrameTransport.Watcher watcher;
     private volatile ScheduledFuture<?> closeTimeout;
+    private boolean closeFrameQueued; // guarded by this
+    private boolean closeAsked; // guarded by this
 
     ConnectionGuard(Connection<?> connection, long maxMessageBytes, long maxPendingBytes, ScheduledExecutorService timer) {
         this.connection = connection;
@@ -111,11 +114,19 @@ final class ConnectionGuard {
     }
 
     /**
-     * Tyrus's writer for this connection, for Tyrus's own frames (pongs, the close frame), each
-     * counted against the bound. The room's frames go through {@link TyrusFrameTransport}, which
-     * reserves and releases itself, without a handler per write.
+     * The writer Tyrus gets for this connection, for its own frames (pongs, the close frame),
+     * each counted against the bound. It hands every write straight to Grizzly's write queue,
+     * which keeps writes whole and in the order they were made, from any thread, and which the
+     * graceful close Tyrus asks for after its close frame waits behind. Tyrus's own Grizzly
+     * writer is not used: it keeps writes in a task queue of its own with no limit, and a close
+     * frame waiting there while another thread writes a pong is lost to the close.
+     *
+     * <p>Tyrus may also ask to close before its close frame is queued: a server-side close marks
+     * the session closing before it writes the frame, and a ping read meanwhile on a Grizzly
+     * thread fails on the closing session and closes the connection. So a close asked for before
+     * any close frame waits for one (for the close timeout at most, like an unanswered close).
      */
-    Writer bounded(Writer writer) {
+    Writer writer() {
         return new Writer() {
             @Override
             public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> handler) {
@@ -126,15 +137,13 @@ final class ConnectionGuard {
                     }
                     return;
                 }
-                if (size > 0 && buffer.get(buffer.position()) == CLOSE_FRAME_START) {
-                    closing();
-                }
-                writer.write(buffer, new CompletionHandler<>() {
+                boolean closeFrame = size > 0 && buffer.get(buffer.position()) == CLOSE_FRAME_START;
+                ConnectionGuard.this.write(buffer, new EmptyCompletionHandler<WriteResult>() {
                     @Override
-                    public void completed(ByteBuffer written) {
+                    public void completed(WriteResult written) {
                         release(size);
                         if (handler != null) {
-                            handler.completed(written);
+                            handler.completed(buffer);
                         }
                     }
 
@@ -154,17 +163,54 @@ final class ConnectionGuard {
                         }
                     }
                 });
+                if (closeFrame) {
+                    closeFrameQueued();
+                }
             }
 
             @Override
-            public void close() throws java.io.IOException {
-                writer.close();
+            public void close() {
+                closeAsked();
             }
         };
     }
 
-    /** A close frame is on its way: the connection ends within the timeout, answered or not. */
-    private void closing() {
+    /** The close frame is in Grizzly's queue: a close asked for already can go behind it. */
+    private void closeFrameQueued() {
+        boolean closeNow;
+        synchronized (this) {
+            closeFrameQueued = true;
+            closeNow = closeAsked;
+            closing();
+        }
+        if (closeNow) {
+            connection.closeSilently(); // graceful: after every write queued before it
+        }
+    }
+
+    private void closeAsked() {
+        synchronized (this) {
+            closeAsked = true;
+            if (!closeFrameQueued) {
+                closing(); // the frame is coming; the timeout ends the connection if it does not
+                return;
+            }
+        }
+        connection.closeSilently();
+    }
+
+    /**
+     * Queues bytes already {@linkplain #reserve reserved} on Grizzly's write queue; the handler
+     * must {@linkplain #release release} them.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void write(ByteBuffer bytes, org.glassfish.grizzly.CompletionHandler<WriteResult> handler) {
+        Connection raw = connection;
+        raw.write(Buffers.wrap(connection.getMemoryManager(), bytes), handler);
+    }
+
+    /** A close is under way: the connection ends within the timeout, answered or not. */
+    private synchronized void closing() {
         if (closeTimeout != null) {
             return;
         }

@@ -19,10 +19,10 @@ import org.glassfish.tyrus.spi.Writer;
  * Tyrus's {@code WebSocketAddOn} on the same Grizzly listener that serves the page.
  * (Tyrus's own {@code GrizzlyServerContainer} always starts a separate {@code HttpServer}.)
  *
- * <p>Its engine also offers each new connection's transport writer to the endpoint, as a
+ * <p>Its engine also offers each new connection's Grizzly write queue to the endpoint, as a
  * {@link FrameTransport}, so the room can write frames it encoded once, several at a time; and it
- * gives Tyrus that writer bounded by the connection's {@link ConnectionGuard}, so that Tyrus's own
- * writes (pongs, close frames) count against the same bound.
+ * gives Tyrus the writer of the connection's {@link ConnectionGuard} in place of its own, so that
+ * Tyrus's writes (pongs, close frames) count against the same bound and share one ordered queue.
  */
 final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
@@ -63,7 +63,7 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
 
     /**
      * Tyrus's engine, except that a connection is created (and the endpoint's {@code @OnOpen}
-     * run, on the same thread) with its writer on offer. Tyrus has written the 101 response by then.
+     * run, on the same thread) with its write queue on offer. Tyrus has written the 101 response by then.
      */
     private final WebSocketEngine offeringTransports = new WebSocketEngine() {
         @Override
@@ -81,10 +81,9 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                     if (guard == null) {
                         throw new IllegalStateException("a WebSocket upgrade that the guard filter did not see");
                     }
-                    Writer bounded = guard.bounded(writer);
-                    guard.markUpgraded();
-                    return FrameTransport.opening(new TyrusFrameTransport(writer, guard),
-                            () -> upgrade.createConnection(bounded, closeListener));
+                    guard.markUpgraded(); // Tyrus's own writer is left unused: see ConnectionGuard.writer
+                    return FrameTransport.opening(new TyrusFrameTransport(guard),
+                            () -> upgrade.createConnection(guard.writer(), closeListener));
                 }
             };
         }

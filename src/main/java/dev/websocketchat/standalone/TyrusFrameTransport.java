@@ -4,27 +4,25 @@ import dev.websocketchat.endpoint.FrameTransport;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import org.glassfish.tyrus.spi.CompletionHandler;
-import org.glassfish.tyrus.spi.Writer;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
 
 /**
- * Frames written straight to the connection's Tyrus transport {@link Writer} (Grizzly's, here),
- * skipping Tyrus's per-message encoding, each write counted against the connection's
- * {@link ConnectionGuard} bound.
- * Tyrus writes its own frames (pongs, the close frame) through the same writer, which keeps every
- * write whole and in order. The outbox has at most one write outstanding, so this object is the
- * one completion handler, with no allocation per write.
+ * Frames written straight to the connection's Grizzly write queue, skipping Tyrus's per-message
+ * encoding, each write counted against the connection's {@link ConnectionGuard} bound. Tyrus's
+ * own frames (pongs, the close frame) go to the same queue through {@link ConnectionGuard#writer},
+ * which keeps every write whole and in order. The outbox has at most one write outstanding, so
+ * this object is the one completion handler, with no allocation per write.
  */
-final class TyrusFrameTransport extends CompletionHandler<ByteBuffer> implements FrameTransport {
+@SuppressWarnings("rawtypes")
+final class TyrusFrameTransport extends EmptyCompletionHandler<WriteResult> implements FrameTransport {
 
-    private final Writer writer;
     private final ConnectionGuard guard;
     /** The size of the write in flight; written before {@link #pending}, whose volatile write publishes it. */
     private int pendingBytes;
     private volatile Consumer<Throwable> pending;
 
-    TyrusFrameTransport(Writer writer, ConnectionGuard guard) {
-        this.writer = writer;
+    TyrusFrameTransport(ConnectionGuard guard) {
         this.guard = guard;
     }
 
@@ -37,7 +35,7 @@ final class TyrusFrameTransport extends CompletionHandler<ByteBuffer> implements
         }
         pendingBytes = size;
         pending = done;
-        writer.write(frames, this);
+        guard.write(frames, this);
     }
 
     @Override
@@ -46,7 +44,7 @@ final class TyrusFrameTransport extends CompletionHandler<ByteBuffer> implements
     }
 
     @Override
-    public void completed(ByteBuffer written) {
+    public void completed(WriteResult written) {
         finished(null);
     }
 
