@@ -8,7 +8,7 @@ import java.util.function.Supplier;
  * A way past the WebSocket API to one connection's transport, for a container that has one:
  * writes bytes that are already whole WebSocket frames, so a broadcast is encoded once and a
  * connection's queued frames leave in one write (see {@code Outbox}). The standalone server
- * offers it over Tyrus's transport writer; a WAR's container offers nothing, and its sends go
+ * offers it over the connection's Grizzly write queue; a WAR's container offers nothing, and its sends go
  * through {@code RemoteEndpoint.Async}, one text message each.
  *
  * <p>The container hands it over with {@link #opening} while it opens the connection: the
