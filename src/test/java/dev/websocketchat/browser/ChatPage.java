@@ -12,8 +12,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -27,11 +27,11 @@ final class ChatPage implements AutoCloseable {
     record ChatLine(String name, String text, boolean mine) {
     }
 
-    private final WebDriver driver;
+    private final ChromeDriver driver;
     private final WebDriverWait wait;
     private int linesBeforeThisVisit;
 
-    ChatPage(WebDriver driver) {
+    ChatPage(ChromeDriver driver) {
         this.driver = driver;
         this.wait = new WebDriverWait(driver, WAIT);
     }
@@ -179,8 +179,9 @@ final class ChatPage implements AutoCloseable {
         Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
+    /** Leaves the page; its browser is reset and kept for another page (see {@link Browsers}). */
     @Override
     public void close() {
-        driver.quit();
+        Browsers.release(driver);
     }
 }
