@@ -85,6 +85,11 @@ final class ConnectionGuard {
         watcher = newWatcher;
     }
 
+    /** Tyrus has let the upgraded connection go while data still arrives on it: it ends now. */
+    void forgotten() {
+        abort("Tyrus had let it go already");
+    }
+
     /** The scanner found a violation; nothing more is read from the connection. */
     void broken(FrameScanner.Violation violation) {
         FrameTransport.Watcher current = watcher;

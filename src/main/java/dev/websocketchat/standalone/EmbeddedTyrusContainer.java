@@ -61,14 +61,37 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
         return offeringTransports;
     }
 
+    /** The answer to an upgrade of a connection Tyrus has already let go (see below). */
+    private static final WebSocketEngine.UpgradeInfo FORGOTTEN = new WebSocketEngine.UpgradeInfo() {
+        @Override
+        public WebSocketEngine.UpgradeStatus getStatus() {
+            return WebSocketEngine.UpgradeStatus.HANDSHAKE_FAILED;
+        }
+
+        @Override
+        public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
+            throw new IllegalStateException("a connection already upgraded cannot be upgraded again");
+        }
+    };
+
     /**
      * Tyrus's engine, except that a connection is created (and the endpoint's {@code @OnOpen}
      * run, on the same thread) with its write queue on offer. Tyrus has written the 101 response by then.
+     *
+     * <p>Tyrus's filter takes any data on a connection it holds no WebSocket connection for as a
+     * handshake. So frames read while another thread closes the connection (the room closing a
+     * flooder, say) reach it as a second upgrade of the same request. Such a connection is ended
+     * here and the upgrade refused, before Tyrus writes a second 101 into the stream.
      */
     private final WebSocketEngine offeringTransports = new WebSocketEngine() {
         @Override
         public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
             ConnectionGuard guard = guards.get();
+            if (guard != null && guard.upgraded()) {
+                guard.forgotten();
+                response.setStatus(400);
+                return FORGOTTEN;
+            }
             UpgradeInfo upgrade = engine.upgrade(request, response);
             return new UpgradeInfo() {
                 @Override

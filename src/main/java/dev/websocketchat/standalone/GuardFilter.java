@@ -32,7 +32,9 @@ import org.glassfish.grizzly.memory.Buffers;
  * <p>Hand-off: Tyrus's filter upgrades the connection right after this one, on the same thread,
  * through {@link EmbeddedTyrusContainer}, which {@linkplain #takeUpgrading takes} the guard made
  * here. Held per thread for that one pass of the chain only: the container takes it before Tyrus
- * does anything else, and this filter drops any left over before it reads anything.
+ * does anything else, and this filter drops any left over before it reads anything. The guard of
+ * an upgraded connection is held too while its frames pass, for the one case in which Tyrus takes
+ * them for a new handshake (see {@link EmbeddedTyrusContainer}).
  */
 final class GuardFilter extends BaseFilter {
 
@@ -74,6 +76,7 @@ final class GuardFilter extends BaseFilter {
         HttpContent message = ctx.getMessage();
         ConnectionGuard guard = GUARD.get(ctx.getConnection());
         if (guard != null && guard.upgraded()) {
+            upgrading.set(guard); // taken only if Tyrus has let the connection go meanwhile: see EmbeddedTyrusContainer
             return scan(ctx, message.getContent(), guard);
         }
         HttpHeader header = message.getHttpHeader();
