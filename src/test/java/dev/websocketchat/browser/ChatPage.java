@@ -22,6 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class ChatPage implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** How often a wait looks again: Selenium's 500 ms would add a quarter second to every step on average. */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     /** One chat line as the reader sees it. */
     record ChatLine(String name, String text, boolean mine) {
@@ -33,7 +35,7 @@ final class ChatPage implements AutoCloseable {
 
     ChatPage(ChromeDriver driver) {
         this.driver = driver;
-        this.wait = new WebDriverWait(driver, WAIT);
+        this.wait = new WebDriverWait(driver, WAIT, POLL);
     }
 
     /** Opens the page and waits until it is connected and has shown the history it was sent. */
@@ -121,6 +123,49 @@ final class ChatPage implements AutoCloseable {
 
     List<String> notices() {
         return driver.findElements(By.cssSelector("#log li.notice")).stream().map(WebElement::getText).toList();
+    }
+
+    /** The notices that some chats are missing, which look unlike join and leave lines. */
+    List<String> gapNotices() {
+        return driver.findElements(By.cssSelector("#log li.gap")).stream().map(WebElement::getText).toList();
+    }
+
+    /** How many chat lines come before the divider between history and live chats; -1 if there is none. */
+    int chatsBeforeDivider() {
+        Object count = driver.executeScript("const divider = document.querySelector('#log .divider');"
+                + "if (!divider) return -1;"
+                + "return [...document.querySelectorAll('#log li.chat')]"
+                + ".filter((chat) => chat.compareDocumentPosition(divider) & Node.DOCUMENT_POSITION_FOLLOWING).length;");
+        return ((Number) count).intValue();
+    }
+
+    String dividerText() {
+        return driver.findElement(By.cssSelector("#log .divider")).getText();
+    }
+
+    void clickLanguage() {
+        driver.findElement(By.id("language")).click();
+    }
+
+    String languageButtonText() {
+        return driver.findElement(By.id("language")).getText();
+    }
+
+    String helloTooltip() {
+        return driver.findElement(By.id("hello")).getAttribute("title");
+    }
+
+    /**
+     * The fonts Chromium used to draw an element's text (CDP {@code CSS.getPlatformFontsForNode}):
+     * a Korean label drawn without a Korean font lists only fonts that have no Hangul.
+     */
+    List<String> fontsDrawing(String cssSelector) {
+        driver.executeCdpCommand("DOM.enable", java.util.Map.of());
+        driver.executeCdpCommand("CSS.enable", java.util.Map.of());
+        Object root = ((java.util.Map<?, ?>) driver.executeCdpCommand("DOM.getDocument", java.util.Map.of()).get("root")).get("nodeId");
+        Object node = driver.executeCdpCommand("DOM.querySelector", java.util.Map.of("nodeId", root, "selector", cssSelector)).get("nodeId");
+        Object fonts = driver.executeCdpCommand("CSS.getPlatformFontsForNode", java.util.Map.of("nodeId", node)).get("fonts");
+        return ((List<?>) fonts).stream().map(font -> String.valueOf(((java.util.Map<?, ?>) font).get("familyName"))).toList();
     }
 
     /** The chat lines that arrived since the page was opened, without the history shown on opening. */

@@ -50,6 +50,7 @@ class ClusterTest {
     private RedisServer redis;
     private final List<ChatServer> servers = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
+    private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
     private final Logger relayLog = Logger.getLogger(RedisRelay.class.getName());
     private Handler capture;
 
@@ -192,7 +193,7 @@ class ClusterTest {
             assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(2));
             assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(1));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-            System.out.println("a killed instance's 2 connections were announced gone after " + millis + " ms");
+            LOG.info(() -> "a killed instance's 2 connections were announced gone after " + millis + " ms");
             assertThat(millis).isLessThan(10_000);
         } finally {
             doomed.destroyForcibly();
@@ -221,8 +222,8 @@ class ClusterTest {
         redis.restart();
         awaitHealth(a, "\"status\":\"UP\"");
         awaitHealth(b, "\"status\":\"UP\"");
-        System.out.println("both instances were back in the cluster "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted) + " ms after Redis restarted");
+        long back = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+        LOG.info(() -> "both instances were back in the cluster " + back + " ms after Redis restarted");
         assertThat(warnings).as("one warning per instance for the whole outage, 20 chats included")
                 .hasSize(2)
                 .allSatisfy(warning -> assertThat(warning.getMessage()).contains("is unreachable"));
@@ -266,9 +267,13 @@ class ClusterTest {
     }
 
     /** An instance in a JVM of its own, to be killed without any chance to clean up. */
-    private Process instanceProcess() throws IOException {
+    /** An instance in a JVM of its own, logging to its output as the jar does (the test log config would take it to a file). */
+    private Process instanceProcess() throws IOException, java.net.URISyntaxException {
+        Path serverLogging = Path.of(ChatServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("logging.properties");
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.config.file=" + serverLogging,
                 "-cp", System.getProperty("java.class.path"), ChatServer.class.getName()));
         builder.environment().putAll(Map.of("PORT", "0", "CHAT_HOST", "127.0.0.1", "CHAT_RATE_LIMIT", "0",
                 "CHAT_REDIS_URL", redis.url()));
