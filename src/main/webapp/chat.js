@@ -11,21 +11,34 @@
   const helloButton = $('hello');
   const status = $('status');
   const onlineCount = $('online-count');
+  const languageButton = $('language');
 
-  const korean = (navigator.languages || [navigator.language]).some((lang) => /^ko\b/i.test(lang || ''));
-  const texts = korean ? {
-    title: '웹소켓 채팅', online: '접속자', name: '이름', message: '메시지', send: '전송',
-    placeholder: '메시지를 입력하세요', log: '대화', anonymous: '익명',
-    connecting: '연결 중…', connected: '연결됨', reconnecting: (s) => `재연결 중… ${s}초 후`,
-    offline: (why) => `연결 끊김: ${why}`, gap: '연결이 끊긴 동안의 메시지 중 일부는 표시되지 않았을 수 있습니다',
-    reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
-  } : {
-    title: 'WebSocket chat', online: 'Online', name: 'Name', message: 'Message', send: 'Send',
-    placeholder: 'Type a message', log: 'Conversation', anonymous: 'Anonymous',
-    connecting: 'Connecting…', connected: 'Connected', reconnecting: (s) => `Reconnecting in ${s} s…`,
-    offline: (why) => `Disconnected: ${why}`, gap: 'Some messages sent while you were disconnected may be missing',
-    reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
+  // Korean for everyone, as the tutorial's page is; English by the switch in the header, remembered.
+  const LANGUAGES = {
+    ko: {
+      title: '웹소켓 채팅', online: '접속자', name: '이름', message: '메시지', send: '전송', other: 'English',
+      placeholder: '메시지를 입력하세요 (줄바꿈: Shift+Enter)', log: '대화', anonymous: '익명',
+      hello: '지금 이름으로 Hello를 보냅니다 (서버 로그에 남습니다)', earlier: '이전 대화',
+      connecting: '연결 중…', connected: '연결됨', reconnecting: (s) => `재연결 중… ${s}초 후`,
+      offline: (why) => `연결 끊김: ${why}`, gap: '연결이 끊긴 동안의 메시지 중 일부는 표시되지 않았습니다',
+      restarted: '서버가 다시 시작되었습니다. 그 전에 보낸 메시지 중 일부는 표시되지 않았을 수 있습니다',
+      joined: (event) => event.text, left: (event) => event.text,
+      reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
+    },
+    en: {
+      title: 'WebSocket chat', online: 'Online', name: 'Name', message: 'Message', send: 'Send', other: '한국어',
+      placeholder: 'Type a message (new line: Shift+Enter)', log: 'Conversation', anonymous: 'Anonymous',
+      hello: 'Sends Hello under your name (the server logs it)', earlier: 'Earlier messages',
+      connecting: 'Connecting…', connected: 'Connected', reconnecting: (s) => `Reconnecting in ${s} s…`,
+      offline: (why) => `Disconnected: ${why}`, gap: 'Some messages sent while you were disconnected are missing',
+      restarted: 'The server restarted; some messages sent before that may be missing',
+      joined: (event) => `A user joined [online: ${event.online}]`, left: (event) => `A user left [online: ${event.online}]`,
+      reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
+    },
   };
+  let language = localStorage.getItem('chat.language') === 'en' ? 'en' : 'ko';
+  let texts = LANGUAGES[language];
+  const ANONYMOUS = '익명'; // what the server calls a chat without a name, in every language
 
   // Closes after which retrying cannot help; the page says why instead.
   const FINAL_CLOSES = new Set([1003, 1008, 1009]);
@@ -40,13 +53,46 @@
   const mine = [];           // {name, text} sent and not yet echoed, oldest first
 
   function translatePage() {
-    document.documentElement.lang = korean ? 'ko' : 'en';
+    document.documentElement.lang = language;
     document.title = texts.title;
     document.querySelectorAll('[data-i18n]').forEach((element) => { element.textContent = texts[element.dataset.i18n]; });
     sendButton.textContent = texts.send;
+    helloButton.title = texts.hello;
+    languageButton.textContent = texts.other;
+    languageButton.lang = language === 'ko' ? 'en' : 'ko';
     messageField.placeholder = texts.placeholder;
     nameField.placeholder = texts.anonymous;
     log.setAttribute('aria-label', texts.log);
+    log.querySelectorAll('[data-presence]').forEach((item) => { item.textContent = presenceText(item); });
+    log.querySelectorAll('.divider').forEach((item) => { item.textContent = texts.earlier; });
+    log.querySelectorAll('.gap').forEach((item) => {
+      item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
+    });
+    log.querySelectorAll('time').forEach((time) => { time.textContent = timeText(new Date(time.dateTime)); });
+    if (status.dataset.state === 'connected' || status.dataset.state === 'connecting') {
+      status.textContent = texts[status.dataset.state];
+    }
+  }
+
+  function switchLanguage() {
+    language = language === 'ko' ? 'en' : 'ko';
+    texts = LANGUAGES[language];
+    localStorage.setItem('chat.language', language);
+    translatePage();
+  }
+
+  // A join or leave line: the tutorial's text as the server sent it, or the same in English.
+  function presenceText(item) {
+    const event = { text: item.dataset.text, online: Number(item.dataset.online) };
+    return item.dataset.presence === 'join' ? texts.joined(event) : texts.left(event);
+  }
+
+  // The time of day; the date too for a message not from today.
+  function timeText(date) {
+    const locale = language === 'ko' ? 'ko-KR' : 'en';
+    const time = date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+    if (date.toDateString() === new Date().toDateString()) return time;
+    return `${date.toLocaleDateString(locale, { month: 'short', day: 'numeric' })} ${time}`;
   }
 
   // ws: or wss: to match the page, and the page's own directory, so a WAR under a context path works.
@@ -94,21 +140,43 @@
     item.className = isMine(chat) ? 'chat mine' : 'chat';
     const time = document.createElement('time');
     time.dateTime = chat.time;
-    time.textContent = new Date(chat.time).toLocaleTimeString(navigator.languages, { hour: '2-digit', minute: '2-digit' });
+    time.textContent = timeText(new Date(chat.time));
     item.append(span('name', chat.name), span('text', chat.text), time);
     append(item);
   }
 
   function showCount(event) {
     onlineCount.textContent = event.online;
-    showNotice(event.text);
+    const item = document.createElement('li');
+    item.className = 'notice';
+    item.dataset.presence = event.type;
+    item.dataset.text = event.text;
+    item.dataset.online = event.online;
+    item.textContent = presenceText(item);
+    append(item);
+  }
+
+  // Between the history a page is sent on opening and what arrives live; once per page.
+  function showDivider() {
+    if (log.querySelector('.divider') || !log.querySelector('.chat')) return;
+    const item = document.createElement('li');
+    item.className = 'divider';
+    item.setAttribute('role', 'separator');
+    item.textContent = texts.earlier;
+    append(item);
   }
 
   const handlers = {
     history: (event) => {
-      if (resumePoint && !event.complete) showNotice(texts.gap, 'notice gap');
+      // The server says when chats after the resume point are gone: dropped from its buffer (the
+      // same epoch), or possibly lost with the run of the server that numbered them (a new epoch).
+      if (resumePoint && !event.complete) {
+        showNotice(resumePoint.epoch === event.epoch ? texts.gap : texts.restarted,
+          resumePoint.epoch === event.epoch ? 'notice gap' : 'notice gap restarted');
+      }
       if (!resumePoint || resumePoint.epoch !== event.epoch) resumePoint = { epoch: event.epoch, since: 0 };
       event.messages.forEach(showChat);
+      showDivider();
       log.dataset.history = 'shown';
     },
     join: showCount,
@@ -123,6 +191,7 @@
     const ready = state === 'connected';
     sendButton.disabled = !ready;
     helloButton.disabled = !ready;
+    onlineCount.parentElement.classList.toggle('stale', !ready); // the count is only known while connected
   }
 
   function connect() {
@@ -168,29 +237,42 @@
     return true;
   }
 
+  function sendChat(text) {
+    const name = nameField.value.trim();
+    return send(JSON.stringify({ type: 'chat', name, text }), { name: name || ANONYMOUS, text });
+  }
+
   function sendMessage() {
     const text = messageField.value;
     if (!text.trim()) return;
-    const name = nameField.value.trim();
-    if (send(JSON.stringify({ type: 'chat', name, text }), { name: name || '익명', text })) {
+    if (sendChat(text)) {
       messageField.value = '';
+      fitMessageField();
     }
     messageField.focus();
+  }
+
+  // The message field grows with what is typed, up to the few lines the style sheet allows.
+  function fitMessageField() {
+    messageField.style.height = 'auto';
+    messageField.style.height = `${messageField.scrollHeight + 2}px`;
   }
 
   translatePage();
   nameField.value = localStorage.getItem('chat.name') || '';
   nameField.addEventListener('input', () => localStorage.setItem('chat.name', nameField.value));
+  languageButton.addEventListener('click', switchLanguage);
   $('composer').addEventListener('submit', (submit) => {
     submit.preventDefault();
     sendMessage();
   });
+  messageField.addEventListener('input', fitMessageField);
   messageField.addEventListener('keydown', (key) => {
     if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
       key.preventDefault();
       sendMessage();
     }
   });
-  helloButton.addEventListener('click', () => send('Hello', { name: '익명', text: 'Hello' }));
+  helloButton.addEventListener('click', () => sendChat('Hello'));
   connect();
 })();

@@ -14,7 +14,8 @@ import org.openqa.selenium.Dimension;
 
 /**
  * What people do with the page, in real headless Chromium, two or more pages at a time. Runs
- * against every deployment through a subclass that says where the application is. Every page a
+ * against every deployment through a subclass that says where the application is; what the page
+ * does by itself, whatever serves it, is in {@link StandaloneBrowserIT} only. Every page a
  * test opens is checked for console errors and closed after the test.
  */
 abstract class BrowserScenarios {
@@ -95,29 +96,17 @@ abstract class BrowserScenarios {
     }
 
     @Test
-    void markupInAMessageIsShownAsTextAndNeverRuns() {
-        ChatPage sender = openPage();
-        ChatPage reader = openPage();
-        String image = "<img src=x onerror=\"document.title='pwned'\">";
-        sender.typeMessage(image);
-        sender.pressEnter();
-        sender.typeMessage("<b>굵게</b> & <script>document.title='pwned'</script>");
-        sender.pressEnter();
-        for (ChatPage page : List.of(sender, reader)) {
-            assertThat(page.awaitChats(2).chats()).extracting(ChatLine::text)
-                    .containsExactly(image, "<b>굵게</b> & <script>document.title='pwned'</script>");
-            assertThat(page.markupInsideChatTexts()).isZero();
-            assertThat(page.title()).isEqualTo("웹소켓 채팅");
-        }
-    }
-
-    @Test
-    void theHelloButtonSendsHello() {
+    void theHelloButtonSendsHelloUnderTheTypedName() {
         ChatPage clicker = openPage();
         ChatPage reader = openPage();
+        assertThat(clicker.helloTooltip()).contains("Hello").contains("서버 로그");
         clicker.clickHello();
         assertThat(reader.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", false));
-        assertThat(clicker.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", true));
+        clicker.typeName("철수");
+        clicker.clickHello();
+        assertThat(reader.awaitChats(2).chats()).endsWith(new ChatLine("철수", "Hello", false));
+        assertThat(clicker.awaitChats(2).chats())
+                .containsExactly(new ChatLine("익명", "Hello", true), new ChatLine("철수", "Hello", true));
     }
 
     @Test
@@ -143,6 +132,13 @@ abstract class BrowserScenarios {
         late.awaitNotice("새로운 유저 접속 [현재: 2명]");
         assertThat(late.allChats()).endsWith(new ChatLine("먼저", "하나", false), new ChatLine("먼저", "둘", false));
         assertThat(late.allChats()).doesNotHaveDuplicates();
+        int history = late.allChats().size();
+        assertThat(late.chatsBeforeDivider()).as("the divider closes the history").isEqualTo(history);
+        assertThat(late.dividerText()).isEqualTo("이전 대화");
+        early.typeMessage("셋");
+        early.pressEnter();
+        late.awaitChats(1);
+        assertThat(late.chatsBeforeDivider()).as("a live chat comes after the divider").isEqualTo(history);
     }
 
     @Test
@@ -165,7 +161,7 @@ abstract class BrowserScenarios {
             say(talker, "다시 연결된 뒤");
             assertThat(wanderer.awaitChats(5).chats()).extracting(ChatLine::text)
                     .containsExactly("끊기 전", "끊긴 동안 1", "끊긴 동안 2", "끊긴 동안 3", "다시 연결된 뒤");
-            assertThat(wanderer.notices()).as("nothing was missed").noneMatch(notice -> notice.contains("표시되지 않았을"));
+            assertThat(wanderer.gapNotices()).as("nothing was missed").isEmpty();
             // The page's duplicate check would hide a full history; the resume point is what asks for less.
             List<String> sockets = network.requestLines().stream().filter(line -> line.contains("/chat")).toList();
             assertThat(sockets).as("the first socket, then the reconnect").hasSizeGreaterThanOrEqualTo(2);
@@ -177,27 +173,6 @@ abstract class BrowserScenarios {
     private static void say(ChatPage page, String text) {
         page.typeMessage(text);
         page.pressEnter();
-    }
-
-    @Test
-    void theNameIsRememberedAcrossVisits() {
-        ChatPage page = openPage();
-        page.typeName("기억해줘");
-        page.reload();
-        assertThat(page.name()).isEqualTo("기억해줘");
-    }
-
-    @Test
-    void thePageSpeaksEnglishWhenTheBrowserIsNotKorean() {
-        ChatPage page = page("en-US", DESKTOP).open(applicationUri());
-        assertThat(page.label("name")).isEqualTo("Name");
-        assertThat(page.label("message")).isEqualTo("Message");
-        assertThat(page.sendButtonText()).isEqualTo("Send");
-        assertThat(page.statusText()).isEqualTo("Connected");
-        page.awaitNotice("새로운 유저 접속 [현재: 1명]"); // server texts are shown as sent
-        ChatPage korean = openPage();
-        assertThat(korean.label("name")).isEqualTo("이름");
-        assertThat(korean.sendButtonText()).isEqualTo("전송");
     }
 
     @Test

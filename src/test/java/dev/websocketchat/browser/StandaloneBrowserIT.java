@@ -14,7 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The browser scenarios against the standalone server, plus what only a restartable server allows. */
+/**
+ * The browser scenarios against the standalone server, plus what only a restartable server
+ * allows, plus what the page does by itself (the same files in every deployment): escaping,
+ * languages, fonts, what it remembers.
+ */
 class StandaloneBrowserIT extends BrowserScenarios {
 
     private static ChatConfig config;
@@ -64,6 +68,67 @@ class StandaloneBrowserIT extends BrowserScenarios {
         alice.awaitChats(2);
         assertThat(alice.chats()).containsExactly(new ChatLine("익명", "재시작 전", true), new ChatLine("익명", "기다리는 중", false));
         assertThat(bob.chats()).containsExactly(new ChatLine("익명", "재시작 전", false), new ChatLine("익명", "기다리는 중", true));
+        assertThat(alice.gapNotices()).as("a new run of the server cannot vouch for the old one's chats")
+                .containsExactly("서버가 다시 시작되었습니다. 그 전에 보낸 메시지 중 일부는 표시되지 않았을 수 있습니다");
+    }
+
+    // What the page does by itself, the same in every deployment: run here only.
+
+    @Test
+    void markupInAMessageIsShownAsTextAndNeverRuns() {
+        ChatPage sender = openPage();
+        ChatPage reader = openPage();
+        String image = "<img src=x onerror=\"document.title='pwned'\">";
+        sender.typeMessage(image);
+        sender.pressEnter();
+        sender.typeMessage("<b>굵게</b> & <script>document.title='pwned'</script>");
+        sender.pressEnter();
+        for (ChatPage page : List.of(sender, reader)) {
+            assertThat(page.awaitChats(2).chats()).extracting(ChatLine::text)
+                    .containsExactly(image, "<b>굵게</b> & <script>document.title='pwned'</script>");
+            assertThat(page.markupInsideChatTexts()).isZero();
+            assertThat(page.title()).isEqualTo("웹소켓 채팅");
+        }
+    }
+
+    @Test
+    void theNameIsRememberedAcrossVisits() {
+        ChatPage page = openPage();
+        page.typeName("기억해줘");
+        page.reload();
+        assertThat(page.name()).isEqualTo("기억해줘");
+    }
+
+    @Test
+    void thePageSpeaksKoreanInEveryBrowserAndEnglishAtTheSwitchWhichItRemembers() {
+        ChatPage page = page("en-US", DESKTOP).open(applicationUri());
+        assertThat(page.label("name")).isEqualTo("이름");
+        assertThat(page.sendButtonText()).isEqualTo("전송");
+        page.awaitNotice("새로운 유저 접속 [현재: 1명]");
+        assertThat(page.languageButtonText()).isEqualTo("English");
+
+        page.clickLanguage();
+        assertThat(page.label("name")).isEqualTo("Name");
+        assertThat(page.label("message")).isEqualTo("Message");
+        assertThat(page.sendButtonText()).isEqualTo("Send");
+        assertThat(page.statusText()).isEqualTo("Connected");
+        assertThat(page.notices()).as("the server's Korean notices, in English").containsExactly("A user joined [online: 1]");
+        assertThat(page.languageButtonText()).isEqualTo("한국어");
+        page.reload();
+        assertThat(page.sendButtonText()).as("remembered").isEqualTo("Send");
+
+        ChatPage other = openPage();
+        assertThat(other.sendButtonText()).as("another browser").isEqualTo("전송");
+        page.awaitNotice("A user joined [online: 2]");
+        other.awaitNotice("새로운 유저 접속 [현재: 2명]");
+    }
+
+    @Test
+    void koreanLabelsAreDrawnWithAFontThatHasHangul() {
+        ChatPage page = openPage();
+        List<String> fonts = page.fontsDrawing("#send");
+        assertThat(fonts).as("fonts drawing 전송: install a Korean font (fonts-noto-cjk)")
+                .anyMatch(font -> font.matches("(?i).*(CJK|Gothic|Nanum|Malgun|Korean|KR|Un ).*"));
     }
 
     /** On a server of its own, so the screenshots show this conversation and nothing before it. */
