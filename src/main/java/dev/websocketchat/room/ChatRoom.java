@@ -414,6 +414,18 @@ public final class ChatRoom implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Closes a room that never served (its server failed to start), without the shutdown line in
+     * the log, which would say that a server was running.
+     */
+    public void closeUnused() {
+        close(false);
+    }
+
+    private void close(boolean logShutdown) {
         Member[] everyone;
         lock.lock();
         try {
@@ -431,7 +443,9 @@ public final class ChatRoom implements AutoCloseable {
             lock.unlock();
         }
         metrics.left(LeaveCause.SHUTDOWN, everyone.length);
-        LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
+        if (logShutdown) {
+            LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
+        }
         for (Member member : everyone) {
             LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": shutdown");
             member.outbox.flush();

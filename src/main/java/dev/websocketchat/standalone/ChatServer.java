@@ -5,6 +5,7 @@ import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.http.Health;
+import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.room.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.DaemonThreads;
@@ -74,7 +75,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (DeploymentException | IOException | RuntimeException e) {
             ChatRooms.unbind(webSockets);
             http.shutdownNow();
-            room.close();
+            room.closeUnused();
             guardTimer.shutdownNow();
             throw e instanceof IOException io ? io : new IOException("cannot start the chat server", e);
         }
@@ -119,7 +120,14 @@ public final class ChatServer implements AutoCloseable {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         useBundledLoggingUnlessConfigured();
-        ChatConfig config = ChatConfig.load();
+        ChatConfig config;
+        try {
+            config = ChatConfig.load();
+        } catch (IllegalArgumentException badSetting) {
+            LOG.severe(() -> "cannot start: " + LogSafe.text(badSetting.getMessage()));
+            System.exit(1);
+            return;
+        }
         ChatServer server;
         try {
             server = start(config);

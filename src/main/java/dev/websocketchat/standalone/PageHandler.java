@@ -1,6 +1,10 @@
 package dev.websocketchat.standalone;
 
 import dev.websocketchat.http.SecurityHeaders;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLConnection;
+import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -28,6 +32,26 @@ final class PageHandler extends CLStaticHttpHandler {
         if (type != null) {
             response.setContentType(type.startsWith("text/") ? type + ";charset=utf-8" : type);
         }
+        if (Method.HEAD.equals(request.getMethod())) {
+            return head(file, response); // Grizzly's handler answers only GET, HEAD gets 405
+        }
         return super.handle(resourcePath, request, response);
+    }
+
+    /** The headers a GET of the file would get, without the body (which Grizzly leaves out for HEAD). */
+    private static boolean head(String file, Response response) throws IOException {
+        if (file.contains("..")) {
+            return false;
+        }
+        URL resource = PageHandler.class.getClassLoader().getResource("webapp" + file);
+        if (resource == null) {
+            return false;
+        }
+        URLConnection connection = resource.openConnection();
+        connection.setUseCaches(false);
+        response.setContentLengthLong(connection.getContentLengthLong());
+        connection.getInputStream().close();
+        response.setStatus(200);
+        return true;
     }
 }

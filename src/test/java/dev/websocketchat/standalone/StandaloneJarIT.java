@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,13 @@ class StandaloneJarIT {
                 .send(HttpRequest.newBuilder(application).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("전송");
+        HttpResponse<String> head = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(application).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).as("HEAD /").isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(page.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(head.body()).isEmpty();
 
         try (ChatClient client = ChatClient.joined(URI.create("ws" + application.toString().substring(4) + "chat"))) {
             client.send("Hello");
@@ -100,21 +108,32 @@ class StandaloneJarIT {
     @Test
     void aPortInUseIsReportedInOneLineThatSaysWhatToDo() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/websocket-chat-standalone.jar")
-                    .redirectErrorStream(true);
-            builder.environment().put("PORT", String.valueOf(taken.getLocalPort()));
-            builder.environment().put("CHAT_HOST", "127.0.0.1");
-            Process second = builder.start();
-            try {
-                assertThat(second.waitFor(20, TimeUnit.SECONDS)).as("exited").isTrue();
-                String log = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(second.exitValue()).isEqualTo(1);
-                assertThat(log).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "PORT=8080")
-                        .doesNotContain("\tat ", "Exception in thread", "GRIZZLY0030");
-            } finally {
-                second.destroyForcibly();
-            }
+            String log = failedStart(Map.of("PORT", String.valueOf(taken.getLocalPort()), "CHAT_HOST", "127.0.0.1"));
+            assertThat(log).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort(), "PORT=8080")
+                    .doesNotContain("shutting down", "\tat ", "Exception in thread", "GRIZZLY0030");
+        }
+    }
+
+    @Test
+    void aBadSettingIsReportedInOneLineThatNamesTheKeyAndTheValue() throws Exception {
+        String log = failedStart(Map.of("PORT", "80a", "CHAT_HOST", "127.0.0.1"));
+        assertThat(log).contains("cannot start: PORT must be a whole number, not '80a'")
+                .doesNotContain("\tat ", "Exception in thread", "listening");
+    }
+
+    /** Runs the jar, which must exit with 1 within 20 s; returns what it printed. */
+    private static String failedStart(Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/websocket-chat-standalone.jar")
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process server = builder.start();
+        try {
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exited").isTrue();
+            assertThat(server.exitValue()).isEqualTo(1);
+            return new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            server.destroyForcibly();
         }
     }
 
