@@ -19,6 +19,11 @@ class ClusteredChatTest extends ChatProtocolContract {
     private static RedisServer redis;
     private static ChatServer server;
 
+    @Override
+    protected String idleTimeoutProvenElsewhere() {
+        return "the same room, pings and transport as StandaloneChatTest, which runs it";
+    }
+
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();

@@ -1,6 +1,7 @@
 package dev.websocketchat.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
@@ -338,6 +339,14 @@ public abstract class ChatProtocolContract {
         return false;
     }
 
+    /**
+     * Why this run leaves out the idle-timeout test (15 s of waiting), or null to run it: a
+     * deployment that pings and sweeps exactly as one that runs it already does.
+     */
+    protected String idleTimeoutProvenElsewhere() {
+        return null;
+    }
+
     @Test
     void aForeignOriginIsRefusedAndNeverCounted() throws Exception {
         ChatClient observer = joined();
@@ -424,6 +433,7 @@ public abstract class ChatProtocolContract {
 
     @Test
     void aPeerThatNeverAnswersPingsIsClosedAfterTheIdleTimeout() throws Exception {
+        assumeTrue(idleTimeoutProvenElsewhere() == null, this::idleTimeoutProvenElsewhere);
         ChatClient observer = joined();
         RawWebSocket silent = track(RawWebSocket.open(chatUri()));
         assertThat(observer.next(Join.class).online()).isEqualTo(2);
@@ -432,7 +442,7 @@ public abstract class ChatProtocolContract {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(waited).as("closed by the idle limit, not earlier").isBetween((IDLE_SECONDS - 1) * 1000L, (IDLE_SECONDS + 10) * 1000L);
         // the observer answered every ping meanwhile and is still here
-        observer.expectSilence(Duration.ofSeconds(IDLE_SECONDS / 2));
+        observer.expectSilence(Duration.ofSeconds(3)); // swept within a second of the silent one, had it been idle too
         assertThat(online()).isEqualTo(1);
     }
 
