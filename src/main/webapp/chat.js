@@ -23,6 +23,8 @@
       offline: (why) => `연결 끊김: ${why}`, gap: '연결이 끊긴 동안의 메시지 중 일부는 표시되지 않았습니다',
       restarted: '서버가 다시 시작되었습니다. 그 전에 보낸 메시지 중 일부는 표시되지 않았을 수 있습니다',
       joined: (event) => event.text, left: (event) => event.text,
+      presence: (joined, left, online) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', ')
+        + ` · 현재 ${online}명`,
       reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
     },
     en: {
@@ -33,6 +35,8 @@
       offline: (why) => `Disconnected: ${why}`, gap: 'Some messages sent while you were disconnected are missing',
       restarted: 'The server restarted; some messages sent before that may be missing',
       joined: (event) => `A user joined [online: ${event.online}]`, left: (event) => `A user left [online: ${event.online}]`,
+      presence: (joined, left, online) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', ')
+        + ` · ${online} online`,
       reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
     },
   };
@@ -81,10 +85,14 @@
     translatePage();
   }
 
-  // A join or leave line: the tutorial's text as the server sent it, or the same in English.
+  // A line of joins and leaves: one alone is the tutorial's text as the server sent it (or the
+  // same in English); several are counted.
   function presenceText(item) {
+    const joined = Number(item.dataset.joined);
+    const left = Number(item.dataset.left);
     const event = { text: item.dataset.text, online: Number(item.dataset.online) };
-    return item.dataset.presence === 'join' ? texts.joined(event) : texts.left(event);
+    if (joined + left === 1) return item.dataset.kind === 'join' ? texts.joined(event) : texts.left(event);
+    return texts.presence(joined, left, event.online);
   }
 
   // The time of day; the date too for a message not from today.
@@ -145,15 +153,28 @@
     append(item);
   }
 
+  // Joins and leaves in a row share one line that keeps count ("3명 접속, 1명 나감 · 현재 12명");
+  // a lone one shows the tutorial's text. The line's tooltip lists each notice as the server sent it.
   function showCount(event) {
     onlineCount.textContent = event.online;
-    const item = document.createElement('li');
-    item.className = 'notice';
-    item.dataset.presence = event.type;
-    item.dataset.text = event.text;
+    const last = log.lastElementChild;
+    const item = last && last.dataset.presence ? last : document.createElement('li');
+    if (item !== last) {
+      item.className = 'notice';
+      item.dataset.presence = 'run';
+      item.dataset.joined = '0';
+      item.dataset.left = '0';
+      item.dataset.notices = '';
+    }
+    item.dataset[event.type === 'join' ? 'joined' : 'left'] =
+      String(Number(item.dataset[event.type === 'join' ? 'joined' : 'left']) + 1);
     item.dataset.online = event.online;
+    item.dataset.kind = event.type;
+    item.dataset.text = event.text;
+    item.dataset.notices = item.dataset.notices ? `${item.dataset.notices}\n${event.text}` : event.text;
+    item.title = item.dataset.notices;
     item.textContent = presenceText(item);
-    append(item);
+    if (item !== last) append(item);
   }
 
   // Between the history a page is sent on opening and what arrives live; once per page.

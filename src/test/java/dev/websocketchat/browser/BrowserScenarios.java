@@ -69,6 +69,12 @@ abstract class BrowserScenarios {
             page.awaitNotice("새로운 유저 접속 [현재: 2명]");
             assertThat(page.onlineCount()).isEqualTo(2);
         }
+        assertThat(second.notices()).as("its own join, alone").endsWith("새로운 유저 접속 [현재: 2명]");
+        assertThat(first.notices()).as("two joins in a row, one line").endsWith("2명 접속 · 현재 2명");
+        closePage(second);
+        first.awaitNotice("유저 연결 해제 [현재: 1명]");
+        assertThat(first.notices()).endsWith("2명 접속, 1명 나감 · 현재 1명");
+        assertThat(first.onlineCount()).isEqualTo(1);
     }
 
     @Test
@@ -93,20 +99,6 @@ abstract class BrowserScenarios {
             assertThat(page.messageField()).isEmpty();
             assertThat(page.messageFieldHasFocus()).isTrue();
         }
-    }
-
-    @Test
-    void theHelloButtonSendsHelloUnderTheTypedName() {
-        ChatPage clicker = openPage();
-        ChatPage reader = openPage();
-        assertThat(clicker.helloTooltip()).contains("Hello").contains("서버 로그");
-        clicker.clickHello();
-        assertThat(reader.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", false));
-        clicker.typeName("철수");
-        clicker.clickHello();
-        assertThat(reader.awaitChats(2).chats()).endsWith(new ChatLine("철수", "Hello", false));
-        assertThat(clicker.awaitChats(2).chats())
-                .containsExactly(new ChatLine("익명", "Hello", true), new ChatLine("철수", "Hello", true));
     }
 
     @Test

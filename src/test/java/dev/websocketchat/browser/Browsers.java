@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
@@ -94,6 +95,7 @@ final class Browsers {
                 String origin = page.getScheme() + "://" + page.getAuthority();
                 driver.executeCdpCommand("Storage.clearDataForOrigin", Map.of("origin", origin, "storageTypes", "all"));
             }
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of())); // the scheme a test chose
             driver.manage().logs().get(LogType.BROWSER); // fetching the log empties it
         } catch (WebDriverException broken) {
             synchronized (IDLE) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -160,12 +161,12 @@ final class ChatPage implements AutoCloseable {
      * a Korean label drawn without a Korean font lists only fonts that have no Hangul.
      */
     List<String> fontsDrawing(String cssSelector) {
-        driver.executeCdpCommand("DOM.enable", java.util.Map.of());
-        driver.executeCdpCommand("CSS.enable", java.util.Map.of());
-        Object root = ((java.util.Map<?, ?>) driver.executeCdpCommand("DOM.getDocument", java.util.Map.of()).get("root")).get("nodeId");
-        Object node = driver.executeCdpCommand("DOM.querySelector", java.util.Map.of("nodeId", root, "selector", cssSelector)).get("nodeId");
-        Object fonts = driver.executeCdpCommand("CSS.getPlatformFontsForNode", java.util.Map.of("nodeId", node)).get("fonts");
-        return ((List<?>) fonts).stream().map(font -> String.valueOf(((java.util.Map<?, ?>) font).get("familyName"))).toList();
+        driver.executeCdpCommand("DOM.enable", Map.of());
+        driver.executeCdpCommand("CSS.enable", Map.of());
+        Object root = ((Map<?, ?>) driver.executeCdpCommand("DOM.getDocument", Map.of()).get("root")).get("nodeId");
+        Object node = driver.executeCdpCommand("DOM.querySelector", Map.of("nodeId", root, "selector", cssSelector)).get("nodeId");
+        Object fonts = driver.executeCdpCommand("CSS.getPlatformFontsForNode", Map.of("nodeId", node)).get("fonts");
+        return ((List<?>) fonts).stream().map(font -> String.valueOf(((Map<?, ?>) font).get("familyName"))).toList();
     }
 
     /** The chat lines that arrived since the page was opened, without the history shown on opening. */
@@ -192,9 +193,21 @@ final class ChatPage implements AutoCloseable {
         return driver.getTitle();
     }
 
+    /**
+     * Waits for a notice: shown as a line, or as one of the server's join and leave texts that a
+     * line of several joins and leaves counts (listed in its tooltip).
+     */
     ChatPage awaitNotice(String text) {
-        wait.withMessage(() -> "notice '" + text + "' expected among " + notices()).until(d -> notices().contains(text));
+        wait.withMessage(() -> "notice '" + text + "' expected among " + notices() + " and " + presenceNotices())
+                .until(d -> notices().contains(text) || presenceNotices().contains(text));
         return this;
+    }
+
+    /** The join and leave texts as the server sent them, from the tooltips of the lines that show them. */
+    List<String> presenceNotices() {
+        return driver.findElements(By.cssSelector("#log li[data-presence]")).stream()
+                .flatMap(line -> java.util.Arrays.stream(line.getAttribute("title").split("\n")))
+                .toList();
     }
 
     ChatPage awaitChats(int count) {
@@ -217,6 +230,12 @@ final class ChatPage implements AutoCloseable {
     void reload() {
         driver.navigate().refresh();
         awaitState("connected");
+    }
+
+    /** Draws the page as a browser set to a dark (or light) colour scheme would. */
+    void colourScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
     }
 
     void screenshot(Path file) throws IOException {

@@ -75,6 +75,20 @@ class StandaloneBrowserIT extends BrowserScenarios {
     // What the page does by itself, the same in every deployment: run here only.
 
     @Test
+    void theHelloButtonSendsHelloUnderTheTypedName() {
+        ChatPage clicker = openPage();
+        ChatPage reader = openPage();
+        assertThat(clicker.helloTooltip()).contains("Hello").contains("서버 로그");
+        clicker.clickHello();
+        assertThat(reader.awaitChats(1).chats()).containsExactly(new ChatLine("익명", "Hello", false));
+        clicker.typeName("철수");
+        clicker.clickHello();
+        assertThat(reader.awaitChats(2).chats()).endsWith(new ChatLine("철수", "Hello", false));
+        assertThat(clicker.awaitChats(2).chats())
+                .containsExactly(new ChatLine("익명", "Hello", true), new ChatLine("철수", "Hello", true));
+    }
+
+    @Test
     void markupInAMessageIsShownAsTextAndNeverRuns() {
         ChatPage sender = openPage();
         ChatPage reader = openPage();
@@ -119,7 +133,8 @@ class StandaloneBrowserIT extends BrowserScenarios {
 
         ChatPage other = openPage();
         assertThat(other.sendButtonText()).as("another browser").isEqualTo("전송");
-        page.awaitNotice("A user joined [online: 2]");
+        page.awaitNotice("새로운 유저 접속 [현재: 2명]"); // the wire text, listed in the line's tooltip
+        assertThat(page.notices()).as("its own join and the other's, in English").endsWith("2 joined · 2 online");
         other.awaitNotice("새로운 유저 접속 [현재: 2명]");
     }
 
@@ -155,5 +170,9 @@ class StandaloneBrowserIT extends BrowserScenarios {
         assertThat(phone.chats()).extracting(ChatLine::mine).containsExactly(false, true, false);
         desktop.screenshot(Path.of("target", "screenshots", "conversation-desktop.png"));
         phone.screenshot(Path.of("target", "screenshots", "conversation-phone-360px.png"));
+        desktop.colourScheme("dark");
+        phone.colourScheme("dark");
+        desktop.screenshot(Path.of("target", "screenshots", "conversation-desktop-dark.png"));
+        phone.screenshot(Path.of("target", "screenshots", "conversation-phone-360px-dark.png"));
     }
 }
