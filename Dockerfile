@@ -2,7 +2,7 @@
 # Multi-stage build of the standalone chat server (Grizzly + Tyrus on one port).
 #   docker build -t websocket-chat .
 #   docker run -p 8000:8000 websocket-chat
-# Configure it with the same environment variables as the jar (README, "Configuration").
+# Configure it with the same environment variables as the jar (docs/operations.md, "Configuration").
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * Every setting of the server, read once at start-up. Each key is looked up as an environment
  * variable ({@code CHAT_MAX_TEXT}), then as a system property ({@code -Dchat.max.text}), then
- * falls back to its default; the README's configuration table lists them all.
+ * falls back to its default; the configuration table in docs/operations.md lists them all.
  *
  * @param port            standalone listening port; 0 means "pick a free port" (tests use it)
  * @param host            standalone bind address

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Every event the server sends, one JSON text frame each, told apart by {@code "type"}.
- * The README's protocol table is the normative description; these records are its code.
+ * The protocol table in docs/protocol.md is the normative description; these records are its code.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
