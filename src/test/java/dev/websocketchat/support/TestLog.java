@@ -58,6 +58,7 @@ public final class TestLog extends Handler {
         synchronized (RECENT) {
             try {
                 file.write(line);
+                file.flush(); // the file must hold everything even if the JVM dies or hangs
             } catch (IOException e) {
                 reportError(null, e, ErrorManager.WRITE_FAILURE);
             }
@@ -80,7 +81,6 @@ public final class TestLog extends Handler {
     /** The lines kept since the last {@link #forget}, with how many older ones were dropped. */
     static String recent() {
         synchronized (RECENT) {
-            flushFile();
             StringBuilder text = new StringBuilder();
             if (dropped > 0) {
                 text.append("[").append(dropped).append(" earlier lines are only in the file]\n");
@@ -97,7 +97,7 @@ public final class TestLog extends Handler {
         }
     }
 
-    /** Flushes the file; the JVM's end flushes it too (the log manager closes its handlers then). */
+    /** Flushes the file, which {@link #publish} already does after every line. */
     private static void flushFile() {
         try {
             file.flush();
