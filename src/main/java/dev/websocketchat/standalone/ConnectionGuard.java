@@ -9,11 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.tyrus.spi.CompletionHandler;
-import org.glassfish.tyrus.spi.Writer;
 
 /**
  * What bounds one upgraded connection of the standalone server, below Tyrus:
@@ -21,7 +18,7 @@ import org.glassfish.tyrus.spi.Writer;
  * <ul>
  *   <li><b>Bytes waiting to be written.</b> Every write to the connection goes straight to
  *       Grizzly's write queue, which takes whatever it is given. The guard counts the bytes handed
- *       over and not yet written, Tyrus's own (pongs, its close frame) through {@link #writer} and
+ *       over and not yet written, Tyrus's own (pongs, its close frame) through its {@link TyrusWriter} and
  *       the room's frames through {@link #reserve}; a write that would take them past
  *       {@code maxPendingBytes} cuts the connection off at once.
  *   <li><b>The close.</b> Once a close frame is written, the TCP connection is aborted unless it
@@ -37,7 +34,6 @@ final class ConnectionGuard {
 
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
     static final int CLOSE_TIMEOUT_SECONDS = 5;
-    private static final byte CLOSE_FRAME_START = (byte) 0x88; // FIN and opcode 8, as Tyrus writes it
 
     private final Connection<?> connection;
     private final long maxPendingBytes;
@@ -47,8 +43,6 @@ final class ConnectionGuard {
     private volatile boolean upgraded;
     private volatile FrameTransport.Watcher watcher;
     private volatile ScheduledFuture<?> closeTimeout;
-    private boolean closeFrameQueued; // guarded by this
-    private boolean closeAsked; // guarded by this
 
     ConnectionGuard(Connection<?> connection, long maxMessageBytes, long maxPendingBytes, ScheduledExecutorService timer) {
         this.connection = connection;
@@ -118,89 +112,8 @@ final class ConnectionGuard {
         pendingBytes.addAndGet(-size);
     }
 
-    /**
-     * The writer Tyrus gets for this connection, for its own frames (pongs, the close frame),
-     * each counted against the bound. It hands every write straight to Grizzly's write queue,
-     * which keeps writes whole and in the order they were made, from any thread, and which the
-     * graceful close Tyrus asks for after its close frame waits behind. Tyrus's own Grizzly
-     * writer is not used: it keeps writes in a task queue of its own with no limit, and a close
-     * frame waiting there while another thread writes a pong is lost to the close.
-     *
-     * <p>Tyrus may also ask to close before its close frame is queued: a server-side close marks
-     * the session closing before it writes the frame, and a ping read meanwhile on a Grizzly
-     * thread fails on the closing session and closes the connection. So a close asked for before
-     * any close frame waits for one (for the close timeout at most, like an unanswered close).
-     */
-    Writer writer() {
-        return new Writer() {
-            @Override
-            public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> handler) {
-                int size = buffer.remaining();
-                if (!reserve(size)) {
-                    if (handler != null) {
-                        handler.failed(new IllegalStateException("the connection was cut off"));
-                    }
-                    return;
-                }
-                boolean closeFrame = size > 0 && buffer.get(buffer.position()) == CLOSE_FRAME_START;
-                ConnectionGuard.this.write(buffer, new EmptyCompletionHandler<WriteResult>() {
-                    @Override
-                    public void completed(WriteResult written) {
-                        release(size);
-                        if (handler != null) {
-                            handler.completed(buffer);
-                        }
-                    }
-
-                    @Override
-                    public void failed(Throwable failure) {
-                        release(size);
-                        if (handler != null) {
-                            handler.failed(failure);
-                        }
-                    }
-
-                    @Override
-                    public void cancelled() {
-                        release(size);
-                        if (handler != null) {
-                            handler.cancelled();
-                        }
-                    }
-                });
-                if (closeFrame) {
-                    closeFrameQueued();
-                }
-            }
-
-            @Override
-            public void close() {
-                closeAsked();
-            }
-        };
-    }
-
-    /** The close frame is in Grizzly's queue: a close asked for already can go behind it. */
-    private void closeFrameQueued() {
-        boolean closeNow;
-        synchronized (this) {
-            closeFrameQueued = true;
-            closeNow = closeAsked;
-            closing();
-        }
-        if (closeNow) {
-            connection.closeSilently(); // graceful: after every write queued before it
-        }
-    }
-
-    private void closeAsked() {
-        synchronized (this) {
-            closeAsked = true;
-            if (!closeFrameQueued) {
-                closing(); // the frame is coming; the timeout ends the connection if it does not
-                return;
-            }
-        }
+    /** Closes the connection once every write queued before this call is written. */
+    void closeGracefully() {
         connection.closeSilently();
     }
 
@@ -215,7 +128,7 @@ final class ConnectionGuard {
     }
 
     /** A close is under way: the connection ends within the timeout, answered or not. */
-    private synchronized void closing() {
+    synchronized void closing() {
         if (closeTimeout != null) {
             return;
         }

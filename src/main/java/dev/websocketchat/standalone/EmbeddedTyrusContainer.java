@@ -21,7 +21,7 @@ import org.glassfish.tyrus.spi.Writer;
  *
  * <p>Its engine also offers each new connection's Grizzly write queue to the endpoint, as a
  * {@link FrameTransport}, so the room can write frames it encoded once, several at a time; and it
- * gives Tyrus the writer of the connection's {@link ConnectionGuard} in place of its own, so that
+ * gives Tyrus a {@link TyrusWriter} bounded by the connection's {@link ConnectionGuard}, so that
  * Tyrus's writes (pongs, close frames) count against the same bound and share one ordered queue.
  */
 final class EmbeddedTyrusContainer extends TyrusServerContainer {
@@ -104,9 +104,9 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                     if (guard == null) {
                         throw new IllegalStateException("a WebSocket upgrade that the guard filter did not see");
                     }
-                    guard.markUpgraded(); // Tyrus's own writer is left unused: see ConnectionGuard.writer
+                    guard.markUpgraded(); // Tyrus's own writer is left unused: see TyrusWriter
                     return FrameTransport.opening(new TyrusFrameTransport(guard),
-                            () -> upgrade.createConnection(guard.writer(), closeListener));
+                            () -> upgrade.createConnection(new TyrusWriter(guard), closeListener));
                 }
             };
         }

@@ -10,7 +10,7 @@ import org.glassfish.grizzly.WriteResult;
 /**
  * Frames written straight to the connection's Grizzly write queue, skipping Tyrus's per-message
  * encoding, each write counted against the connection's {@link ConnectionGuard} bound. Tyrus's
- * own frames (pongs, the close frame) go to the same queue through {@link ConnectionGuard#writer},
+ * own frames (pongs, the close frame) go to the same queue through {@link TyrusWriter},
  * which keeps every write whole and in order. The outbox has at most one write outstanding, so
  * this object is the one completion handler, with no allocation per write.
  */
