@@ -16,11 +16,12 @@ import org.glassfish.grizzly.memory.Buffers;
  * What bounds one upgraded connection of the standalone server, below Tyrus:
  *
  * <ul>
- *   <li><b>Bytes waiting to be written.</b> Every write to the connection goes straight to
- *       Grizzly's write queue, which takes whatever it is given. The guard counts the bytes handed
- *       over and not yet written, Tyrus's own (pongs, its close frame) through its {@link TyrusWriter} and
- *       the room's frames through {@link #reserve}; a write that would take them past
- *       {@code maxPendingBytes} cuts the connection off at once.
+ *   <li><b>Bytes waiting to be written.</b> Every write to the connection, Tyrus's own (pongs,
+ *       its close frame, through {@link TyrusWriter}) and the room's frames (through
+ *       {@link TyrusFrameTransport}), goes through {@link #write} straight to Grizzly's write
+ *       queue, which takes whatever it is given. The guard counts the bytes handed over and not
+ *       yet written; a write that would take them past {@code maxPendingBytes} cuts the
+ *       connection off at once.
  *   <li><b>The close.</b> Once a close frame is written, the TCP connection is aborted unless it
  *       ends within {@value #CLOSE_TIMEOUT_SECONDS} s: Tyrus would otherwise wait for a close reply
  *       forever, behind data a peer that stopped reading never takes.
@@ -95,17 +96,22 @@ final class ConnectionGuard {
     }
 
     /**
-     * Counts bytes about to be handed to the writer; past the bound, cuts the connection off
-     * instead and returns false. Every {@code reserve} that returns true is matched by one
-     * {@link #release} when the write completes, fails or is cancelled.
+     * Counts the bytes and queues them on Grizzly's write queue; past the bound, cuts the
+     * connection off instead and returns false, without calling the handler. When it returns
+     * true, the handler must {@linkplain #release release} the bytes as the write completes,
+     * fails or is cancelled.
      */
-    boolean reserve(int size) {
-        if (pendingBytes.addAndGet(size) <= maxPendingBytes) {
-            return true;
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    boolean write(ByteBuffer bytes, org.glassfish.grizzly.CompletionHandler<WriteResult> handler) {
+        int size = bytes.remaining();
+        if (pendingBytes.addAndGet(size) > maxPendingBytes) {
+            pendingBytes.addAndGet(-size);
+            cutOff("more than " + maxPendingBytes + " bytes were waiting to be written to it");
+            return false;
         }
-        pendingBytes.addAndGet(-size);
-        cutOff("more than " + maxPendingBytes + " bytes were waiting to be written to it");
-        return false;
+        Connection raw = connection;
+        raw.write(Buffers.wrap(connection.getMemoryManager(), bytes), handler);
+        return true;
     }
 
     void release(int size) {
@@ -115,16 +121,6 @@ final class ConnectionGuard {
     /** Closes the connection once every write queued before this call is written. */
     void closeGracefully() {
         connection.closeSilently();
-    }
-
-    /**
-     * Queues bytes already {@linkplain #reserve reserved} on Grizzly's write queue; the handler
-     * must {@linkplain #release release} them.
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    void write(ByteBuffer bytes, org.glassfish.grizzly.CompletionHandler<WriteResult> handler) {
-        Connection raw = connection;
-        raw.write(Buffers.wrap(connection.getMemoryManager(), bytes), handler);
     }
 
     /** A close is under way: the connection ends within the timeout, answered or not. */

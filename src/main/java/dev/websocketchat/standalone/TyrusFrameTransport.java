@@ -28,14 +28,11 @@ final class TyrusFrameTransport extends EmptyCompletionHandler<WriteResult> impl
 
     @Override
     public void write(ByteBuffer frames, Consumer<Throwable> done) {
-        int size = frames.remaining();
-        if (!guard.reserve(size)) {
-            done.accept(new IllegalStateException("the connection was cut off"));
-            return;
-        }
-        pendingBytes = size;
+        pendingBytes = frames.remaining();
         pending = done;
-        guard.write(frames, this);
+        if (!guard.write(frames, this)) {
+            done.accept(new IllegalStateException("the connection was cut off"));
+        }
     }
 
     @Override

@@ -35,14 +35,8 @@ final class TyrusWriter extends Writer {
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> handler) {
         int size = buffer.remaining();
-        if (!guard.reserve(size)) {
-            if (handler != null) {
-                handler.failed(new IllegalStateException("the connection was cut off"));
-            }
-            return;
-        }
         boolean closeFrame = size > 0 && buffer.get(buffer.position()) == CLOSE_FRAME_START;
-        guard.write(buffer, new EmptyCompletionHandler<WriteResult>() {
+        boolean queued = guard.write(buffer, new EmptyCompletionHandler<WriteResult>() {
             @Override
             public void completed(WriteResult written) {
                 guard.release(size);
@@ -67,6 +61,12 @@ final class TyrusWriter extends Writer {
                 }
             }
         });
+        if (!queued) {
+            if (handler != null) {
+                handler.failed(new IllegalStateException("the connection was cut off"));
+            }
+            return;
+        }
         if (closeFrame) {
             closeFrameQueued();
         }
