@@ -154,7 +154,10 @@
   }
 
   // Joins and leaves in a row share one line that keeps count ("3명 접속, 1명 나감 · 현재 12명");
-  // a lone one shows the tutorial's text. The line's tooltip lists each notice as the server sent it.
+  // a lone one shows the tutorial's text. The line's tooltip lists the latest notices as the
+  // server sent them, TOOLTIP_NOTICES at most, so a long run never grows the page without bound.
+  const TOOLTIP_NOTICES = 20;
+
   function showCount(event) {
     onlineCount.textContent = event.online;
     const last = log.lastElementChild;
@@ -164,15 +167,13 @@
       item.dataset.presence = 'run';
       item.dataset.joined = '0';
       item.dataset.left = '0';
-      item.dataset.notices = '';
     }
-    item.dataset[event.type === 'join' ? 'joined' : 'left'] =
-      String(Number(item.dataset[event.type === 'join' ? 'joined' : 'left']) + 1);
+    const counter = event.type === 'join' ? 'joined' : 'left';
+    item.dataset[counter] = String(Number(item.dataset[counter]) + 1);
     item.dataset.online = event.online;
     item.dataset.kind = event.type;
     item.dataset.text = event.text;
-    item.dataset.notices = item.dataset.notices ? `${item.dataset.notices}\n${event.text}` : event.text;
-    item.title = item.dataset.notices;
+    item.title = [...(item.title ? item.title.split('\n') : []), event.text].slice(-TOOLTIP_NOTICES).join('\n');
     item.textContent = presenceText(item);
     if (item !== last) append(item);
   }

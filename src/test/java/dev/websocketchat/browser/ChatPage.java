@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -206,7 +207,7 @@ final class ChatPage implements AutoCloseable {
     /** The join and leave texts as the server sent them, from the tooltips of the lines that show them. */
     List<String> presenceNotices() {
         return driver.findElements(By.cssSelector("#log li[data-presence]")).stream()
-                .flatMap(line -> java.util.Arrays.stream(line.getAttribute("title").split("\n")))
+                .flatMap(line -> Arrays.stream(line.getAttribute("title").split("\n")))
                 .toList();
     }
 
