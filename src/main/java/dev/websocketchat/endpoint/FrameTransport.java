@@ -19,6 +19,15 @@ public interface FrameTransport {
     /** Writes the frames; reports completion (null) or failure to {@code done}, on any thread. */
     void write(ByteBuffer frames, Consumer<Throwable> done);
 
+    /**
+     * Writes the close frame (RFC 6455 5.5.1) now, ahead of the container's own, which the
+     * transport then drops along with anything else written after it. The peer closes through
+     * here before it closes the session, so that its code cannot be lost to a close the container
+     * makes on another thread meanwhile (Tyrus answers a ping read during the close with 1011:
+     * {@code docs/tyrus-findings.md}, 6). The reason is cut to the 123 bytes a close frame holds.
+     */
+    void writeClose(int code, String reason);
+
     /** Asks to be told what the transport finds in the connection's traffic; see {@link Watcher}. */
     void watch(Watcher watcher);
 

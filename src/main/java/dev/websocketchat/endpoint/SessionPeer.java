@@ -138,6 +138,9 @@ final class SessionPeer implements Peer, SendHandler {
         if (!session.isOpen()) {
             return;
         }
+        if (transport != null) {
+            transport.writeClose(code, reason);
+        }
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {

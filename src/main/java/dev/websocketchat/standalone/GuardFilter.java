@@ -21,12 +21,14 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.nio.NIOConnection;
 
 /**
  * Our Grizzly filter right in front of Tyrus's: it refuses the handshakes RFC 6455 forbids that
  * Tyrus lets through or answers with 500 (a {@code Sec-WebSocket-Key} missing, or not 16 bytes in
  * base64: 400), gives every upgraded connection its {@link ConnectionGuard}, and feeds that guard's
- * {@link FrameScanner} every byte the client sends before Tyrus sees it. {@code docs/tyrus-findings.md}
+ * {@link FrameScanner} every byte the client sends before Tyrus sees it, until the server's close frame
+ * is queued; after that, Tyrus sees nothing more. {@code docs/tyrus-findings.md}
  * has a reproducer of each gap for upstream.
  *
  * <p>Hand-off: Tyrus's filter upgrades the connection right after this one, on the same thread,
@@ -76,6 +78,11 @@ final class GuardFilter extends BaseFilter {
         HttpContent message = ctx.getMessage();
         ConnectionGuard guard = GUARD.get(ctx.getConnection());
         if (guard != null && guard.upgraded()) {
+            if (guard.closeFrameQueued()) { // read on only for the client's close: see ConnectionGuard
+                guard.scanner().scan(message.getContent());
+                message.getContent().tryDispose();
+                return ctx.getStopAction();
+            }
             upgrading.set(guard); // taken only if Tyrus has let the connection go meanwhile: see EmbeddedTyrusContainer
             return scan(ctx, message.getContent(), guard);
         }
@@ -88,7 +95,7 @@ final class GuardFilter extends BaseFilter {
             refuse(ctx, (HttpRequestPacket) header);
             return ctx.getStopAction();
         }
-        guard = new ConnectionGuard(ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
+        guard = new ConnectionGuard((NIOConnection) ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
         GUARD.set(ctx.getConnection(), guard);
         upgrading.set(guard);
         return ctx.getInvokeAction();

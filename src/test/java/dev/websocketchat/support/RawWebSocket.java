@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -208,10 +209,27 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads to the server's close frame and returns its code; -1 if the connection ended without one. */
     public int readToTheEnd() throws IOException {
+        return readToTheEnd(Duration.ZERO);
+    }
+
+    /** As {@link #readToTheEnd()}, pausing before each frame: a reader slower than the server writes. */
+    public int readToTheEnd(Duration pause) throws IOException {
         try {
-            return awaitCloseCode();
+            while (true) {
+                if (!pause.isZero()) {
+                    Thread.sleep(pause.toMillis());
+                }
+                int first = in.readUnsignedByte();
+                byte[] payload = readPayload();
+                if ((first & 0x0f) == 0x8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                }
+            }
         } catch (java.io.EOFException | java.net.SocketException ended) {
             return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading");
         }
     }
 
