@@ -2,6 +2,7 @@ package dev.websocketchat.http;
 
 import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.room.ChatRoom;
 import jakarta.servlet.ServletContext;
@@ -38,7 +39,11 @@ public class ChatApplication implements ServletContextListener {
         ServletContext context = event.getServletContext();
         ChatRoom room = Cluster.openRoom(ChatConfig.from(System.getenv(), settings(context)));
         context.setAttribute(ROOM, room);
-        ChatRooms.bind(container(context), room);
+        ServerContainer container = container(context);
+        // Tomcat sizes each new session's buffers from these before ChatEndpoint can set its own
+        container.setDefaultMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
+        container.setDefaultMaxBinaryMessageBufferSize(ChatEndpoint.BINARY_PART_BYTES);
+        ChatRooms.bind(container, room);
         LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat");
     }
 

@@ -1,5 +1,6 @@
 package dev.websocketchat.room;
 
+import dev.websocketchat.protocol.Utf8;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +22,7 @@ final class Frame {
     }
 
     static Frame of(String text) {
-        return new Frame(text, utf8Length(text));
+        return new Frame(text, Utf8.length(text));
     }
 
     String text() {
@@ -65,23 +66,5 @@ final class Frame {
         }
         System.arraycopy(payload, 0, frame, header, length);
         return frame;
-    }
-
-    private static int utf8Length(String text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4; // with its low surrogate, which the next iteration skips
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -435,14 +435,38 @@ public abstract class ChatProtocolContract {
         assertThat(observer.next(Leave.class).online()).isEqualTo(1);
     }
 
+    /**
+     * Longer than the container's buffer for a message (1,024 characters: the endpoint takes
+     * messages in parts), in one frame and in three, cut nowhere near a frame's end.
+     */
+    @Test
+    void aLongMessageArrivesWholeInOneFrameOrMany() {
+        ChatClient observer = joined();
+        ChatClient sender = joined();
+        observer.next(Join.class);
+        String text = "가나다라 마바사😀".repeat(160); // 1,440 code points, 1,600 chars, 4,160 bytes of UTF-8
+        sender.sendChat("긴 글", text);
+        assertThat(observer.next(Chat.class).text()).isEqualTo(text);
+        String json = "{\"type\":\"chat\",\"name\":\"긴 글\",\"text\":\"" + text + "\"}";
+        int first = 700;
+        int second = 1500;
+        assertThat(Character.isHighSurrogate(json.charAt(first - 1)) || Character.isHighSurrogate(json.charAt(second - 1)))
+                .as("no part ends inside a surrogate pair").isFalse();
+        sender.sendFragmented(json.substring(0, first), json.substring(first, second), json.substring(second));
+        assertThat(observer.next(Chat.class).text()).isEqualTo(text);
+        assertThat(sender.next(Chat.class).text()).isEqualTo(text);
+    }
+
     @Test
     void aBinaryFrameClosesWith1003() {
         ChatClient observer = joined();
-        ChatClient binary = joined();
-        observer.next(Join.class);
-        binary.sendBinary(new byte[] {1, 2, 3});
-        assertThat(binary.awaitClose().code()).isEqualTo(1003);
-        assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        for (int size : List.of(3, 5_000)) {
+            ChatClient binary = joined();
+            observer.next(Join.class);
+            binary.sendBinary(new byte[size]);
+            assertThat(binary.awaitClose().code()).as("%d bytes", size).isEqualTo(1003);
+            assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        }
     }
 
     @Test
