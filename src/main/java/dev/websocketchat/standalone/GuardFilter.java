@@ -78,7 +78,7 @@ final class GuardFilter extends BaseFilter {
         HttpContent message = ctx.getMessage();
         ConnectionGuard guard = GUARD.get(ctx.getConnection());
         if (guard != null && guard.upgraded()) {
-            if (guard.closeFrameQueued()) { // read on only for the client's close: see ConnectionGuard
+            if (guard.closeFrameQueued()) { // read on only for the client's close: see CloseHandshake
                 guard.scanner().scan(message.getContent());
                 message.getContent().tryDispose();
                 return ctx.getStopAction();
