@@ -38,8 +38,13 @@ public class ChatEndpoint {
      * {@code @OnOpen} runs.
      */
     public static final int TEXT_PART_CHARS = 1024;
-    /** The container's buffer for incoming binary data, which is refused at its first part. */
-    public static final int BINARY_PART_BYTES = 128;
+    /**
+     * The WAR's container-wide default buffer for incoming binary data: a connection needs none
+     * until binary data arrives, which is refused. The session's own limit stays the frame limit,
+     * so that binary data up to it gets 1003 everywhere (Undertow applies the binary buffer even
+     * to partial messages, with 1009).
+     */
+    public static final int BINARY_DEFAULT_BYTES = 128;
 
     private ChatRoom room;
     private Member member;
@@ -52,7 +57,7 @@ public class ChatEndpoint {
         room = ChatRooms.of(session.getContainer());
         room.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(TEXT_PART_CHARS);
-        session.setMaxBinaryMessageBufferSize(BINARY_PART_BYTES);
+        session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
         parts = new MessageParts(room.config().maxFrame());
         // Never time out: the room's Liveness finds idle connections. Negative rather than the
         // default 0, which means the same, because Tyrus re-arms a timer task on every send unless
@@ -114,7 +119,7 @@ public class ChatEndpoint {
         }
     }
 
-    /** Refused at its first part, so the container never buffers more than {@link #BINARY_PART_BYTES} of it. */
+    /** Refused at its first part. */
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
         if (member != null && !binaryRefused) {

@@ -42,7 +42,7 @@ public class ChatApplication implements ServletContextListener {
         ServerContainer container = container(context);
         // Tomcat sizes each new session's buffers from these before ChatEndpoint can set its own
         container.setDefaultMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
-        container.setDefaultMaxBinaryMessageBufferSize(ChatEndpoint.BINARY_PART_BYTES);
+        container.setDefaultMaxBinaryMessageBufferSize(ChatEndpoint.BINARY_DEFAULT_BYTES);
         ChatRooms.bind(container, room);
         LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat");
     }
