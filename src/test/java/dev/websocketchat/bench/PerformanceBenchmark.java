@@ -3,17 +3,21 @@ package dev.websocketchat.bench;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The standalone jar against the tutorial's Node.js {@code ws} server ({@code bench/node}), same
- * workloads, same invocation, alternating, with the server pinned to core 0 and this JVM (the
- * load generator) to core 1. Prints a table of medians with the ratios, then one JSON line.
- * {@code ./mvnw -Pbench verify [-Dbench.rounds=3]}; needs {@code node} and {@code taskset}.
+ * The standalone jar against two peers, the tutorial's Node.js {@code ws} server
+ * ({@code bench/node}) and a Bun server with {@code server.publish} ({@code bench/bun}): same
+ * workloads, same invocation, in turns, with the server pinned to core 0 and this JVM (the load
+ * generator) to core 1. Prints a table of medians with the ratios, then one JSON line.
+ * {@code ./mvnw -Pbench verify [-Dbench.rounds=3]}; needs {@code node}, {@code taskset}, and
+ * both peers' {@code npm ci} (Bun comes from the npm registry with its binary).
  *
  * <p>Workloads: fan-out (1000 clients, 10 senders × 100 chats, closed loop: a sender sends its
  * next chat when its previous one comes back); a fixed rate (1000 clients, 20 chats/s in total,
@@ -50,19 +54,23 @@ public final class PerformanceBenchmark {
                double rssKibPerIdle, long violations) {
     }
 
+    /** The servers measured, in the order of the report's columns; each round starts one further along. */
+    private static final List<String> SERVERS = List.of("java", "node", "bun");
+
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("bench.rounds", 3);
         pin(ProcessHandle.current().pid(), "1");
-        List<Run> java = new ArrayList<>();
-        List<Run> node = new ArrayList<>();
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        SERVERS.forEach(server -> runs.put(server, new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
-            for (String server : round % 2 == 0 ? List.of("java", "node") : List.of("node", "java")) {
+            for (int i = 0; i < SERVERS.size(); i++) {
+                String server = SERVERS.get((round + i) % SERVERS.size());
                 Run run = measure(server);
-                (server.equals("java") ? java : node).add(run);
+                runs.get(server).add(run);
                 System.out.printf("round %d, %s: %s%n", round + 1, server, run);
             }
         }
-        report(median(java), median(node), rounds);
+        report(median(runs.get("java")), median(runs.get("node")), median(runs.get("bun")), rounds);
     }
 
     private static Run measure(String kind) throws Exception {
@@ -100,7 +108,7 @@ public final class PerformanceBenchmark {
             stormSeconds = (System.nanoTime() - started) / 1e9;
             long heapAfter = kind.equals("java") ? server.heapAfterGcKib() : 0;
             long rssAfter = server.rssKib();
-            heapPer = (heapAfter - heapBefore) / (double) STORM;
+            heapPer = kind.equals("java") ? (heapAfter - heapBefore) / (double) STORM : Double.NaN; // a JVM's heap only
             rssPer = (rssAfter - rssBefore) / (double) STORM;
             System.out.printf("%s idle: heap after GC %d -> %d KiB, RSS %d -> %d KiB for %d connections%n",
                     kind, heapBefore, heapAfter, rssBefore, rssAfter, STORM);
@@ -215,7 +223,10 @@ public final class PerformanceBenchmark {
     private static ServerProcess start(String kind) throws Exception {
         List<String> core0 = List.of("taskset", "-c", "0");
         if (kind.equals("node")) {
-            return ServerProcess.node("bench-node", core0);
+            return ServerProcess.peer("bench-node", core0, "node", "bench/node/server.js");
+        }
+        if (kind.equals("bun")) {
+            return ServerProcess.peer("bench-bun", core0, "bench/bun/node_modules/.bin/bun", "bench/bun/server.js");
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-Xms2g", "-XX:+AlwaysPreTouch"));
         String extra = System.getProperty("bench.serverJvm", ""); // e.g. a JFR recording, to profile
@@ -257,29 +268,36 @@ public final class PerformanceBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static void report(Run java, Run node, int rounds) {
+    private static void report(Run java, Run node, Run bun, int rounds) {
         System.out.printf("%nmedians of %d rounds; server on core 0, load generator on core 1%n", rounds);
-        System.out.printf("%-44s %14s %14s %8s%n", "", "java", "node", "ratio");
-        row("fan-out deliveries/s", java.fanOut().deliveriesPerSecond(), node.fanOut().deliveriesPerSecond());
-        row("fan-out server CPU us/delivery", java.fanOut().serverMicrosPerDelivery(), node.fanOut().serverMicrosPerDelivery());
-        row("fan-out load generator CPU us/delivery", java.fanOut().generatorMicrosPerDelivery(), node.fanOut().generatorMicrosPerDelivery());
-        row("fan-out latency p99 ms", java.fanOut().latency().p99(), node.fanOut().latency().p99());
-        row("20 chats/s x 1000: latency p50 ms", java.fixedRate().latency().p50(), node.fixedRate().latency().p50());
-        row("20 chats/s x 1000: latency p99 ms", java.fixedRate().latency().p99(), node.fixedRate().latency().p99());
-        row("20 chats/s x 1000: latency max ms", java.fixedRate().latency().max(), node.fixedRate().latency().max());
-        row("10% stalled: deliveries/s", java.stalled().deliveriesPerSecond(), node.stalled().deliveriesPerSecond());
-        row("10% stalled: others' latency p99 ms", java.stalled().latency().p99(), node.stalled().latency().p99());
-        row("10% stalled: p99 / fan-out p99 unstalled", java.stalled().latency().p99() / java.fanOut().latency().p99(),
-                node.stalled().latency().p99() / node.fanOut().latency().p99());
-        row("connect storm of 5000, s", java.stormSeconds(), node.stormSeconds());
-        row("idle: heap KiB per connection (after GC)", java.heapKibPerIdle(), Double.NaN);
-        row("idle: RSS KiB per connection", java.rssKibPerIdle(), node.rssKibPerIdle());
-        System.out.printf("lost, repeated or reordered chats: java %d, node %d%n", java.violations(), node.violations());
-        System.out.printf("{\"rounds\":%d,\"java\":%s,\"node\":%s}%n", rounds, json(java), json(node));
+        System.out.printf("%-44s %12s %12s %12s %10s %10s%n", "", "java", "node", "bun", "java/node", "java/bun");
+        row("fan-out deliveries/s", Run::fanOut, Load::deliveriesPerSecond, java, node, bun);
+        row("fan-out server CPU us/delivery", Run::fanOut, Load::serverMicrosPerDelivery, java, node, bun);
+        row("fan-out load generator CPU us/delivery", Run::fanOut, Load::generatorMicrosPerDelivery, java, node, bun);
+        row("fan-out latency p99 ms", run -> run.fanOut().latency().p99(), java, node, bun);
+        row("20 chats/s x 1000: latency p50 ms", run -> run.fixedRate().latency().p50(), java, node, bun);
+        row("20 chats/s x 1000: latency p99 ms", run -> run.fixedRate().latency().p99(), java, node, bun);
+        row("20 chats/s x 1000: latency max ms", run -> run.fixedRate().latency().max(), java, node, bun);
+        row("10% stalled: deliveries/s", Run::stalled, Load::deliveriesPerSecond, java, node, bun);
+        row("10% stalled: others' latency p99 ms", run -> run.stalled().latency().p99(), java, node, bun);
+        row("10% stalled: p99 / fan-out p99 unstalled", run -> run.stalled().latency().p99() / run.fanOut().latency().p99(), java, node, bun);
+        row("connect storm of 5000, s", Run::stormSeconds, java, node, bun);
+        row("idle: heap KiB per connection (after GC)", Run::heapKibPerIdle, java, node, bun);
+        row("idle: RSS KiB per connection", Run::rssKibPerIdle, java, node, bun);
+        System.out.printf("lost, repeated or reordered chats: java %d, node %d, bun %d%n", java.violations(), node.violations(), bun.violations());
+        System.out.printf("{\"rounds\":%d,\"java\":%s,\"node\":%s,\"bun\":%s}%n", rounds, json(java), json(node), json(bun));
     }
 
-    private static void row(String name, double java, double node) {
-        System.out.printf("%-44s %14.2f %14.2f %8.2f%n", name, java, node, java / node);
+    private static void row(String name, Function<Run, Load> load, ToDoubleFunction<Load> value, Run java, Run node, Run bun) {
+        row(name, run -> value.applyAsDouble(load.apply(run)), java, node, bun);
+    }
+
+    /** One row: each server's value (NaN where it has none, such as a JVM heap), then java's ratio to each peer. */
+    private static void row(String name, ToDoubleFunction<Run> value, Run java, Run node, Run bun) {
+        double j = value.applyAsDouble(java);
+        double n = value.applyAsDouble(node);
+        double b = value.applyAsDouble(bun);
+        System.out.printf("%-44s %12.2f %12.2f %12.2f %10.2f %10.2f%n", name, j, n, b, j / n, j / b);
     }
 
     private static String json(Run run) {

@@ -60,12 +60,15 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    /** The Node.js baseline, {@code bench/node/server.js}, which has no {@code /health}: waits for its port. */
-    static ServerProcess node(String name, List<String> prefix) throws Exception {
+    /**
+     * A peer server from {@code bench/} (the Node.js baseline, or Bun), which has no
+     * {@code /health}: waits for its port, passed to it as {@code PORT}.
+     */
+    static ServerProcess peer(String name, List<String> prefix, String... command) throws Exception {
         int port = freePort();
-        List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of("node", "bench/node/server.js"));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(full);
         builder.environment().put("PORT", String.valueOf(port));
         ServerProcess server = new ServerProcess(launch(name, builder), URI.create("http://127.0.0.1:" + port + "/"));
         server.awaitPort();
