@@ -104,9 +104,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads frames until the server's close frame, adding each text frame to {@code texts}; returns the close code. */
     public int readUntilClose(List<String> texts) throws IOException {
+        return readUntilClose(texts, Duration.ZERO);
+    }
+
+    /** As {@link #readUntilClose(List)}, pausing before each frame: a reader slower than the server writes. */
+    private int readUntilClose(List<String> texts, Duration pause) throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         boolean inText = false;
         while (true) {
+            pause(pause);
             int first = in.readUnsignedByte();
             byte[] payload = readPayload();
             int opcode = first & 0x0f;
@@ -122,6 +128,18 @@ public final class RawWebSocket implements AutoCloseable {
                     message.reset();
                 }
             }
+        }
+    }
+
+    private static void pause(Duration pause) throws java.io.InterruptedIOException {
+        if (pause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading");
         }
     }
 
@@ -215,21 +233,9 @@ public final class RawWebSocket implements AutoCloseable {
     /** As {@link #readToTheEnd()}, pausing before each frame: a reader slower than the server writes. */
     public int readToTheEnd(Duration pause) throws IOException {
         try {
-            while (true) {
-                if (!pause.isZero()) {
-                    Thread.sleep(pause.toMillis());
-                }
-                int first = in.readUnsignedByte();
-                byte[] payload = readPayload();
-                if ((first & 0x0f) == 0x8) {
-                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                }
-            }
+            return readUntilClose(new ArrayList<>(), pause);
         } catch (java.io.EOFException | java.net.SocketException ended) {
             return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading");
         }
     }
 
