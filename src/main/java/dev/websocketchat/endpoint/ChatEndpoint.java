@@ -53,7 +53,8 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session, EndpointConfig config) throws IOException {
-        FrameTransport transport = FrameTransport.take();
+        FrameTransport offered = FrameTransport.take();
+        FrameTransport transport = offered != null ? offered : FrameTransport.of(session);
         room = ChatRooms.of(session.getContainer());
         room.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(TEXT_PART_CHARS);

@@ -1,23 +1,24 @@
 package dev.websocketchat.endpoint;
 
-import java.nio.ByteBuffer;
+import dev.websocketchat.room.Batch;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A way past the WebSocket API to one connection's transport, for a container that has one:
- * writes bytes that are already whole WebSocket frames, so a broadcast is encoded once and a
- * connection's queued frames leave in one write (see {@code Outbox}). The standalone server
- * offers it over the connection's Grizzly write queue; a WAR's container offers nothing, and its sends go
- * through {@code RemoteEndpoint.Async}, one text message each.
+ * writes frames that are already encoded, so a broadcast is encoded once and a connection's
+ * queued frames leave in one write (see {@code Outbox}), where {@code RemoteEndpoint.Async}
+ * encodes, frames and writes each text message on its own.
  *
- * <p>The container hands it over with {@link #opening} while it opens the connection: the
- * endpoint's {@code @OnOpen} runs inside, on the same thread, and takes it with {@link #take}.
+ * <p>The standalone server hands its own over with {@link #opening} while it opens the
+ * connection (over the connection's Grizzly write queue): the endpoint's {@code @OnOpen} runs
+ * inside, on the same thread, and takes it with {@link #take}. In a WAR, {@link #of} finds the
+ * one its container allows ({@link TomcatTransport}); elsewhere sends go through the API.
  */
 public interface FrameTransport {
 
     /** Writes the frames; reports completion (null) or failure to {@code done}, on any thread. */
-    void write(ByteBuffer frames, Consumer<Throwable> done);
+    void write(Batch frames, Consumer<Throwable> done);
 
     /**
      * Writes the close frame (RFC 6455 5.5.1) now, ahead of the container's own, which the
@@ -25,11 +26,18 @@ public interface FrameTransport {
      * here before it closes the session, so that its code cannot be lost to a close the container
      * makes on another thread meanwhile (Tyrus answers a ping read during the close with 1011:
      * {@code docs/tyrus-findings.md}, 6). The reason is cut to the 123 bytes a close frame holds.
+     * A transport that writes through the container's own endpoint leaves the close to the
+     * container, which orders it after the writes: the default does nothing.
      */
-    void writeClose(int code, String reason);
+    default void writeClose(int code, String reason) {
+    }
 
-    /** Asks to be told what the transport finds in the connection's traffic; see {@link Watcher}. */
-    void watch(Watcher watcher);
+    /**
+     * Asks to be told what the transport finds in the connection's traffic; see {@link Watcher}.
+     * Only a transport that reads the connection itself finds anything: the default ignores it.
+     */
+    default void watch(Watcher watcher) {
+    }
 
     /**
      * What a transport that reads a connection's frames itself reports, which the WebSocket API
@@ -55,6 +63,11 @@ public interface FrameTransport {
         } finally {
             Offered.TRANSPORT.remove();
         }
+    }
+
+    /** The container's own way to write frames for this session, if this build knows one; else null. */
+    static FrameTransport of(jakarta.websocket.Session session) {
+        return TomcatTransport.of(session);
     }
 
     /** The transport offered to the connection opening on this thread, once; null if none. */

@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.room.Batch;
 import dev.websocketchat.room.Peer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -64,7 +65,7 @@ final class SessionPeer implements Peer, SendHandler {
     }
 
     @Override
-    public void write(ByteBuffer frames, Consumer<Throwable> done) {
+    public void write(Batch frames, Consumer<Throwable> done) {
         transport.write(frames, done);
     }
 

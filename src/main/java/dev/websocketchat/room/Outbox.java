@@ -1,7 +1,8 @@
 package dev.websocketchat.room;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -42,7 +43,7 @@ final class Outbox {
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     /** The frames of the batch being taken; drain thread only. */
-    private final ArrayDeque<Frame> batch = new ArrayDeque<>();
+    private final ArrayList<Frame> batch = new ArrayList<>();
     private long bytes;
     private int inFlightBytes;
     private int inFlightFrames;
@@ -168,7 +169,7 @@ final class Outbox {
                 } else if (batching) {
                     peer.write(takeBatch(), onSent);
                 } else {
-                    peer.send(batch.poll().text(), onSent);
+                    peer.send(batch.remove(0).text(), onSent);
                 }
             } catch (RuntimeException e) {
                 batch.clear();
@@ -177,20 +178,11 @@ final class Outbox {
         }
     }
 
-    /** The batch's frames in one buffer; outside the monitor, since only the drain thread touches the batch. */
-    private ByteBuffer takeBatch() {
-        if (batch.size() == 1) {
-            return ByteBuffer.wrap(batch.poll().wire());
-        }
-        int size = 0;
-        for (Frame frame : batch) {
-            size += frame.wire().length;
-        }
-        ByteBuffer frames = ByteBuffer.allocate(size);
-        for (Frame frame = batch.poll(); frame != null; frame = batch.poll()) {
-            frames.put(frame.wire());
-        }
-        return frames.flip();
+    /** The batch's frames, handed over; outside the monitor, since only the drain thread touches the batch. */
+    private Batch takeBatch() {
+        Batch taken = new Batch(List.copyOf(batch));
+        batch.clear();
+        return taken;
     }
 
     private void completed(Throwable failure) {

@@ -1,6 +1,5 @@
 package dev.websocketchat.room;
 
-import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -31,10 +30,10 @@ public interface Peer {
     }
 
     /**
-     * Writes bytes that are one or more whole WebSocket frames, in one go, and reports like
-     * {@link #send}. Called only on a peer that {@linkplain #writesFrames writes frames}.
+     * Writes the frames of a batch, in order and, where the transport can, in one go, and
+     * reports like {@link #send}. Called only on a peer that {@linkplain #writesFrames writes frames}.
      */
-    default void write(ByteBuffer frames, Consumer<Throwable> done) {
+    default void write(Batch frames, Consumer<Throwable> done) {
         throw new UnsupportedOperationException("this peer sends text messages only");
     }
 

@@ -1,6 +1,7 @@
 package dev.websocketchat.standalone;
 
 import dev.websocketchat.endpoint.FrameTransport;
+import dev.websocketchat.room.Batch;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -34,7 +35,8 @@ final class TyrusFrameTransport extends EmptyCompletionHandler<WriteResult> impl
     }
 
     @Override
-    public void write(ByteBuffer frames, Consumer<Throwable> done) {
+    public void write(Batch batch, Consumer<Throwable> done) {
+        ByteBuffer frames = batch.wire();
         pendingBytes = frames.remaining();
         pending = done;
         if (!guard.write(frames, this)) {

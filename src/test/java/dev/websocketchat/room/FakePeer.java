@@ -94,9 +94,13 @@ final class FakePeer implements Peer {
         return framing;
     }
 
-    /** Decodes what a server may write: final, unmasked text frames (RFC 6455 §5.2). */
+    /**
+     * Decodes what a server may write: final, unmasked text frames (RFC 6455 §5.2); each frame's
+     * payload and text, as the batch also offers them, must say the same.
+     */
     @Override
-    public void write(ByteBuffer frames, Consumer<Throwable> done) {
+    public void write(Batch batch, Consumer<Throwable> done) {
+        ByteBuffer frames = batch.wire();
         int count = 0;
         while (frames.hasRemaining()) {
             if (frames.get() != (byte) 0x81) {
@@ -112,7 +116,11 @@ final class FakePeer implements Peer {
             }
             byte[] payload = new byte[Math.toIntExact(length)];
             frames.get(payload);
-            sent.add(new String(payload, StandardCharsets.UTF_8));
+            String text = new String(payload, StandardCharsets.UTF_8);
+            if (!text.equals(batch.text(count)) || !StandardCharsets.UTF_8.decode(batch.payload(count)).toString().equals(text)) {
+                throw new AssertionError("frame " + count + " of the batch says different things as bytes, payload and text");
+            }
+            sent.add(text);
             count++;
         }
         writes.add(count);

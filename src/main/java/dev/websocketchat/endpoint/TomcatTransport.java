@@ -1,0 +1,161 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.room.Batch;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tomcat's server endpoint, past the API: a batch of frames leaves in one socket write through
+ * {@code WsRemoteEndpointImplServer.doWrite}, the call that Tomcat's own {@code sendText} ends in
+ * once per message, after encoding and framing it for this one session.
+ *
+ * <p>It keeps Tomcat's rule for that endpoint, one message part at a time: a write first takes
+ * the endpoint's {@code messagePartInProgress} permit, as Tomcat's own parts do, and ends in its
+ * {@code endMessage}, which hands the permit back or starts the control frame (a pong, the close)
+ * that Tomcat queued behind the write meanwhile. Nothing is written once Tomcat has written its
+ * close frame: a write then fails, as Tomcat's own would. While Tomcat's control frame holds the
+ * permit, a batch goes through the standard API instead, one text message after another, which
+ * Tomcat queues behind that frame: the broadcasting thread never waits for the permit.
+ *
+ * <p>Those members are Tomcat's internals (10.1), reached by reflection and checked once per
+ * session class: should a Tomcat differ, its sessions use the standard API, and the log says so
+ * once. A session that negotiated an extension never comes here (see {@link SessionPeer}): its
+ * frames must pass Tomcat's transformation, which this write skips.
+ */
+final class TomcatTransport implements FrameTransport, SendHandler {
+
+    private static final Logger LOG = Logger.getLogger(TomcatTransport.class.getName());
+
+    /** Tomcat's members this class uses; null for a session class that is not a Tomcat it knows. */
+    private record Access(MethodHandle endpoint, MethodHandle permit, MethodHandle closed, MethodHandle doWrite,
+                          MethodHandle endMessage) {
+    }
+
+    private static final ClassValue<Access> ACCESS = new ClassValue<>() {
+        @Override
+        protected Access computeValue(Class<?> type) {
+            if (!type.getName().equals("org.apache.tomcat.websocket.WsSession")) {
+                return null;
+            }
+            try {
+                Access access = access(type);
+                LOG.info("Tomcat: broadcasts are written as encoded frames, batched per connection, through its server endpoint");
+                return access;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Tomcat: its server endpoint is not the one this build knows; sending one message at a time through the API", e);
+                return null;
+            }
+        }
+    };
+
+    private static Access access(Class<?> session) throws ReflectiveOperationException {
+        Class<?> base = session.getDeclaredField("wsRemoteEndpoint").getType();
+        MethodHandles.Lookup inSession = MethodHandles.privateLookupIn(session, MethodHandles.lookup());
+        MethodHandles.Lookup inBase = MethodHandles.privateLookupIn(base, MethodHandles.lookup());
+        return new Access(inSession.findGetter(session, "wsRemoteEndpoint", base),
+                inBase.findGetter(base, "messagePartInProgress", Semaphore.class),
+                inBase.findGetter(base, "closed", boolean.class),
+                inBase.findVirtual(base, "doWrite", MethodType.methodType(void.class, SendHandler.class, long.class, ByteBuffer[].class)),
+                inBase.findVirtual(base, "endMessage", MethodType.methodType(void.class, SendHandler.class, SendResult.class)));
+    }
+
+    private final Access access;
+    private final Object endpoint;
+    private final Semaphore permit;
+    private final RemoteEndpoint.Async remote;
+    private volatile Consumer<Throwable> pending;
+
+    private TomcatTransport(Access access, Session session) throws Throwable {
+        this.access = access;
+        this.endpoint = access.endpoint().invoke(session);
+        this.permit = (Semaphore) access.permit().invoke(endpoint);
+        this.remote = session.getAsyncRemote();
+    }
+
+    /** The transport for a Tomcat session; null for any other session, or a Tomcat this build does not know. */
+    static FrameTransport of(Session session) {
+        Access access = ACCESS.get(session.getClass());
+        if (access == null) {
+            return null;
+        }
+        try {
+            return new TomcatTransport(access, session);
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, e, () -> "session " + session.getId() + " sends through the API");
+            return null;
+        }
+    }
+
+    @Override
+    public void write(Batch frames, Consumer<Throwable> done) {
+        if (!permit.tryAcquire()) {
+            new TextChain(frames, done).next(0);
+            return;
+        }
+        pending = done;
+        try {
+            if ((boolean) access.closed().invoke(endpoint)) {
+                onResult(new SendResult(new IllegalStateException("Tomcat has written its close frame")));
+                return;
+            }
+            access.doWrite().invoke(endpoint, this, -1L, new ByteBuffer[] {frames.wire()});
+        } catch (Throwable e) {
+            onResult(new SendResult(e));
+        }
+    }
+
+    /** Where Tomcat reports the write: its {@code endMessage} first, then the outbox. */
+    @Override
+    public void onResult(SendResult result) {
+        Consumer<Throwable> done = pending;
+        try {
+            access.endMessage().invoke(endpoint, null, result);
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, "Tomcat's endMessage failed", e);
+        }
+        done.accept(result.isOK() ? null : result.getException());
+    }
+
+    /**
+     * A batch sent through the standard API, each text message once the one before it has gone:
+     * Tomcat takes one data message at a time. Tomcat reports a non-blocking send on another
+     * thread, so the chain does not deepen the stack.
+     */
+    private final class TextChain {
+        private final Batch frames;
+        private final Consumer<Throwable> done;
+
+        TextChain(Batch frames, Consumer<Throwable> done) {
+            this.frames = frames;
+            this.done = done;
+        }
+
+        void next(int index) {
+            if (index == frames.size()) {
+                done.accept(null);
+                return;
+            }
+            try {
+                remote.sendText(frames.text(index), result -> {
+                    if (result.isOK()) {
+                        next(index + 1);
+                    } else {
+                        done.accept(result.getException());
+                    }
+                });
+            } catch (RuntimeException e) {
+                done.accept(e);
+            }
+        }
+    }
+}
