@@ -49,7 +49,7 @@ final class TomcatTransport implements FrameTransport, SendHandler {
             }
             try {
                 Access access = access(type);
-                LOG.info("Tomcat: broadcasts are written as encoded frames, batched per connection, through its server endpoint");
+                LOG.fine("Tomcat: broadcasts are written as encoded frames, batched per connection, through its server endpoint");
                 return access;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Tomcat: its server endpoint is not the one this build knows; sending one message at a time through the API", e);

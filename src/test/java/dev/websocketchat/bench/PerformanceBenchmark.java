@@ -12,12 +12,15 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The standalone jar against two peers, the tutorial's Node.js {@code ws} server
- * ({@code bench/node}) and a Bun server with {@code server.publish} ({@code bench/bun}): same
- * workloads, same invocation, in turns, with the server pinned to core 0 and this JVM (the load
- * generator) to core 1. Prints a table of medians with the ratios, then one JSON line.
- * {@code ./mvnw -Pbench verify [-Dbench.rounds=3]}; needs {@code node}, {@code taskset}, and
- * both peers' {@code npm ci} (Bun comes from the npm registry with its binary).
+ * The standalone jar, the same WAR in Tomcat, WildFly and Payara Micro ({@link WarProcess}),
+ * and two peers, the tutorial's Node.js {@code ws} server ({@code bench/node}) and a Bun server
+ * with {@code server.publish} ({@code bench/bun}): same workloads, same invocation, in turns,
+ * with the server pinned to core 0 and this JVM (the load generator) to core 1. Prints a table
+ * of medians, the ratios to the jar and to each peer, then one JSON line.
+ * {@code ./mvnw -Pbench verify [-Dbench.rounds=3] [-Dbench.servers=java,tomcat,...]}; needs
+ * {@code node}, {@code taskset}, both peers' {@code npm ci} (Bun comes from the npm registry with
+ * its binary), and the containers their profiles unpack; a server that cannot run is left out,
+ * with the reason printed.
  *
  * <p>Workloads: fan-out (1000 clients, 10 senders × 100 chats, closed loop: a sender sends its
  * next chat when its previous one comes back); a fixed rate (1000 clients, 20 chats/s in total,
@@ -54,23 +57,45 @@ public final class PerformanceBenchmark {
                double rssKibPerIdle, long violations) {
     }
 
-    /** The servers measured, in the order of the report's columns; each round starts one further along. */
-    private static final List<String> SERVERS = List.of("java", "node", "bun");
+    /** The servers there are, in the order of the report's columns; each round starts one further along. */
+    private static final List<String> ALL = List.of("java", "tomcat", "wildfly", "payara", "node", "bun");
+    private static final List<String> JVMS = List.of("java", "tomcat", "wildfly", "payara");
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("bench.rounds", 3);
+        List<String> servers = runnable(List.of(System.getProperty("bench.servers", String.join(",", ALL)).split(",")));
         pin(ProcessHandle.current().pid(), "1");
         Map<String, List<Run>> runs = new LinkedHashMap<>();
-        SERVERS.forEach(server -> runs.put(server, new ArrayList<>()));
+        servers.forEach(server -> runs.put(server, new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < SERVERS.size(); i++) {
-                String server = SERVERS.get((round + i) % SERVERS.size());
+            for (int i = 0; i < servers.size(); i++) {
+                String server = servers.get((round + i) % servers.size());
                 Run run = measure(server);
                 runs.get(server).add(run);
                 System.out.printf("round %d, %s: %s%n", round + 1, server, run);
             }
         }
-        report(median(runs.get("java")), median(runs.get("node")), median(runs.get("bun")), rounds);
+        List<Run> medians = servers.stream().map(server -> median(runs.get(server))).toList();
+        BenchReport.print(medians, rounds);
+    }
+
+    /** The servers asked for that can run here; says why each other one cannot. */
+    private static List<String> runnable(List<String> asked) {
+        List<String> servers = new ArrayList<>();
+        for (String server : ALL) {
+            if (!asked.contains(server)) {
+                continue;
+            }
+            String missing = WarProcess.CONTAINERS.contains(server) ? WarProcess.missing(server)
+                    : server.equals("bun") && !java.nio.file.Files.exists(java.nio.file.Path.of(BUN)) ? BUN + " is missing: npm ci in bench/bun"
+                    : null;
+            if (missing == null) {
+                servers.add(server);
+            } else {
+                System.out.printf("left out %s: %s%n", server, missing);
+            }
+        }
+        return servers;
     }
 
     private static Run measure(String kind) throws Exception {
@@ -100,15 +125,16 @@ public final class PerformanceBenchmark {
             return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
         }
         try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
-            long heapBefore = kind.equals("java") ? server.heapAfterGcKib() : 0;
+            boolean jvm = JVMS.contains(kind);
+            long heapBefore = jvm ? server.heapAfterGcKib() : 0;
             long rssBefore = server.rssKib();
             long started = System.nanoTime();
             List<LoadGenerator.Client> clients = load.connect(STORM, 200, 600);
             awaitCount(load, clients, STORM, 600);
             stormSeconds = (System.nanoTime() - started) / 1e9;
-            long heapAfter = kind.equals("java") ? server.heapAfterGcKib() : 0;
+            long heapAfter = jvm ? server.heapAfterGcKib() : 0;
             long rssAfter = server.rssKib();
-            heapPer = kind.equals("java") ? (heapAfter - heapBefore) / (double) STORM : Double.NaN; // a JVM's heap only
+            heapPer = jvm ? (heapAfter - heapBefore) / (double) STORM : Double.NaN; // a JVM's heap only
             rssPer = (rssAfter - rssBefore) / (double) STORM;
             System.out.printf("%s idle: heap after GC %d -> %d KiB, RSS %d -> %d KiB for %d connections%n",
                     kind, heapBefore, heapAfter, rssBefore, rssAfter, STORM);
@@ -226,19 +252,22 @@ public final class PerformanceBenchmark {
             return ServerProcess.peer("bench-node", core0, "node", "bench/node/server.js");
         }
         if (kind.equals("bun")) {
-            return ServerProcess.peer("bench-bun", core0, "bench/bun/node_modules/.bin/bun", "bench/bun/server.js");
+            return ServerProcess.peer("bench-bun", core0, BUN, "bench/bun/server.js");
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-Xms2g", "-XX:+AlwaysPreTouch"));
         String extra = System.getProperty("bench.serverJvm", ""); // e.g. a JFR recording, to profile
         if (!extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
-        return ServerProcess.start("bench-java", core0, jvm,
-                Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.max.connections.per.address", "0", "chat.history", "0"));
+        Map<String, String> settings = Map.of("chat.rate.limit", "0", "chat.max.connections", "20000",
+                "chat.max.connections.per.address", "0", "chat.history", "0");
+        return kind.equals("java") ? ServerProcess.start("bench-java", core0, jvm, settings) : WarProcess.start(kind, core0, jvm, settings);
     }
 
+    private static final String BUN = "bench/bun/node_modules/.bin/bun";
+
     private static LoadGenerator generator(ServerProcess server) throws Exception {
-        return new LoadGenerator(new InetSocketAddress("127.0.0.1", server.application().getPort()), "/chat");
+        return new LoadGenerator(new InetSocketAddress("127.0.0.1", server.application().getPort()), server.chat().getPath());
     }
 
     static void pin(long pid, String cores) throws Exception {
@@ -256,7 +285,7 @@ public final class PerformanceBenchmark {
                 runs.stream().mapToLong(Run::violations).sum());
     }
 
-    private static Load medianLoad(List<Run> runs, java.util.function.Function<Run, Load> load) {
+    private static Load medianLoad(List<Run> runs, Function<Run, Load> load) {
         List<Load> loads = runs.stream().map(load).toList();
         return new Load(median(loads, Load::deliveriesPerSecond), median(loads, Load::serverMicrosPerDelivery),
                 median(loads, Load::generatorMicrosPerDelivery), new Latency(median(loads, l -> l.latency().p50()),
@@ -266,49 +295,6 @@ public final class PerformanceBenchmark {
     private static <T> double median(List<T> values, ToDoubleFunction<T> value) {
         double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
         return sorted[sorted.length / 2];
-    }
-
-    private static void report(Run java, Run node, Run bun, int rounds) {
-        System.out.printf("%nmedians of %d rounds; server on core 0, load generator on core 1%n", rounds);
-        System.out.printf("%-44s %12s %12s %12s %10s %10s%n", "", "java", "node", "bun", "java/node", "java/bun");
-        row("fan-out deliveries/s", Run::fanOut, Load::deliveriesPerSecond, java, node, bun);
-        row("fan-out server CPU us/delivery", Run::fanOut, Load::serverMicrosPerDelivery, java, node, bun);
-        row("fan-out load generator CPU us/delivery", Run::fanOut, Load::generatorMicrosPerDelivery, java, node, bun);
-        row("fan-out latency p99 ms", run -> run.fanOut().latency().p99(), java, node, bun);
-        row("20 chats/s x 1000: latency p50 ms", run -> run.fixedRate().latency().p50(), java, node, bun);
-        row("20 chats/s x 1000: latency p99 ms", run -> run.fixedRate().latency().p99(), java, node, bun);
-        row("20 chats/s x 1000: latency max ms", run -> run.fixedRate().latency().max(), java, node, bun);
-        row("10% stalled: deliveries/s", Run::stalled, Load::deliveriesPerSecond, java, node, bun);
-        row("10% stalled: others' latency p99 ms", run -> run.stalled().latency().p99(), java, node, bun);
-        row("10% stalled: p99 / fan-out p99 unstalled", run -> run.stalled().latency().p99() / run.fanOut().latency().p99(), java, node, bun);
-        row("connect storm of 5000, s", Run::stormSeconds, java, node, bun);
-        row("idle: heap KiB per connection (after GC)", Run::heapKibPerIdle, java, node, bun);
-        row("idle: RSS KiB per connection", Run::rssKibPerIdle, java, node, bun);
-        System.out.printf("lost, repeated or reordered chats: java %d, node %d, bun %d%n", java.violations(), node.violations(), bun.violations());
-        System.out.printf("{\"rounds\":%d,\"java\":%s,\"node\":%s,\"bun\":%s}%n", rounds, json(java), json(node), json(bun));
-    }
-
-    private static void row(String name, Function<Run, Load> load, ToDoubleFunction<Load> value, Run java, Run node, Run bun) {
-        row(name, run -> value.applyAsDouble(load.apply(run)), java, node, bun);
-    }
-
-    /** One row: each server's value (NaN where it has none, such as a JVM heap), then java's ratio to each peer. */
-    private static void row(String name, ToDoubleFunction<Run> value, Run java, Run node, Run bun) {
-        double j = value.applyAsDouble(java);
-        double n = value.applyAsDouble(node);
-        double b = value.applyAsDouble(bun);
-        System.out.printf("%-44s %12.2f %12.2f %12.2f %10.2f %10.2f%n", name, j, n, b, j / n, j / b);
-    }
-
-    private static String json(Run run) {
-        return String.format(java.util.Locale.ROOT, "{\"fanOutDeliveriesPerSecond\":%.0f,\"fanOutServerMicrosPerDelivery\":%.3f,"
-                        + "\"fanOutGeneratorMicrosPerDelivery\":%.3f,\"fanOutP99Ms\":%.2f,\"fixedRateP50Ms\":%.2f,\"fixedRateP99Ms\":%.2f,"
-                        + "\"fixedRateMaxMs\":%.2f,\"stalledP99Ms\":%.2f,\"stormSeconds\":%.1f,\"heapKibPerIdle\":%.2f,"
-                        + "\"rssKibPerIdle\":%.2f,\"violations\":%d}",
-                run.fanOut().deliveriesPerSecond(), run.fanOut().serverMicrosPerDelivery(), run.fanOut().generatorMicrosPerDelivery(),
-                run.fanOut().latency().p99(), run.fixedRate().latency().p50(), run.fixedRate().latency().p99(),
-                run.fixedRate().latency().max(), run.stalled().latency().p99(), run.stormSeconds(), run.heapKibPerIdle(),
-                run.rssKibPerIdle(), run.violations());
     }
 
     private PerformanceBenchmark() {

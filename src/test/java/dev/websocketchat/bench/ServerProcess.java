@@ -19,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The built standalone jar, run as a process of its own on a free loopback port, as an operator
- * runs it, so the benchmark's own load and memory never mix with the server's. Its log goes to
+ * A server run as a process of its own on a free loopback port, as an operator runs it, so the
+ * benchmark's own load and memory never mix with the server's: the built standalone jar, a
+ * peer from {@code bench/}, or the WAR in a container ({@link WarProcess}). Its log goes to
  * {@code target/<name>-server.log}.
  */
 final class ServerProcess implements AutoCloseable {
@@ -31,7 +32,7 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final URI application;
 
-    private ServerProcess(Process process, URI application) {
+    ServerProcess(Process process, URI application) {
         this.process = process;
         this.application = application;
     }
@@ -56,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/websocket-chat-standalone.jar"));
         ServerProcess server = new ServerProcess(launch(name, new ProcessBuilder(command)), URI.create("http://127.0.0.1:" + port + "/"));
-        server.awaitHealthy();
+        server.awaitHealthy(30);
         return server;
     }
 
@@ -75,23 +76,26 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private static Process launch(String name, ProcessBuilder builder) throws IOException {
+    static Process launch(String name, ProcessBuilder builder) throws IOException {
         return builder.redirectErrorStream(true).redirectOutput(new File("target/" + name + "-server.log")).start();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             return free.getLocalPort();
         }
     }
 
+    /** The server's own process: the one started, or the JVM a launch script started (WildFly's). */
     long pid() {
-        return process.pid();
+        return process.info().command().filter(command -> command.endsWith("/java")).isPresent() ? process.pid()
+                : process.descendants().filter(child -> child.info().command().filter(command -> command.endsWith("/java")).isPresent())
+                        .findFirst().map(ProcessHandle::pid).orElse(process.pid());
     }
 
     /** CPU time the server has used so far, user and system, in microseconds (from /proc). */
     long cpuMicros() throws IOException {
-        return cpuMicros(process.pid());
+        return cpuMicros(pid());
     }
 
     static long cpuMicros(long pid) throws IOException {
@@ -150,7 +154,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** The server's resident memory, in KiB, from /proc. */
     long rssKib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
             }
@@ -159,7 +163,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(java("jcmd"), String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(java("jcmd"), String.valueOf(pid()), command).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
             throw new IllegalStateException("jcmd " + command + " failed: " + output);
@@ -167,8 +171,8 @@ final class ServerProcess implements AutoCloseable {
         return output;
     }
 
-    private void awaitHealthy() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    void awaitHealthy(int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             try {
                 if (get("health").contains("UP")) {
@@ -178,18 +182,22 @@ final class ServerProcess implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("the server did not start within 30 s; see its log in target/");
+        throw new IllegalStateException("the server did not start within " + seconds + " s; see its log in target/");
     }
 
-    private static String java(String tool) {
+    static String java(String tool) {
         return Path.of(System.getProperty("java.home"), "bin", tool).toString();
     }
 
+    /** Stops the server and whatever it started, within 30 s. */
     @Override
     public void close() throws InterruptedException {
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        children.forEach(ProcessHandle::destroy);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 }
