@@ -40,6 +40,8 @@ public final class ChatMetrics {
     private final Counter chats = Counter.builder("chat.chats.received").description("chats accepted and broadcast").register(registry);
     private final AtomicInteger sessions = new AtomicInteger();
     private final Counter deliveries = Counter.builder("chat.deliveries").description("frames written to connections").register(registry);
+    private final Counter writingFrames = connectionsThat("frames");
+    private final Counter sendingMessages = connectionsThat("messages");
     /** Filled in the constructor and only read after, so plain maps are safe to share. */
     private final Map<LeaveCause, Counter> leaves = new EnumMap<>(LeaveCause.class);
     private final Map<Rejection, Counter> rejections = new EnumMap<>(Rejection.class);
@@ -83,8 +85,18 @@ public final class ChatMetrics {
         sessions.decrementAndGet();
     }
 
+    /** By how their frames leave: encoded once and batched through the container's transport, or one message at a time through the API. */
+    private Counter connectionsThat(String writes) {
+        return Counter.builder("chat.connections.opened").tag("writes", writes)
+                .description("connections opened, by how their frames are written").register(registry);
+    }
+
     void joined() {
         joins.increment();
+    }
+
+    void connected(Peer peer) {
+        (peer.writesFrames() ? writingFrames : sendingMessages).increment();
     }
 
     void left(LeaveCause cause, int connections) {

@@ -125,6 +125,7 @@ public final class ChatRoom implements AutoCloseable {
      * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
      */
     public Member connect(Peer peer, String remoteAddress, String clientAddress) {
+        metrics.connected(peer);
         return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config.sendQueueBytes(),
                 new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
                 (member, failure) -> {

@@ -566,10 +566,21 @@ public abstract class ChatProtocolContract {
         assertThat(after.since(before, "chat_broadcast_seconds_count")).isEqualTo(1);
         assertThat(after.since(before, "chat_rejected_total{reason=\"invalid_json\"}")).isEqualTo(1);
         assertThat(after.since(before, "chat_leaves_total{cause=\"closed\"}")).isEqualTo(1);
+        String writes = writesFrames() ? "frames" : "messages";
+        assertThat(after.since(before, "chat_connections_opened_total{writes=\"" + writes + "\"}"))
+                .as("connections whose frames leave as %s", writes).isEqualTo(2);
         assertThat(after.value("chat_connections")).isEqualTo(1);
         assertThat(after.value("chat_queue_bytes")).isGreaterThanOrEqualTo(0);
         assertThat(after.samples()).as("JVM heap gauges").anySatisfy((series, value) ->
                 assertThat(series).startsWith("jvm_memory_used_bytes{area=\"heap\""));
+    }
+
+    /**
+     * Whether the server writes encoded frames, batched, through its container's transport
+     * (the standalone server, Tomcat, Payara) rather than one message at a time through the API.
+     */
+    protected boolean writesFrames() {
+        return true;
     }
 
     /** Scrapes {@code /metrics} until the condition holds; fails after the client wait. */
