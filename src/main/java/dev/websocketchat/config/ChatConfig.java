@@ -32,14 +32,17 @@ import java.util.stream.Collectors;
  *                        empty for none
  * @param maxConnectionsPerAddress connections admitted at once from one client address; 0 turns the limit off
  * @param trustedProxies  addresses or networks (CIDR) of reverse proxies whose {@code X-Forwarded-For} names the client
+ * @param containerWrites in a WAR, write encoded frames through the container's own transport where this build knows
+ *                        one (Tomcat, WildFly, Payara); false sends every message through {@code RemoteEndpoint.Async}
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
                          int rateLimit, int rateBurst, int maxConnections, String redisUrl,
-                         String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies) {
+                         String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies,
+                         boolean containerWrites) {
 
     public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
-            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE);
+            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE, true);
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -112,7 +115,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                 text(lookup, "CHAT_REDIS_URL", d.redisUrl()),
                 origin(lookup.apply("CHAT_PUBLIC_ORIGIN")),
                 integer(lookup, "CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()),
-                new TrustedProxies(list(lookup.apply("CHAT_TRUSTED_PROXIES"))));
+                new TrustedProxies(list(lookup.apply("CHAT_TRUSTED_PROXIES"))),
+                bool(lookup, "CHAT_CONTAINER_WRITES", d.containerWrites()));
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
@@ -124,7 +128,19 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
     public ChatConfig withPort(int newPort) {
         return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
                 pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl,
-                publicOrigin, maxConnectionsPerAddress, trustedProxies);
+                publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites);
+    }
+
+    private static boolean bool(Function<String, String> lookup, String key, boolean fallback) {
+        String value = lookup.apply(key);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
+        };
     }
 
     private static int integer(Function<String, String> lookup, String key, int fallback) {

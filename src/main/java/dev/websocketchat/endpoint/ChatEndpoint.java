@@ -54,8 +54,8 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session, EndpointConfig config) throws IOException {
         FrameTransport offered = FrameTransport.take();
-        FrameTransport transport = offered != null ? offered : FrameTransport.of(session);
         room = ChatRooms.of(session.getContainer());
+        FrameTransport transport = offered != null ? offered : room.config().containerWrites() ? FrameTransport.of(session) : null;
         room.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(TEXT_PART_CHARS);
         session.setMaxBinaryMessageBufferSize(room.config().maxFrame());

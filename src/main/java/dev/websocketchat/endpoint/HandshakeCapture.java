@@ -35,6 +35,19 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
     }
 
     /**
+     * Declines every extension the client offers, permessage-deflate above all (browsers always
+     * offer it, and Tomcat would accept): compressing is per connection, so a broadcast would be
+     * compressed once for each member, where the room encodes it once for all; and a chat frame
+     * is a few hundred bytes, which deflate hardly shrinks. Node's {@code ws} turns it off by
+     * default for the same reasons.
+     */
+    @Override
+    public List<jakarta.websocket.Extension> getNegotiatedExtensions(List<jakarta.websocket.Extension> installed,
+                                                                     List<jakarta.websocket.Extension> requested) {
+        return List.of();
+    }
+
+    /**
      * Every value of a header, in order, joined with commas, or null: Tyrus splits a list header
      * such as {@code X-Forwarded-For: a, b} into values of its own, and a proxy may add a header line.
      */

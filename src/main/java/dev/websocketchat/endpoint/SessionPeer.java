@@ -96,7 +96,7 @@ final class SessionPeer implements Peer, SendHandler {
      */
     @Override
     public void abort() {
-        Undertow undertow = transport == null ? UNDERTOW.get(session.getClass()) : null;
+        Undertow undertow = UNDERTOW.get(session.getClass());
         if (undertow == null) {
             return;
         }

@@ -13,7 +13,7 @@ class ChatConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         ChatConfig config = ChatConfig.from(Map.of(), new Properties());
-        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, TrustedProxies.NONE));
+        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, TrustedProxies.NONE, true));
     }
 
     @Test

@@ -23,7 +23,7 @@ class ChatRoomTest {
 
     /** Large enough that no test member overflows by accident while threads race to send. */
     private static final int QUEUE_BYTES = 256 * 1024;
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 100, "", "", 0, TrustedProxies.NONE);
+    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 100, "", "", 0, TrustedProxies.NONE, true);
     private final ChatRoom room = new ChatRoom(CONFIG);
 
     @AfterEach
@@ -248,7 +248,7 @@ class ChatRoomTest {
 
     @Test
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
-        try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2, "", "", 0, TrustedProxies.NONE))) {
+        try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2, "", "", 0, TrustedProxies.NONE, true))) {
             FakePeer first = new FakePeer();
             small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
@@ -263,7 +263,7 @@ class ChatRoomTest {
 
     @Test
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
-        try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100, "", "", 0, TrustedProxies.NONE))) {
+        try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100, "", "", 0, TrustedProxies.NONE, true))) {
             FakePeer observer = new FakePeer();
             limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             FakePeer flooder = new FakePeer();

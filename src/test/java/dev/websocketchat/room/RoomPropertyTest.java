@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
 class RoomPropertyTest {
 
     /** Room for a few small frames, so a member that stops reading overflows within a few chats. */
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 5, 40, 65536, 1500, 60, 120, 0, 1, 6, "", "", 0, TrustedProxies.NONE);
+    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 5, 40, 65536, 1500, 60, 120, 0, 1, 6, "", "", 0, TrustedProxies.NONE, true);
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
 
     enum Kind { JOIN, LEAVE, CHAT, REFUSED, STALL }

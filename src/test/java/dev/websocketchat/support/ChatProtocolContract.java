@@ -544,6 +544,21 @@ public abstract class ChatProtocolContract {
         assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3,\"here\":3}");
     }
 
+    /** A browser always offers permessage-deflate; the server declines it (see HandshakeCapture) and chats flow uncompressed. */
+    @Test
+    void permessageDeflateIsDeclinedAndChatsStillFlow() throws Exception {
+        try (RawWebSocket raw = track(RawWebSocket.connect(chatUri(), 0))) {
+            URI uri = chatUri();
+            String head = raw.handshake(uri, "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                    + "Sec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+            assertThat(head).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
+            ChatClient other = joined();
+            other.sendChat("deflate", "plain");
+            assertThat(raw.readUntil(text -> text.contains("\"text\":\"plain\""))).as("the chat, as plain text frames").isTrue();
+        }
+    }
+
     @Test
     void metricsCountJoinsChatsRefusalsDeliveriesAndLeaves() throws Exception {
         Scrape before = Scrape.of(applicationUri());
@@ -567,8 +582,10 @@ public abstract class ChatProtocolContract {
         assertThat(after.since(before, "chat_rejected_total{reason=\"invalid_json\"}")).isEqualTo(1);
         assertThat(after.since(before, "chat_leaves_total{cause=\"closed\"}")).isEqualTo(1);
         String writes = writesFrames() ? "frames" : "messages";
+        String other = writesFrames() ? "messages" : "frames";
         assertThat(after.since(before, "chat_connections_opened_total{writes=\"" + writes + "\"}"))
                 .as("connections whose frames leave as %s", writes).isEqualTo(2);
+        assertThat(after.since(before, "chat_connections_opened_total{writes=\"" + other + "\"}")).isZero();
         assertThat(after.value("chat_connections")).isEqualTo(1);
         assertThat(after.value("chat_queue_bytes")).isGreaterThanOrEqualTo(0);
         assertThat(after.samples()).as("JVM heap gauges").anySatisfy((series, value) ->
@@ -576,8 +593,8 @@ public abstract class ChatProtocolContract {
     }
 
     /**
-     * Whether the server writes encoded frames, batched, through its container's transport
-     * (the standalone server, Tomcat, Payara) rather than one message at a time through the API.
+     * Whether the server writes frames encoded once per broadcast and batched, past the API: the
+     * standalone server always, a WAR unless {@code CHAT_CONTAINER_WRITES} is false.
      */
     protected boolean writesFrames() {
         return true;
