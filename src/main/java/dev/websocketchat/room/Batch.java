@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The frames of one write to a peer that {@linkplain Peer#writesFrames writes frames}, in the
  * order they were queued, each a final unmasked text frame (RFC 6455 §5.2). A transport takes
- * what it can use: all of them as {@linkplain #wire() one buffer}, or frame by frame as
- * {@linkplain #payload payloads} or {@linkplain #text texts}. The buffers are views of arrays
- * shared by every recipient of a broadcast: read them, never write to them.
+ * them as {@linkplain #wire() one buffer}, or, where it must fall back to the API, as
+ * {@linkplain #text texts} one by one. The buffer of a single frame wraps the array shared by
+ * every recipient of the broadcast: read it, never write to it.
  */
 public final class Batch {
 
@@ -24,13 +24,6 @@ public final class Batch {
 
     public String text(int index) {
         return frames.get(index).text();
-    }
-
-    /** The UTF-8 payload of one frame, without its header. */
-    public ByteBuffer payload(int index) {
-        byte[] wire = frames.get(index).wire();
-        int length = frames.get(index).bytes();
-        return ByteBuffer.wrap(wire, wire.length - length, length).slice();
     }
 
     /** Every frame, whole, one after another in one buffer. */
