@@ -544,6 +544,52 @@ public abstract class ChatProtocolContract {
         assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3,\"here\":3}");
     }
 
+    /**
+     * Pongs answered in the middle of a flood of chats to the same connection: every chat still
+     * arrives once, in order. (In Tomcat a pong holds the endpoint's write permit, and a batch
+     * that finds it taken goes through the API instead: TomcatTransport.)
+     */
+    @Test
+    void aClientThatKeepsPingingGetsEveryChatOnceInOrder() throws Exception {
+        int chats = 1000;
+        RawWebSocket pinger = track(RawWebSocket.open(chatUri()));
+        ChatClient sender = joined();
+        List<String> heard = new ArrayList<>();
+        boolean all;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService pinging = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> pings = pinging.submit(() -> {
+                int sent = 0;
+                while (!stop.get()) {
+                    pinger.sendPing(new byte[] {(byte) sent});
+                    if (++sent % 20 == 0) {
+                        Thread.sleep(1);
+                    }
+                }
+                return sent;
+            });
+            for (int i = 0; i < chats; i++) {
+                sender.sendChat("pinged", "p" + i);
+            }
+            java.util.regex.Pattern chat = java.util.regex.Pattern.compile("^\\{\"type\":\"chat\".*\"text\":\"(p\\d+)\"");
+            all = pinger.readUntil(text -> {
+                java.util.regex.Matcher matcher = chat.matcher(text);
+                if (matcher.find()) {
+                    heard.add(matcher.group(1));
+                }
+                return heard.size() == chats;
+            });
+            stop.set(true);
+            assertThat(pings.get(10, TimeUnit.SECONDS)).as("pings sent meanwhile").isPositive();
+        } finally {
+            stop.set(true);
+            pinging.shutdownNow();
+        }
+        assertThat(all).as("the connection stayed open to the last chat").isTrue();
+        assertThat(heard).containsExactlyElementsOf(IntStream.range(0, chats).mapToObj(i -> "p" + i).toList());
+    }
+
     /** A browser always offers permessage-deflate; the server declines it (see HandshakeCapture) and chats flow uncompressed. */
     @Test
     void permessageDeflateIsDeclinedAndChatsStillFlow() throws Exception {
