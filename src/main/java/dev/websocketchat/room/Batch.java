@@ -14,6 +14,7 @@ public final class Batch {
 
     private final List<Frame> frames;
 
+    /** Takes the list over: the outbox that made it no longer touches it. */
     Batch(List<Frame> frames) {
         this.frames = frames;
     }

@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
  * time, so a connection that reads slowly only ever delays itself.
  *
  * <p>Batching: for a peer that {@linkplain Peer#writesFrames writes frames}, one send takes
- * every frame queued so far, up to {@value #BATCH_BYTES} bytes, as one buffer: frames that pile
+ * every frame queued so far, up to {@value #BATCH_BYTES} bytes, as one {@link Batch}: frames that pile
  * up while a write is in flight leave in the next one, so a busy connection costs one write per
  * batch rather than one per frame. Other peers get one text message per send.
  *
@@ -42,8 +42,6 @@ final class Outbox {
     private final Consumer<Throwable> onSent = this::completed;
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
-    /** The frames of the batch being taken; drain thread only. */
-    private final ArrayList<Frame> batch = new ArrayList<>();
     private long bytes;
     private int inFlightBytes;
     private int inFlightFrames;
@@ -144,6 +142,7 @@ final class Outbox {
     private void drain() {
         while (true) {
             boolean ping;
+            List<Frame> taken = new ArrayList<>();
             synchronized (this) {
                 if (!canSend()) {
                     draining = false;
@@ -157,7 +156,7 @@ final class Outbox {
                 if (!ping) {
                     do {
                         Frame next = queue.poll();
-                        batch.add(next);
+                        taken.add(next);
                         inFlightBytes += next.bytes();
                         inFlightFrames++;
                     } while (batching && !queue.isEmpty() && inFlightBytes + queue.peek().bytes() <= BATCH_BYTES);
@@ -167,22 +166,14 @@ final class Outbox {
                 if (ping) {
                     peer.ping(onSent);
                 } else if (batching) {
-                    peer.write(takeBatch(), onSent);
+                    peer.write(new Batch(taken), onSent);
                 } else {
-                    peer.send(batch.remove(0).text(), onSent);
+                    peer.send(taken.get(0).text(), onSent);
                 }
             } catch (RuntimeException e) {
-                batch.clear();
                 completed(e);
             }
         }
-    }
-
-    /** The batch's frames, handed over; outside the monitor, since only the drain thread touches the batch. */
-    private Batch takeBatch() {
-        Batch taken = new Batch(List.copyOf(batch));
-        batch.clear();
-        return taken;
     }
 
     private void completed(Throwable failure) {

@@ -1,6 +1,8 @@
 package dev.websocketchat.bench;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -87,7 +89,7 @@ public final class PerformanceBenchmark {
                 continue;
             }
             String missing = WarProcess.CONTAINERS.contains(server) ? WarProcess.missing(server)
-                    : server.equals("bun") && !java.nio.file.Files.exists(java.nio.file.Path.of(BUN)) ? BUN + " is missing: npm ci in bench/bun"
+                    : server.equals("bun") && !Files.exists(Path.of(BUN)) ? BUN + " is missing: npm ci in bench/bun"
                     : null;
             if (missing == null) {
                 servers.add(server);
