@@ -1,12 +1,8 @@
 package dev.websocketchat.config;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Every setting of the server, read once at start-up. Each key is looked up as an environment
@@ -91,101 +87,156 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
     /** Reads the given environment and properties; a value that is not a number fails start-up. */
     public static ChatConfig from(Map<String, String> env, Properties properties) {
-        Function<String, String> lookup = key -> {
-            String value = env.get(key);
-            if (value == null || value.isBlank()) {
-                value = properties.getProperty(propertyName(key));
-            }
-            return value == null || value.isBlank() ? null : value.trim();
-        };
-        ChatConfig d = DEFAULTS;
-        return new ChatConfig(
-                integer(lookup, "PORT", d.port()),
-                text(lookup, "CHAT_HOST", d.host()),
-                origins(lookup.apply("CHAT_ALLOWED_ORIGINS")),
-                integer(lookup, "CHAT_HISTORY", d.history()),
-                integer(lookup, "CHAT_MAX_TEXT", d.maxText()),
-                integer(lookup, "CHAT_MAX_FRAME", d.maxFrame()),
-                integer(lookup, "CHAT_SEND_QUEUE_BYTES", d.sendQueueBytes()),
-                integer(lookup, "CHAT_PING_SECONDS", d.pingSeconds()),
-                integer(lookup, "CHAT_IDLE_SECONDS", d.idleSeconds()),
-                integer(lookup, "CHAT_RATE_LIMIT", d.rateLimit()),
-                integer(lookup, "CHAT_RATE_BURST", d.rateBurst()),
-                integer(lookup, "CHAT_MAX_CONNECTIONS", d.maxConnections()),
-                text(lookup, "CHAT_REDIS_URL", d.redisUrl()),
-                origin(lookup.apply("CHAT_PUBLIC_ORIGIN")),
-                integer(lookup, "CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()),
-                new TrustedProxies(list(lookup.apply("CHAT_TRUSTED_PROXIES"))),
-                bool(lookup, "CHAT_CONTAINER_WRITES", d.containerWrites()));
+        return new Settings(env, properties).read();
     }
 
-    /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
-    static String propertyName(String envKey) {
-        String rest = envKey.startsWith("CHAT_") ? envKey.substring("CHAT_".length()) : envKey;
-        return "chat." + rest.toLowerCase(Locale.ROOT).replace('_', '.');
+    /** A builder that starts from the defaults: for tests, which name only what they change. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public ChatConfig withPort(int newPort) {
-        return new ChatConfig(newPort, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes,
-                pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl,
-                publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites);
-    }
-
-    private static boolean bool(Function<String, String> lookup, String key, boolean fallback) {
-        String value = lookup.apply(key);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
-        };
-    }
-
-    private static int integer(Function<String, String> lookup, String key, int fallback) {
-        String value = lookup.apply(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
-        }
-    }
-
-    private static String text(Function<String, String> lookup, String key, String fallback) {
-        String value = lookup.apply(key);
-        return value == null ? fallback : value;
-    }
-
-    /** Comma-separated origins such as {@code https://chat.example.com}; a trailing slash is ignored. */
-    private static Set<String> origins(String value) {
-        return list(value).stream().map(ChatConfig::origin).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** An origin lower-cased, without a trailing slash; "" for none. */
-    private static String origin(String value) {
-        if (value == null) {
-            return "";
-        }
-        String origin = value.trim().toLowerCase(Locale.ROOT);
-        return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
-    }
-
-    /** Comma-separated values, trimmed, empty ones dropped. */
-    private static Set<String> list(String value) {
-        if (value == null) {
-            return Set.of();
-        }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        return toBuilder().port(newPort).build();
     }
 
     private static void requireAtLeast(String key, int value, int minimum) {
         if (value < minimum) {
             throw new IllegalArgumentException(key + " must be at least " + minimum + ", not " + value);
+        }
+    }
+
+    /** Builds a configuration from another, changing what is named; {@link #build} validates it like the record does. */
+    public static final class Builder {
+        private int port;
+        private String host;
+        private Set<String> allowedOrigins;
+        private int history;
+        private int maxText;
+        private int maxFrame;
+        private int sendQueueBytes;
+        private int pingSeconds;
+        private int idleSeconds;
+        private int rateLimit;
+        private int rateBurst;
+        private int maxConnections;
+        private String redisUrl;
+        private String publicOrigin;
+        private int maxConnectionsPerAddress;
+        private TrustedProxies trustedProxies;
+        private boolean containerWrites;
+
+        private Builder(ChatConfig from) {
+            port = from.port();
+            host = from.host();
+            allowedOrigins = from.allowedOrigins();
+            history = from.history();
+            maxText = from.maxText();
+            maxFrame = from.maxFrame();
+            sendQueueBytes = from.sendQueueBytes();
+            pingSeconds = from.pingSeconds();
+            idleSeconds = from.idleSeconds();
+            rateLimit = from.rateLimit();
+            rateBurst = from.rateBurst();
+            maxConnections = from.maxConnections();
+            redisUrl = from.redisUrl();
+            publicOrigin = from.publicOrigin();
+            maxConnectionsPerAddress = from.maxConnectionsPerAddress();
+            trustedProxies = from.trustedProxies();
+            containerWrites = from.containerWrites();
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder allowedOrigins(Set<String> value) {
+            allowedOrigins = value;
+            return this;
+        }
+
+        public Builder history(int value) {
+            history = value;
+            return this;
+        }
+
+        public Builder maxText(int value) {
+            maxText = value;
+            return this;
+        }
+
+        public Builder maxFrame(int value) {
+            maxFrame = value;
+            return this;
+        }
+
+        public Builder sendQueueBytes(int value) {
+            sendQueueBytes = value;
+            return this;
+        }
+
+        public Builder pingSeconds(int value) {
+            pingSeconds = value;
+            return this;
+        }
+
+        public Builder idleSeconds(int value) {
+            idleSeconds = value;
+            return this;
+        }
+
+        public Builder rateLimit(int value) {
+            rateLimit = value;
+            return this;
+        }
+
+        public Builder rateBurst(int value) {
+            rateBurst = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder redisUrl(String value) {
+            redisUrl = value;
+            return this;
+        }
+
+        public Builder publicOrigin(String value) {
+            publicOrigin = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
+        public Builder trustedProxies(TrustedProxies value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder containerWrites(boolean value) {
+            containerWrites = value;
+            return this;
+        }
+
+        public ChatConfig build() {
+            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites);
         }
     }
 }

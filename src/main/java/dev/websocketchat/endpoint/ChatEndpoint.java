@@ -1,7 +1,7 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
-import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.room.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
@@ -48,18 +48,16 @@ public class ChatEndpoint {
 
     private ChatRoom room;
     private Member member;
-    private MessageParts parts;
-    private boolean binaryRefused;
 
     @OnOpen
     public void open(Session session, EndpointConfig config) throws IOException {
         FrameTransport offered = FrameTransport.take();
         room = ChatRooms.of(session.getContainer());
-        FrameTransport transport = offered != null ? offered : room.config().containerWrites() ? FrameTransport.of(session) : null;
+        ChatConfig settings = room.config();
+        FrameTransport transport = offered != null ? offered : settings.containerWrites() ? FrameTransport.of(session) : null;
         room.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(TEXT_PART_CHARS);
-        session.setMaxBinaryMessageBufferSize(room.config().maxFrame());
-        parts = new MessageParts(room.config().maxFrame());
+        session.setMaxBinaryMessageBufferSize(settings.maxFrame());
         // Never time out: the room's Liveness finds idle connections. Negative rather than the
         // default 0, which means the same, because Tyrus re-arms a timer task on every send unless
         // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR).
@@ -67,10 +65,10 @@ public class ChatEndpoint {
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
-        if (refuses(session, handshake, remote)) {
+        if (refuses(session, handshake, remote, settings)) {
             return;
         }
-        String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), room.config().trustedProxies());
+        String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
         member = room.connect(new SessionPeer(session, transport), remote, client);
         if (transport != null) {
             transport.watch(new MemberWatch(room, member));
@@ -79,11 +77,12 @@ public class ChatEndpoint {
     }
 
     /** Closes a handshake for a foreign host or origin with 1008, before admission; whether it did. */
-    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote) throws IOException {
+    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote, ChatConfig settings)
+            throws IOException {
         String origin = handshake == null ? null : handshake.origin();
         String host = handshake == null ? null : handshake.host();
         ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
-                : new HandshakePolicy(room.config()).judge(origin, host, handshake.scheme());
+                : new HandshakePolicy(settings).judge(origin, host, handshake.scheme());
         if (refusal == null) {
             return false;
         }
@@ -94,39 +93,20 @@ public class ChatEndpoint {
     }
 
     /**
-     * Takes a message in parts (see {@link MessageParts}): the container's buffer for it is
-     * {@link #TEXT_PART_CHARS} characters, and the limit is applied here, the same on every
-     * container. Every part shows the client alive; the rate applies to whole messages.
+     * Takes a message in parts: the container's buffer for it is {@link #TEXT_PART_CHARS}
+     * characters, and the room applies the limit, the same on every container.
      */
     @OnMessage
     public void text(String part, boolean last) {
-        if (member == null) {
-            return;
-        }
-        room.heard(member);
-        MessageParts.Outcome outcome = parts.add(part, last);
-        if (outcome == MessageParts.Outcome.TOO_BIG) {
-            room.metrics().rejected(ChatMetrics.Rejection.TOO_BIG);
-            room.evict(member, LeaveCause.TOO_BIG, 1009, "message too big");
-            return;
-        }
-        if (outcome == MessageParts.Outcome.INCOMPLETE || !room.withinRate(member)) {
-            return;
-        }
-        try {
-            room.say(member, room.codec().decode(parts.message()));
-        } catch (InvalidMessageException e) {
-            room.refuse(member, e);
+        if (member != null) {
+            room.receive(member, part, last);
         }
     }
 
-    /** Refused at its first part. */
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
-        if (member != null && !binaryRefused) {
-            binaryRefused = true;
-            room.metrics().rejected(ChatMetrics.Rejection.BINARY);
-            room.evict(member, LeaveCause.UNSUPPORTED_DATA, 1003, "binary frames are not supported");
+        if (member != null) {
+            room.receiveBinary(member);
         }
     }
 
@@ -155,7 +135,7 @@ public class ChatEndpoint {
             LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
             return;
         }
-        if (room.evict(member, LeaveCause.ERROR, 1011, "unexpected condition")) {
+        if (room.evict(member, LeaveCause.ERROR)) {
             LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }
         LOG.log(Level.FINE, failure, () -> "error on " + member);

@@ -1,6 +1,7 @@
 package dev.websocketchat.endpoint;
 
 import dev.websocketchat.room.Batch;
+import dev.websocketchat.room.LeaveCause;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -49,8 +50,8 @@ public interface FrameTransport {
         /** A ping, pong or close frame arrived. */
         void controlFrame();
 
-        /** The client broke a rule of the protocol; nothing more it sends is delivered. Close with the code. */
-        void brokeTheRules(int code, String reason);
+        /** The client broke a rule of the protocol; nothing more it sends is delivered. Close with the cause's code. */
+        void brokeTheRules(LeaveCause cause, String reason);
 
         /** The transport has ended the connection already: it was holding more than its bound for it. */
         void cutOff(String why);

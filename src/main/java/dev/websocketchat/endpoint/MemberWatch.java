@@ -10,7 +10,6 @@ import java.util.logging.Logger;
 final class MemberWatch implements FrameTransport.Watcher {
 
     private static final Logger LOG = Logger.getLogger(MemberWatch.class.getName());
-    private static final int TOO_BIG = 1009;
 
     private final ChatRoom room;
     private final Member member;
@@ -23,16 +22,14 @@ final class MemberWatch implements FrameTransport.Watcher {
     /** Control frames count like messages: a ping flood is a flood. */
     @Override
     public void controlFrame() {
-        room.heard(member);
-        room.withinControlRate(member);
+        room.receiveControl(member);
     }
 
     @Override
-    public void brokeTheRules(int code, String reason) {
-        boolean tooBig = code == TOO_BIG;
-        room.metrics().rejected(tooBig ? ChatMetrics.Rejection.TOO_BIG : ChatMetrics.Rejection.PROTOCOL_ERROR);
+    public void brokeTheRules(LeaveCause cause, String reason) {
+        room.metrics().rejected(cause == LeaveCause.TOO_BIG ? ChatMetrics.Rejection.TOO_BIG : ChatMetrics.Rejection.PROTOCOL_ERROR);
         LOG.info(() -> member + " broke the protocol: " + reason);
-        room.evict(member, tooBig ? LeaveCause.TOO_BIG : LeaveCause.PROTOCOL_ERROR, code, reason);
+        room.evict(member, cause, reason);
     }
 
     @Override

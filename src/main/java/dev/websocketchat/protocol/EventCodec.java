@@ -18,18 +18,26 @@ import java.io.UncheckedIOException;
  */
 public final class EventCodec {
 
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private final ObjectMapper mapper = mapper();
     private final ObjectWriter eventWriter = mapper.writerFor(ServerEvent.class);
     private final int maxText;
 
     /** @param maxText the longest chat text accepted, in characters (Unicode code points) */
     public EventCodec(int maxText) {
         this.maxText = maxText;
+    }
+
+    /**
+     * How every JSON this server writes is read and written: times as ISO-8601 text, and nothing
+     * after the document or twice in one object accepted. For the other messages it defines, such as the cluster's.
+     */
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     public String encode(ServerEvent event) {

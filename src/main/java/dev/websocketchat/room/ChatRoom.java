@@ -5,7 +5,6 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
-import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Join;
@@ -22,17 +21,21 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The one owner of shared chat state: who is connected, the count, the history and the chat ids.
  *
- * <p>Ordering: one lock serialises every change of membership and every broadcast, and inside it
+ * <p>Ordering: one lock serialises every change of membership and every delivery, and inside it
  * an event is encoded once and appended to every member's {@link Outbox}. So ids increase in
- * broadcast order, every member sees the same order, a newcomer gets each chat either in its
+ * delivery order, every member sees the same order, a newcomer gets each chat either in its
  * history or live (never both, never neither), and {@code online} is exact.
+ *
+ * <p>Fan-out: a chat goes to the room's {@link Fanout} to be numbered, and comes back, with
+ * everything else to deliver, through the room's {@link Audience} ({@link Members}); a join or a
+ * leave goes to the fanout under the lock, which says what to announce here now. The room does
+ * the same whether the fanout is this process alone or a cluster.
  *
  * <p>Never blocking on a peer: the lock is held only to enqueue, never while calling into the
  * container. Sends start after it is released (through the {@link Flusher}), and closes, which may
@@ -42,11 +45,6 @@ import java.util.logging.Logger;
  * <p>Exactly one leave per connection: {@link #leave} is idempotent, so the container reporting
  * an error and then a close, or the room evicting a member the container closes later, still
  * announces one leave.
- *
- * <p>Cluster mode: with a {@link Relay} that is up, chats and counts are published to Redis
- * instead of announced here, and come back through {@link #relayChat} and {@link #relayPresence}
- * in the cluster's one order; the room then only keeps its members, their queues and a mirror of
- * the shared history. While the relay is down, the room announces to its own members as above.
  */
 public final class ChatRoom implements AutoCloseable {
 
@@ -56,6 +54,7 @@ public final class ChatRoom implements AutoCloseable {
     private final ChatConfig config;
     private final EventCodec codec;
     private final Clock clock;
+    private final Fanout fanout;
     private final AtomicLong lastMemberId = new AtomicLong();
     private final ScheduledExecutorService timer = DaemonThreads.timer("chat-timer");
     private final ScheduledExecutorService pinger = DaemonThreads.timer("chat-ping");
@@ -68,54 +67,58 @@ public final class ChatRoom implements AutoCloseable {
     private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
     private final ChatHistory history;
     private boolean closed;
-    private volatile Relay relay = Relay.NONE;
-    /** The highest id delivered from the relay; -1 until the first {@link #resync}. Guarded by the lock. */
-    private long lastRelayedId = -1;
 
+    /** A room on its own, in this process. */
     public ChatRoom(ChatConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, new LocalFanout(), Clock.systemUTC());
     }
 
-    ChatRoom(ChatConfig config, Clock clock) {
+    /** A room whose chats and counts go through the fanout; the room starts it, and closes it when it closes. */
+    public ChatRoom(ChatConfig config, Fanout fanout) {
+        this(config, fanout, Clock.systemUTC());
+    }
+
+    ChatRoom(ChatConfig config, Fanout fanout, Clock clock) {
         this.config = config;
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
+        this.fanout = fanout;
         this.history = new ChatHistory(config.history());
-        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE, 1001, "idle timeout")).start(timer, pinger);
+        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE)).start(timer, pinger);
+        fanout.start(new Members()); // last: a cluster's fanout may deliver from its own threads at once
     }
 
     public ChatConfig config() {
         return config;
     }
 
-    public EventCodec codec() {
-        return codec;
-    }
-
-    /** Connections to this room admitted and not yet gone. */
-    public int online() {
-        return roster.size();
-    }
-
-    /** The count clients are told: the cluster's while the relay is up, otherwise {@link #online()}. */
-    public int chatOnline() {
-        Relay current = relay;
-        return current.isUp() ? current.online() : roster.size();
-    }
-
     public ChatMetrics metrics() {
         return metrics;
     }
 
-    /** Joins the room to a cluster; called once, before it serves anyone. The room closes the relay when it closes. */
-    public void relayThrough(Relay clusterRelay) {
-        relay = clusterRelay;
+    /** Connections to this room admitted here and not yet gone. */
+    public int online() {
+        return roster.size();
+    }
+
+    /** The count clients are told: the cluster's when there is one, otherwise {@link #online()}. */
+    public int chatOnline() {
+        return fanout.online(roster.size());
     }
 
     /** Whether the room is clustered but cannot reach the cluster, so serves only its own members. */
     public boolean degraded() {
-        Relay current = relay;
-        return current != Relay.NONE && !current.isUp();
+        return fanout.degraded();
+    }
+
+    /** The epoch of the room's history; see {@link ServerEvent.History}. */
+    String epoch() {
+        lock.lock();
+        try {
+            return history.epoch();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -126,20 +129,13 @@ public final class ChatRoom implements AutoCloseable {
      */
     public Member connect(Peer peer, String remoteAddress, String clientAddress) {
         metrics.connected(peer);
-        return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config.sendQueueBytes(),
-                new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime),
+        return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config,
                 (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
-                    LeaveCause cause = member.peer.isOpen() ? LeaveCause.SEND_FAILED : LeaveCause.CLOSED;
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
-                    evict(member, cause, 1011, "send failed");
+                    evict(member, member.peer.isOpen() ? LeaveCause.SEND_FAILED : LeaveCause.CLOSED);
                 },
                 metrics::delivered, System.nanoTime());
-    }
-
-    /** Names this run of the room; see {@link ServerEvent.History}. */
-    public String epoch() {
-        return history.epoch();
     }
 
     /** Admitted connections from the client address now. */
@@ -152,9 +148,6 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    /** Why a connection is turned away at admission. */
-    private enum TurnedAway { SHUTTING_DOWN, SERVER_FULL, ADDRESS_FULL }
-
     /**
      * Sends the member the chats after its resume point (all recent chats for {@link Resume#NONE}),
      * then announces it to everyone, itself included. With {@code CHAT_MAX_CONNECTIONS} members
@@ -163,9 +156,8 @@ public final class ChatRoom implements AutoCloseable {
      * that already left is neither admitted nor refused.
      */
     public void admit(Member member, Resume resume) {
-        int online = 0;
         List<Member> overflowed = List.of();
-        TurnedAway refusal = null;
+        TurnedAway refusal;
         lock.lock();
         try {
             if (member.state != Member.State.PENDING) {
@@ -185,18 +177,16 @@ public final class ChatRoom implements AutoCloseable {
                 if (!historyFits) {
                     overflowed = Roster.plus(overflowed, member);
                 }
-                online = roster.size();
             }
         } finally {
             lock.unlock();
         }
         if (refusal != null) {
-            refuseConnection(member, refusal);
+            refusal.refuse(member, config, metrics);
             return;
         }
         metrics.joined();
-        int admitted = online;
-        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + admitted + " online");
+        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + roster.size() + " online");
         deliver(overflowed);
     }
 
@@ -204,130 +194,71 @@ public final class ChatRoom implements AutoCloseable {
         return config.maxConnectionsPerAddress() > 0 && perAddress.of(member.clientAddress()) >= config.maxConnectionsPerAddress();
     }
 
-    /** Nothing was ever sent to the member, so the close has nothing to wait for and is done here. */
-    private void refuseConnection(Member member, TurnedAway refusal) {
-        switch (refusal) {
-            case SERVER_FULL -> {
-                metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
-                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                        + config.maxConnections() + " connections are the limit");
-                member.peer.close(1013, "server full");
-            }
-            case ADDRESS_FULL -> {
-                metrics.rejected(ChatMetrics.Rejection.ADDRESS_FULL);
-                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                        + config.maxConnectionsPerAddress() + " connections from " + member.clientAddress() + " are the limit");
-                member.peer.close(1013, "too many connections from your address");
-            }
-            case SHUTTING_DOWN -> member.peer.close(1001, "server shutting down");
+    /**
+     * Takes one part of a text message from the member, as the container delivers it: every part
+     * shows the member alive; a message past {@code CHAT_MAX_FRAME} closes it with 1009; a whole
+     * message counts against its rate, and is then said to everyone or refused to the member alone.
+     */
+    public void receive(Member member, String part, boolean last) {
+        member.heard(System.nanoTime());
+        MessageParts.Outcome outcome = member.parts.add(part, last);
+        if (outcome == MessageParts.Outcome.TOO_BIG) {
+            metrics.rejected(ChatMetrics.Rejection.TOO_BIG);
+            evict(member, LeaveCause.TOO_BIG);
+            return;
+        }
+        if (outcome == MessageParts.Outcome.INCOMPLETE || !withinRate(member)) {
+            return;
+        }
+        try {
+            say(member, codec.decode(member.parts.message()));
+        } catch (InvalidMessageException invalid) {
+            refuse(member, ChatMetrics.Rejection.of(invalid.kind()), invalid.getMessage());
         }
     }
 
-    /** Broadcasts a chat to every member, the sender included. Ignored unless the sender is admitted. */
-    public void say(Member from, ChatRequest request) {
+    /** The member sent binary data, which the protocol has none of: closed with 1003 at its first part. */
+    public void receiveBinary(Member member) {
+        if (member.state != Member.State.GONE) {
+            metrics.rejected(ChatMetrics.Rejection.BINARY);
+            evict(member, LeaveCause.UNSUPPORTED_DATA);
+        }
+    }
+
+    /**
+     * A ping, pong or close frame arrived, as a transport that reads frames itself reports: it shows
+     * the member alive and counts against its rate like a message. Over the rate nothing is refused
+     * (the container answers pings itself), but far over it for ten seconds the member is closed
+     * with 1008 as flooding.
+     */
+    public void receiveControl(Member member) {
+        member.heard(System.nanoTime());
+        if (member.rate.take() == RateLimiter.Verdict.FLOODING) {
+            endFlood(member, "control frames");
+        }
+    }
+
+    /** A pong arrived, or anything else that shows the member alive. */
+    public void heard(Member member) {
+        member.heard(System.nanoTime());
+    }
+
+    /** Hands a chat to the fanout to be numbered and delivered. Ignored unless the sender is admitted. */
+    private void say(Member from, ChatRequest request) {
         long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
-        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<Member> overflowed = List.of();
-        boolean relayed;
-        lock.lock();
-        try {
-            if (from.state != Member.State.ADMITTED) {
-                return;
-            }
-            relayed = relay.isUp();
-            if (!relayed) {
-                overflowed = queue(history.append(request.name(), request.text(), time));
-            }
-        } finally {
-            lock.unlock();
+        if (from.state != Member.State.ADMITTED) { // read without the lock: a chat racing a leave may go out, as if said just before
+            return;
         }
-        if (relayed) {
-            relay.publishChat(request.name(), request.text(), time);
-        } else {
-            deliver(overflowed);
-        }
+        fanout.chat(request.name(), request.text(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         metrics.chatReceived(started);
     }
 
     /**
-     * Numbers a chat here and delivers it to this instance's members only: what a clustered room
-     * does with a chat its relay could not publish.
-     */
-    public void sayHere(String name, String text, Instant time) {
-        broadcast(() -> history.append(name, text, time));
-    }
-
-    /** Delivers a chat the cluster numbered, unless it was already (a resync and the live feed may both bring it). */
-    public void relayChat(Chat chat) {
-        broadcast(() -> {
-            if (chat.id() <= lastRelayedId) {
-                return null;
-            }
-            lastRelayedId = chat.id();
-            history.keep(chat);
-            return chat;
-        });
-    }
-
-    /** Delivers a join or leave carrying the cluster-wide count. */
-    public void relayPresence(ServerEvent presence) {
-        broadcast(() -> presence);
-    }
-
-    /**
-     * After the relay (re)connects: takes the cluster's epoch and shared history (oldest first),
-     * and delivers the chats in it that this instance missed while away; none on the first call.
-     */
-    public void resync(String epoch, List<Chat> shared) {
-        Set<Member> overflowed = new LinkedHashSet<>(); // a member may overflow on several chats
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            for (Chat chat : shared) {
-                if (lastRelayedId >= 0 && chat.id() > lastRelayedId) {
-                    overflowed.addAll(queue(chat));
-                }
-            }
-            lastRelayedId = Math.max(lastRelayedId, shared.isEmpty() ? 0 : shared.get(shared.size() - 1).id());
-            history.replace(epoch, shared);
-        } finally {
-            lock.unlock();
-        }
-        deliver(List.copyOf(overflowed));
-    }
-
-    /** The highest chat id this room has given or delivered, which the cluster's numbering must pass. */
-    public long lastChatId() {
-        lock.lock();
-        try {
-            return history.lastId();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Publishes this room's count of connections again, so the cluster's stays exact; the relay calls it periodically. */
-    public void reportPresence() {
-        lock.lock();
-        try {
-            if (!closed) {
-                relay.publishPresence(roster.size(), null);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Counts one incoming message against the member's rate. Over the rate, the member is told
+     * Counts one message against the member's rate. Over the rate, the member is told
      * {@code rate limited}; far over it for ten seconds, it is closed with 1008.
-     *
-     * @return whether the message may be handled
      */
-    public boolean withinRate(Member member) {
+    private boolean withinRate(Member member) {
         switch (member.rate.take()) {
             case ALLOWED:
                 return true;
@@ -340,29 +271,14 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    /**
-     * Counts one control frame (ping, pong, close) against the member's rate, like a message:
-     * over the rate nothing is refused (the container answers pings itself), but far over it for
-     * ten seconds the member is closed with 1008 as flooding.
-     */
-    public void withinControlRate(Member member) {
-        if (member.rate.take() == RateLimiter.Verdict.FLOODING) {
-            endFlood(member, "control frames");
-        }
-    }
-
     /** Closes a flooder with 1008; the frames it keeps sending until the close takes effect do nothing more. */
     private void endFlood(Member member, String what) {
-        if (evict(member, LeaveCause.FLOODING, 1008, "flooding")) {
+        if (evict(member, LeaveCause.FLOODING)) {
             LOG.info(() -> member + " kept sending " + what + " over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
         }
     }
 
     /** Tells one member why its input was refused; nobody else hears of it. */
-    public void refuse(Member to, InvalidMessageException invalid) {
-        refuse(to, ChatMetrics.Rejection.valueOf(invalid.kind().name()), invalid.getMessage());
-    }
-
     private void refuse(Member to, ChatMetrics.Rejection rejection, String reason) {
         metrics.rejected(rejection);
         LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
@@ -371,11 +287,6 @@ public final class ChatRoom implements AutoCloseable {
         } else {
             evictSlowConsumers(List.of(to));
         }
-    }
-
-    /** Records that something (a message or a pong) arrived from the member. */
-    public void heard(Member member) {
-        member.heard(System.nanoTime());
     }
 
     /**
@@ -392,17 +303,23 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * Removes the member now, then closes its connection with the given code without waiting.
+     * Removes the member now, then closes its connection with the cause's code without waiting
+     * (unless the cause is the client's own close, which needs none).
      * Only the call that ends the membership closes: whatever ended it earlier (a leave, an
      * eviction, the room's shutdown) has the connection closing already, so a flood of frames
      * past the verdict, or an error after a failed send, never queues another close.
      *
      * @return whether this call ended the membership (false if an earlier one had)
      */
-    public boolean evict(Member member, LeaveCause cause, int code, String reason) {
+    public boolean evict(Member member, LeaveCause cause) {
+        return evict(member, cause, cause.reason());
+    }
+
+    /** {@link #evict(Member, LeaveCause)} with a close reason of its own, such as the rule a frame broke. */
+    public boolean evict(Member member, LeaveCause cause, String reason) {
         boolean removed = leave(member, cause);
-        if (removed) {
-            closer.close(member, code, reason);
+        if (removed && cause.code() != 0) {
+            closer.close(member, cause.code(), reason);
         }
         return removed;
     }
@@ -452,34 +369,10 @@ public final class ChatRoom implements AutoCloseable {
             member.outbox.flush();
         }
         flusher.shutdown();
-        closer.closeAll(everyone, 1001, "server shutting down", SHUTDOWN_FLUSH_MILLIS);
-        relay.close();
+        closer.closeAll(everyone, LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(), SHUTDOWN_FLUSH_MILLIS);
+        fanout.close();
         timer.shutdownNow();
         pinger.shutdownNow();
-    }
-
-    /**
-     * Makes an event with the lock held (the maker may change state, or return null for nothing to
-     * send), queues it for every member, then delivers it; nothing once the room is closed. For
-     * the relay's threads, which broadcast one event after another on their own: the sends start
-     * on the flusher's thread.
-     */
-    private void broadcast(Supplier<ServerEvent> maker) {
-        List<Member> overflowed;
-        lock.lock();
-        try {
-            ServerEvent event = closed ? null : maker.get();
-            if (event == null) {
-                return;
-            }
-            overflowed = queue(event);
-        } finally {
-            lock.unlock();
-        }
-        flusher.flushElsewhere(); // the relay's thread goes back to reading Redis while members are written to
-        if (!overflowed.isEmpty()) {
-            evictSlowConsumers(overflowed);
-        }
     }
 
     /** Queues the event for every member. Lock held. */
@@ -487,14 +380,10 @@ public final class ChatRoom implements AutoCloseable {
         return roster.enqueue(Frame.of(codec.encode(event)));
     }
 
-    /** Queues a join or leave here, or publishes the new count while the relay is up. Lock held. */
+    /** Hands the new count to the fanout and queues what it says to announce here now. Lock held. */
     private List<Member> announce(ServerEvent presence) {
-        Relay current = relay;
-        if (current.isUp()) {
-            current.publishPresence(roster.size(), presence);
-            return List.of();
-        }
-        return queue(presence);
+        ServerEvent now = fanout.presence(roster.size(), presence);
+        return now == null ? List.of() : queue(now);
     }
 
     /** Starts the sends the last broadcast queued, then evicts who overflowed. Lock not held. */
@@ -513,7 +402,7 @@ public final class ChatRoom implements AutoCloseable {
             LOG.info(() -> member + " is a slow consumer: its send queue exceeded "
                     + config.sendQueueBytes() + " bytes");
             pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER).overflowed());
-            closer.close(member, 1013, "slow consumer");
+            closer.close(member, LeaveCause.SLOW_CONSUMER.code(), LeaveCause.SLOW_CONSUMER.reason());
         }
     }
 
@@ -549,5 +438,93 @@ public final class ChatRoom implements AutoCloseable {
                 + ", " + online + " online");
         flusher.flush();
         return new Removal(true, overflowed);
+    }
+
+    /** The room's side of the seam: what its fanout delivers comes in here. */
+    private final class Members implements Audience {
+
+        @Override
+        public void deliver(ServerEvent event) {
+            List<Member> overflowed;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                if (event instanceof ServerEvent.Chat chat) {
+                    history.keep(chat);
+                }
+                overflowed = queue(event);
+            } finally {
+                lock.unlock();
+            }
+            flusher.flushElsewhere(); // a fanout's thread goes back to its cluster while members are written to
+            if (!overflowed.isEmpty()) {
+                evictSlowConsumers(overflowed);
+            }
+        }
+
+        @Override
+        public ServerEvent.Chat deliverNew(String name, String text, Instant time) {
+            ServerEvent.Chat chat;
+            List<Member> overflowed;
+            lock.lock();
+            try {
+                if (closed) {
+                    return null;
+                }
+                chat = history.append(name, text, time);
+                overflowed = queue(chat);
+            } finally {
+                lock.unlock();
+            }
+            ChatRoom.this.deliver(overflowed); // on the sender's thread, which may find other chats to send with it
+            return chat;
+        }
+
+        @Override
+        public void adopt(String epoch, List<ServerEvent.Chat> recent, long after) {
+            Set<Member> overflowed = new LinkedHashSet<>(); // a member may overflow on several chats
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                for (ServerEvent.Chat chat : recent) {
+                    if (chat.id() > after) {
+                        overflowed.addAll(queue(chat));
+                    }
+                }
+                history.replace(epoch, recent);
+            } finally {
+                lock.unlock();
+            }
+            flusher.flushElsewhere();
+            if (!overflowed.isEmpty()) {
+                evictSlowConsumers(List.copyOf(overflowed));
+            }
+        }
+
+        @Override
+        public Resume position() {
+            lock.lock();
+            try {
+                return new Resume(history.epoch(), history.lastId());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void recount() {
+            lock.lock();
+            try {
+                if (!closed) {
+                    fanout.presence(roster.size(), null);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 }

@@ -1,27 +1,49 @@
 package dev.websocketchat.room;
 
-/** Why a connection left the room; logged with every close and counted by {@link ChatMetrics}. */
+/**
+ * Why a connection left the room; logged with every close and counted by {@link ChatMetrics}.
+ * A cause the server acts on carries the close code and reason it closes with; {@link #CLOSED}
+ * and {@link #RESET} are the client's doing, so the server sends no close of its own for them.
+ */
 public enum LeaveCause {
     /** The client closed the connection with a close frame. */
-    CLOSED,
+    CLOSED(0, ""),
     /** The connection ended without a close frame (1006): a TCP reset, or a peer that vanished. */
-    RESET,
+    RESET(0, ""),
     /** The container reported an error on the connection. */
-    ERROR,
+    ERROR(1011, "unexpected condition"),
     /** A send to the connection failed. */
-    SEND_FAILED,
-    /** Its send queue went over the limit: closed with 1013. */
-    SLOW_CONSUMER,
-    /** Nothing heard from it, not even a pong, for longer than the idle limit: closed with 1001. */
-    IDLE,
-    /** It sent a message larger than the limit: closed with 1009. */
-    TOO_BIG,
-    /** It kept sending far over the rate limit: closed with 1008. */
-    FLOODING,
-    /** It sent a frame that RFC 6455 forbids, such as an unmasked one: closed with 1002. */
-    PROTOCOL_ERROR,
-    /** It sent a binary frame: closed with 1003. */
-    UNSUPPORTED_DATA,
-    /** The server is shutting down: closed with 1001. */
-    SHUTDOWN
+    SEND_FAILED(1011, "send failed"),
+    /** Its send queue went over the limit. */
+    SLOW_CONSUMER(1013, "slow consumer"),
+    /** Nothing heard from it, not even a pong, for longer than the idle limit. */
+    IDLE(1001, "idle timeout"),
+    /** It sent a message larger than the limit. */
+    TOO_BIG(1009, "message too big"),
+    /** It kept sending far over the rate limit. */
+    FLOODING(1008, "flooding"),
+    /** It sent a frame that RFC 6455 forbids, such as an unmasked one. */
+    PROTOCOL_ERROR(1002, "protocol error"),
+    /** It sent a binary frame. */
+    UNSUPPORTED_DATA(1003, "binary frames are not supported"),
+    /** The server is shutting down. */
+    SHUTDOWN(1001, "server shutting down");
+
+    private final int code;
+    private final String reason;
+
+    LeaveCause(int code, String reason) {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    /** The close code the server sends for this cause; 0 for a cause that is the client's own close. */
+    public int code() {
+        return code;
+    }
+
+    /** The close reason sent with {@link #code()}. */
+    public String reason() {
+        return reason;
+    }
 }

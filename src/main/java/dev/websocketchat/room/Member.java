@@ -1,5 +1,7 @@
 package dev.websocketchat.room;
 
+import dev.websocketchat.config.ChatConfig;
+
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
@@ -18,17 +20,21 @@ public final class Member {
     final Peer peer;
     final Outbox outbox;
     final RateLimiter rate;
-    State state = State.PENDING;
+    /** The message arriving in parts; only the connection's own callbacks touch it, one at a time. */
+    final MessageParts parts;
+    /** Written with the room's lock held; volatile so that a chat can be checked for without it. */
+    volatile State state = State.PENDING;
     private volatile long lastHeardNanos;
 
-    Member(long id, String remoteAddress, String clientAddress, Peer peer, long sendQueueBytes, RateLimiter rate, BiConsumer<Member, Throwable> onSendFailure,
-           IntConsumer onDelivered, long nowNanos) {
+    Member(long id, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
+           BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
         this.peer = peer;
-        this.rate = rate;
-        this.outbox = new Outbox(peer, sendQueueBytes, failure -> onSendFailure.accept(this, failure), onDelivered);
+        this.rate = new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime);
+        this.parts = new MessageParts(config.maxFrame());
+        this.outbox = new Outbox(peer, config.sendQueueBytes(), failure -> onSendFailure.accept(this, failure), onDelivered);
         this.lastHeardNanos = nowNanos;
     }
 

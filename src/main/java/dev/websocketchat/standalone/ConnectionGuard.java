@@ -83,7 +83,7 @@ final class ConnectionGuard {
         if (current == null) {
             abort("it broke the protocol before it was admitted: " + violation.reason());
         } else {
-            current.brokeTheRules(violation.code(), violation.reason());
+            current.brokeTheRules(violation.cause(), violation.reason());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.room.LeaveCause;
+
 import org.glassfish.grizzly.Buffer;
 
 /**
@@ -15,8 +17,8 @@ import org.glassfish.grizzly.Buffer;
  */
 final class FrameScanner {
 
-    /** A frame that breaks a rule: the close code and reason to answer with. */
-    record Violation(int code, String reason) {
+    /** A frame that breaks a rule: why the connection ends, and the close reason to answer with. */
+    record Violation(LeaveCause cause, String reason) {
     }
 
     /** Told of each control frame (ping, pong, close) as soon as its header is complete. */
@@ -24,9 +26,9 @@ final class FrameScanner {
         void arrived(int opcode);
     }
 
-    static final Violation UNMASKED = new Violation(1002, "client frames must be masked");
-    static final Violation BAD_LENGTH = new Violation(1002, "invalid frame length");
-    static final Violation TOO_BIG = new Violation(1009, "message too big");
+    static final Violation UNMASKED = new Violation(LeaveCause.PROTOCOL_ERROR, "client frames must be masked");
+    static final Violation BAD_LENGTH = new Violation(LeaveCause.PROTOCOL_ERROR, "invalid frame length");
+    static final Violation TOO_BIG = new Violation(LeaveCause.TOO_BIG, LeaveCause.TOO_BIG.reason());
 
     private static final int MAX_HEADER = 14;
 

@@ -1,5 +1,6 @@
 -- Records one instance's count of connections, refreshes the key that says it is alive, and
--- publishes one join or leave per connection gained or lost, each with the cluster-wide total.
+-- publishes one join or leave per connection gained or lost, each with the cluster-wide total
+-- ({"type":"join","online":N} or {"type":"leave","online":N}: ClusterEvent.Joined and Left).
 -- KEYS: 1 the hash of counts by instance, 2 this instance's alive key (its count, with a TTL)
 -- ARGV: 1 the channel, 2 the instance, 3 its count, 4 the alive key's TTL in ms, 5 '1' if it is leaving
 -- Returns the cluster-wide total.
@@ -17,10 +18,10 @@ for _, value in ipairs(redis.call('HVALS', KEYS[1])) do
   total = total + tonumber(value)
 end
 local step = count > previous and 1 or -1
-local kind = count > previous and 'join ' or 'leave '
+local kind = count > previous and 'join' or 'leave'
 local announced = total - (count - previous)
 while announced ~= total do
   announced = announced + step
-  redis.call('PUBLISH', ARGV[1], kind .. announced)
+  redis.call('PUBLISH', ARGV[1], '{"type":"' .. kind .. '","online":' .. announced .. '}')
 end
 return total

@@ -51,7 +51,7 @@ class ClusterTest {
     private final List<ChatServer> servers = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
     private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
-    private final Logger relayLog = Logger.getLogger(RedisRelay.class.getName());
+    private final Logger relayLog = Logger.getLogger(RedisFanout.class.getName());
     private Handler capture;
 
     @BeforeEach

@@ -3,17 +3,62 @@ package dev.websocketchat.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ChatConfigTest {
 
+    /** The configuration table of docs/operations.md: key, property, default, meaning. */
+    private static final Pattern ROW = Pattern.compile("^\\| `([A-Z_]+)` \\| `([a-z.]+)` \\| (`[^`]*`|empty) \\| (.*)\\|$");
+
+    private static List<Matcher> documentedSettings() throws IOException {
+        List<Matcher> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("docs/operations.md"))) {
+            Matcher row = ROW.matcher(line);
+            if (row.matches()) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     @Test
-    void defaultsAreTheDocumentedOnes() {
-        ChatConfig config = ChatConfig.from(Map.of(), new Properties());
-        assertThat(config).isEqualTo(new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 65536, 1048576, 30, 90, 10, 20, 10000, "", "", 100, TrustedProxies.NONE, true));
+    void theDocumentedTableNamesEverySettingWithItsPropertyAndDefault() throws IOException {
+        List<Matcher> rows = documentedSettings();
+        assertThat(rows).as("one row per setting").hasSize(ChatConfig.class.getRecordComponents().length);
+        assertThat(ChatConfig.from(Map.of(), new Properties())).isEqualTo(ChatConfig.DEFAULTS);
+        for (Matcher row : rows) {
+            String key = row.group(1);
+            String documented = row.group(3).equals("empty") ? "" : row.group(3).replace("`", "");
+            assertThat(row.group(2)).as("property of " + key).isEqualTo(Settings.propertyName(key));
+            assertThat(ChatConfig.from(Map.of(key, documented), new Properties())).as("default of " + key).isEqualTo(ChatConfig.DEFAULTS);
+            assertThat(ChatConfig.from(Map.of(key, anotherValue(documented, row.group(4))), new Properties()))
+                    .as(key + " is read").isNotEqualTo(ChatConfig.DEFAULTS);
+        }
+    }
+
+    /** A valid value other than the default: the next number, the other boolean, or the example the description gives. */
+    private static String anotherValue(String documented, String description) {
+        if (documented.matches("\\d+")) {
+            return Integer.toString(Integer.parseInt(documented) + 1);
+        }
+        if (documented.equals("true") || documented.equals("false")) {
+            return Boolean.toString(!Boolean.parseBoolean(documented));
+        }
+        if (!documented.isEmpty()) {
+            return "127.0.0.1";
+        }
+        Matcher example = Pattern.compile("`([a-z]+://[^`]+|[0-9.]+)`").matcher(description);
+        assertThat(example.find()).as("an example in: " + description).isTrue();
+        return example.group(1);
     }
 
     @Test
@@ -53,8 +98,8 @@ class ChatConfigTest {
 
     @Test
     void propertyNamesFollowTheEnvironmentNames() {
-        assertThat(ChatConfig.propertyName("CHAT_SEND_QUEUE_BYTES")).isEqualTo("chat.send.queue.bytes");
-        assertThat(ChatConfig.propertyName("PORT")).isEqualTo("chat.port");
+        assertThat(Settings.propertyName("CHAT_SEND_QUEUE_BYTES")).isEqualTo("chat.send.queue.bytes");
+        assertThat(Settings.propertyName("PORT")).isEqualTo("chat.port");
     }
 
     @Test

@@ -3,14 +3,10 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.config.TrustedProxies;
 import dev.websocketchat.protocol.Resume;
-import dev.websocketchat.protocol.ChatRequest;
-import dev.websocketchat.protocol.InvalidMessageException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +19,8 @@ class ChatRoomTest {
 
     /** Large enough that no test member overflows by accident while threads race to send. */
     private static final int QUEUE_BYTES = 256 * 1024;
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 100, "", "", 0, TrustedProxies.NONE, true);
+    private static final ChatConfig CONFIG = ChatConfig.builder().history(3).sendQueueBytes(QUEUE_BYTES)
+            .pingSeconds(1).idleSeconds(3).rateLimit(0).rateBurst(1).maxConnections(100).maxConnectionsPerAddress(0).build();
     private final ChatRoom room = new ChatRoom(CONFIG);
 
     @AfterEach
@@ -51,7 +48,7 @@ class ChatRoomTest {
     void theHistoryKeepsTheLastChatsOldestFirst() {
         Member talker = admitted(new FakePeer());
         for (int i = 1; i <= 5; i++) {
-            room.say(talker, new ChatRequest("t", "m" + i));
+            say(talker, "t", "m" + i);
         }
         FakePeer late = new FakePeer();
         room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
@@ -66,7 +63,7 @@ class ChatRoomTest {
         Member goes = admitted(new FakePeer());
         assertThat(room.leave(goes, LeaveCause.ERROR)).isTrue();
         assertThat(room.leave(goes, LeaveCause.CLOSED)).isFalse();
-        assertThat(room.evict(goes, LeaveCause.IDLE, 1001, "idle")).isFalse();
+        assertThat(room.evict(goes, LeaveCause.IDLE)).isFalse();
         assertThat(stays.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
         assertThat(room.online()).isEqualTo(1);
     }
@@ -101,7 +98,7 @@ class ChatRoomTest {
             Member sender = members.get(s);
             sending.add(senders.submit(() -> {
                 for (int n = 0; n < 500; n++) {
-                    room.say(sender, new ChatRequest("s", String.valueOf(n)));
+                    say(sender, "s", String.valueOf(n));
                 }
             }));
         }
@@ -135,7 +132,7 @@ class ChatRoomTest {
         String kilobyte = "x".repeat(1000);
         int chats = QUEUE_BYTES / 1000 + 10;
         for (int i = 0; i < chats; i++) {
-            room.say(sender, new ChatRequest("s", kilobyte));
+            say(sender, "s", kilobyte);
         }
         assertThat(reader.sentOfType("chat")).hasSize(chats);
         assertThat(reader.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
@@ -151,7 +148,7 @@ class ChatRoomTest {
         Member member = admitted(stalled);
         stalled.hold();
         for (int i = 0; i < QUEUE_BYTES / 2000 + 10; i++) {
-            room.say(member, new ChatRequest("s", "x".repeat(2000)));
+            say(member, "s", "x".repeat(2000));
         }
         assertThat(stalled.closedWith.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
     }
@@ -163,7 +160,7 @@ class ChatRoomTest {
         Member sender = admitted(stays);
         admitted(broken);
         broken.hold();
-        room.say(sender, new ChatRequest("s", "hello"));
+        say(sender, "s", "hello");
         broken.failPending(new IOException("Connection reset by peer"));
         assertThat(stays.sentOfType("leave")).hasSize(1);
         assertThat(room.online()).isEqualTo(1);
@@ -175,7 +172,7 @@ class ChatRoomTest {
         FakePeer other = new FakePeer();
         Member member = admitted(sender);
         admitted(other);
-        room.refuse(member, new InvalidMessageException(InvalidMessageException.Kind.BLANK_TEXT, "text is blank"));
+        room.receive(member, "{\"type\":\"chat\",\"text\":\"  \"}", true);
         assertThat(sender.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"text is blank\"}");
         assertThat(other.sentOfType("error")).isEmpty();
     }
@@ -220,7 +217,7 @@ class ChatRoomTest {
         admitted(slow);
         slow.hold();
         for (int i = 1; i <= 3; i++) {
-            room.say(talker, new ChatRequest("t", "queued " + i));
+            say(talker, "t", "queued " + i);
         }
         CompletableFuture<Void> closing = CompletableFuture.runAsync(room::close);
         Thread.sleep(200);
@@ -238,7 +235,7 @@ class ChatRoomTest {
         Member talker = admitted(new FakePeer());
         admitted(stuck);
         stuck.hold();
-        room.say(talker, new ChatRequest("t", "never taken"));
+        say(talker, "t", "never taken");
         long started = System.nanoTime();
         room.close();
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -248,7 +245,7 @@ class ChatRoomTest {
 
     @Test
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
-        try (ChatRoom small = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 0, 1, 2, "", "", 0, TrustedProxies.NONE, true))) {
+        try (ChatRoom small = new ChatRoom(CONFIG.toBuilder().maxConnections(2).build())) {
             FakePeer first = new FakePeer();
             small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
@@ -263,22 +260,29 @@ class ChatRoomTest {
 
     @Test
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
-        try (ChatRoom limited = new ChatRoom(new ChatConfig(0, "127.0.0.1", Set.of(), 3, 2000, 65536, QUEUE_BYTES, 1, 3, 1, 2, 100, "", "", 0, TrustedProxies.NONE, true))) {
+        try (ChatRoom limited = new ChatRoom(CONFIG.toBuilder().rateLimit(1).rateBurst(2).build())) {
             FakePeer observer = new FakePeer();
             limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
             FakePeer flooder = new FakePeer();
             Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1");
             limited.admit(member, Resume.NONE);
-            assertThat(limited.withinRate(member)).isTrue();
-            assertThat(limited.withinRate(member)).isTrue();
-            assertThat(limited.withinRate(member)).as("over the burst of 2").isFalse();
+            limited.receive(member, "one", true);
+            limited.receive(member, "two", true);
+            assertThat(flooder.sentOfType("error")).as("within the burst of 2").isEmpty();
+            limited.receive(member, "three", true);
             assertThat(flooder.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"rate limited\"}");
+            assertThat(observer.sentOfType("chat")).hasSize(2);
             for (int i = 0; i < 60; i++) {
-                limited.withinRate(member);
+                limited.receive(member, "more", true);
             }
             assertThat(flooder.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
             assertThat(observer.sentOfType("leave")).hasSize(1);
         }
+    }
+
+    /** What the page sends: a chat as JSON, whole. */
+    private void say(Member from, String name, String text) {
+        room.receive(from, "{\"type\":\"chat\",\"name\":\"" + name + "\",\"text\":\"" + text + "\"}", true);
     }
 
     private Member admitted(FakePeer peer) {

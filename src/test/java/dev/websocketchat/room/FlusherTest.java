@@ -1,5 +1,7 @@
 package dev.websocketchat.room;
 
+import dev.websocketchat.config.ChatConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -153,7 +155,7 @@ class FlusherTest {
     }
 
     private Member member(Peer peer) {
-        return new Member(1, "test", "127.0.0.1", peer, Long.MAX_VALUE, new RateLimiter(0, 1, System::nanoTime),
+        return new Member(1, "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
                 (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
 }

@@ -3,7 +3,6 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.config.TrustedProxies;
 import dev.websocketchat.protocol.ChatRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
@@ -12,7 +11,6 @@ import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,7 +26,10 @@ import net.jqwik.api.Provide;
 class RoomPropertyTest {
 
     /** Room for a few small frames, so a member that stops reading overflows within a few chats. */
-    private static final ChatConfig CONFIG = new ChatConfig(0, "127.0.0.1", Set.of(), 5, 40, 65536, 1500, 60, 120, 0, 1, 6, "", "", 0, TrustedProxies.NONE, true);
+    private static final ChatConfig CONFIG = ChatConfig.builder().history(5).maxText(40).sendQueueBytes(1500)
+            .pingSeconds(60).idleSeconds(120).rateLimit(0).rateBurst(1).maxConnections(6).maxConnectionsPerAddress(0).build();
+    /** Decodes as the room does, to know what a chat broadcasts and that refused input is refused. */
+    private static final EventCodec ROOM_CODEC = new EventCodec(CONFIG.maxText());
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
 
     enum Kind { JOIN, LEAVE, CHAT, REFUSED, STALL }
@@ -63,8 +64,8 @@ class RoomPropertyTest {
                     case CHAT -> {
                         if (target != null) {
                             boolean speaks = target.member().state == Member.State.ADMITTED;
-                            ChatRequest request = room.codec().decode(step.text());
-                            room.say(target.member(), request);
+                            ChatRequest request = ROOM_CODEC.decode(step.text());
+                            room.receive(target.member(), step.text(), true);
                             if (speaks) {
                                 broadcast.add(request.text());
                             }
@@ -73,10 +74,10 @@ class RoomPropertyTest {
                     case REFUSED -> {
                         if (target != null) {
                             try {
-                                room.codec().decode(step.text());
+                                ROOM_CODEC.decode(step.text());
                                 throw new AssertionError("expected a refusal for " + step.text());
                             } catch (InvalidMessageException refused) {
-                                room.refuse(target.member(), refused);
+                                room.receive(target.member(), step.text(), true);
                             }
                         }
                     }

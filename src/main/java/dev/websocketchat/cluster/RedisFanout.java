@@ -1,12 +1,12 @@
 package dev.websocketchat.cluster;
 
 import dev.websocketchat.log.LogSafe;
-import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
-import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.Audience;
 import dev.websocketchat.room.DaemonThreads;
-import dev.websocketchat.room.Relay;
+import dev.websocketchat.room.Fanout;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -38,29 +38,32 @@ import java.util.logging.Logger;
 
 /**
  * Joins a room to the other instances through Redis (Lettuce): chats are numbered, kept and
- * published by {@link Scripts#PUBLISH_CHAT} and come back on one channel in id order; each
+ * published by {@link Scripts#PUBLISH_CHAT} and come back on one channel in id order, as
+ * {@link ClusterEvent}s, to be delivered to this instance's members; each
  * instance's count lives in Redis with a TTL it refreshes every {@value #HEARTBEAT_MILLIS} ms, and
  * every instance forgets the counts of instances that stopped refreshing theirs.
  *
  * <p>Losing Redis: a dropped connection or the first failed command turns the relay down, with
- * one WARN, and the room serves its own members alone. A dropped connection counts even if Redis
+ * one WARN, and its chats are numbered here and its counts announced here ({@link #chat},
+ * {@link #presence}): the room serves its own members alone, and never knows. A dropped connection counts even if Redis
  * is back before the next command: a Redis restarted without its data starts numbering at 1 again,
  * and only a resync moves the numbering past the ids this instance has delivered. Lettuce reconnects by itself,
  * with backoff; the first heartbeat that gets through then {@linkplain #recover recovers}: the
  * shared history is fetched, the chats this instance missed are delivered, the count is
  * corrected, and the relay is up again, with one INFO.
  *
- * <p>Never twice: a chat whose publish failed is delivered here by the room instead, and its
+ * <p>Never twice: a chat whose publish failed is numbered and delivered here instead, and its
  * nonce remembered; if Lettuce's retry after the reconnect published it after all, this instance
  * skips it and the others deliver it once (a retried publish of the same nonce is ignored by Redis).
  *
- * <p>Threads: commands are sent without blocking (so {@link #publishPresence} may be called
- * under the room's lock); the channel is read on Lettuce's I/O thread; heartbeats, reaping and
- * recovery run on this relay's one timer thread.
+ * <p>Threads: commands are sent without blocking (so {@link #presence} may be called under the
+ * room's lock); the channel is read on Lettuce's I/O thread; heartbeats, reaping and recovery run
+ * on this fanout's one timer thread. The chats those two threads deliver are ordered by
+ * {@link #order}, which is never held while calling into Redis.
  */
-public final class RedisRelay implements Relay {
+public final class RedisFanout implements Fanout {
 
-    private static final Logger LOG = Logger.getLogger(RedisRelay.class.getName());
+    private static final Logger LOG = Logger.getLogger(RedisFanout.class.getName());
     /** Lettuce warns on every failed reconnect; unless configured otherwise, only this relay's one WARN per outage shows. */
     private static final Logger RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
     static final long HEARTBEAT_MILLIS = 1000;
@@ -69,8 +72,7 @@ public final class RedisRelay implements Relay {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final int REMEMBERED_NONCES = 10_000;
 
-    private final ChatRoom room;
-    private final EventCodec codec;
+    private final int history;
     private final RedisURI uri;
     private final ClientResources resources;
     private final RedisClient client;
@@ -85,18 +87,26 @@ public final class RedisRelay implements Relay {
     private volatile boolean closed;
     private volatile boolean warned;
     private volatile int online;
+    private volatile Audience audience;
+    /** Orders the chats delivered from the cluster, by the live feed and by a resync. */
+    private final Object order = new Object();
+    /** The highest id delivered from the cluster; -1 until the first {@link #recover}. Guarded by {@link #order}. */
+    private long lastRelayed = -1;
     /** Until the first connection: when to try again, and the next wait (doubling to {@value #LONGEST_CONNECT_WAIT_MILLIS} ms). Timer thread only. */
     private long nextConnectNanos;
     private long connectWaitMillis = HEARTBEAT_MILLIS;
     private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
 
-    private RedisRelay(ChatRoom room, String url) {
+    /**
+     * @param url     {@code CHAT_REDIS_URL}
+     * @param history how many chats the shared history keeps ({@code CHAT_HISTORY})
+     */
+    public RedisFanout(String url, int history) {
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
         if (RECONNECTS.getLevel() == null) {
             RECONNECTS.setLevel(Level.SEVERE);
         }
-        this.room = room;
-        this.codec = room.codec();
+        this.history = history;
         this.uri = RedisURI.create(url);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -119,37 +129,41 @@ public final class RedisRelay implements Relay {
     }
 
     /**
-     * Relays the room through the Redis at {@code url}, trying once to connect before returning;
-     * if Redis is not there yet, the room starts on its own and joins the cluster when it is.
+     * Tries once to connect before returning; if Redis is not there yet, the room starts on its
+     * own and joins the cluster when it is.
      */
-    public static RedisRelay join(ChatRoom room, String url) {
-        RedisRelay relay = new RedisRelay(room, url);
-        room.relayThrough(relay);
-        if (relay.connect()) {
-            relay.recover(); // here, so a server that returns is already in the cluster
+    @Override
+    public void start(Audience room) {
+        audience = room;
+        if (connect()) {
+            recover(); // here, so a server that returns is already in the cluster
         }
-        relay.timer.scheduleWithFixedDelay(relay::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
-        return relay;
+        timer.scheduleWithFixedDelay(this::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public boolean isUp() {
-        return up;
+    public int online(int here) {
+        return up ? online : here;
     }
 
     @Override
-    public int online() {
-        return online;
+    public boolean degraded() {
+        return !up;
     }
 
+    /** Publishes the chat for every instance to number and deliver, this one included; while down, delivers it here. */
     @Override
-    public void publishChat(String name, String text, Instant time) {
+    public void chat(String name, String text, Instant time) {
+        if (!up) {
+            audience.deliverNew(name, text, time);
+            return;
+        }
         String nonce = instance + ":" + published.incrementAndGet();
         try {
             commands.async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
                             new String[] {Scripts.SEQUENCE, Scripts.HISTORY, Scripts.NONCE + nonce},
-                            Scripts.CHANNEL, Integer.toString(room.config().history()), nonce,
-                            Entry.body(codec, name, text, time))
+                            Scripts.CHANNEL, Integer.toString(history), nonce,
+                            new ClusterEvent.Draft(nonce, name, text, time).encode())
                     .whenComplete((id, failure) -> {
                         if (failure != null) {
                             deliverHere(nonce, name, text, time, failure);
@@ -166,11 +180,24 @@ public final class RedisRelay implements Relay {
         }
         deliveredHere.add(nonce);
         lost(failure);
-        room.sayHere(name, text, time);
+        audience.deliverNew(name, text, time);
     }
 
+    /**
+     * While up, publishes this instance's count (Redis announces the change to every instance,
+     * with the cluster's count) and returns null; while down, returns the change to announce here.
+     * A count reported again is published either way: the first to get through ends an outage.
+     */
     @Override
-    public void publishPresence(int here, ServerEvent fallback) {
+    public ServerEvent presence(int here, ServerEvent change) {
+        if (change != null && !up) {
+            return change;
+        }
+        publishPresence(here, change);
+        return null;
+    }
+
+    private void publishPresence(int here, ServerEvent fallback) {
         try {
             commands.async().<Long>eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
                             new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
@@ -193,7 +220,7 @@ public final class RedisRelay implements Relay {
     private void presenceFailed(Throwable failure, ServerEvent fallback) {
         lost(failure);
         if (fallback != null) {
-            room.relayPresence(fallback);
+            audience.deliver(fallback);
         }
     }
 
@@ -203,7 +230,7 @@ public final class RedisRelay implements Relay {
             if (commands == null && !connectInTime()) {
                 return;
             }
-            room.reportPresence();
+            audience.recount();
             if (up) {
                 commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[] {Scripts.COUNTS},
                         Scripts.CHANNEL, Scripts.ALIVE);
@@ -264,19 +291,22 @@ public final class RedisRelay implements Relay {
             // for Redis to confirm, so every chat published from here on arrives live, and every one
             // before it is in the history fetched next.
             feed.sync().subscribe(Scripts.CHANNEL);
+            Resume position = audience.position();
             List<Object> result = commands.sync().eval(Scripts.RESYNC, ScriptOutputType.MULTI,
                     new String[] {Scripts.EPOCH, Scripts.SEQUENCE, Scripts.HISTORY},
-                    room.epoch(), Long.toString(room.lastChatId()));
+                    position.epoch(), Long.toString(position.since()));
             List<Chat> shared = new ArrayList<>();
             for (Object entry : result.subList(1, result.size())) {
-                shared.add(Entry.parse(codec, (String) entry).chat());
+                if (ClusterEvent.decode((String) entry) instanceof ClusterEvent.Said said) {
+                    shared.add(said.chat());
+                }
             }
-            room.resync((String) result.get(0), shared);
+            resync((String) result.get(0), shared);
             up = true;
             LOG.info(() -> (warned ? "Redis at " + uri.getHost() + ":" + uri.getPort() + " is back: cluster fan-out resumed"
                     : "joined the cluster through Redis at " + uri.getHost() + ":" + uri.getPort()) + " as instance " + instance);
             warned = false;
-            room.reportPresence();
+            audience.recount();
         } catch (RuntimeException e) {
             lost(e);
         } finally {
@@ -294,24 +324,45 @@ public final class RedisRelay implements Relay {
         }
     }
 
-    private void receive(String message) {
-        try {
-            if (message.startsWith("chat ")) {
-                Entry entry = Entry.parse(codec, message.substring("chat ".length()));
-                if (!deliveredHere.remove(entry.nonce())) {
-                    room.relayChat(entry.chat());
-                }
-            } else if (message.startsWith("join ")) {
-                online = Integer.parseInt(message.substring("join ".length()));
-                room.relayPresence(ServerEvent.Join.of(online));
-            } else if (message.startsWith("leave ")) {
-                online = Integer.parseInt(message.substring("leave ".length()));
-                room.relayPresence(ServerEvent.Leave.of(online));
-            } else {
-                LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + LogSafe.text(message));
+    /**
+     * Takes the cluster's epoch and shared history (oldest first), and delivers the chats in it
+     * that this instance missed while away; none the first time.
+     */
+    private void resync(String epoch, List<Chat> shared) {
+        synchronized (order) {
+            audience.adopt(epoch, shared, lastRelayed < 0 ? Long.MAX_VALUE : lastRelayed);
+            lastRelayed = Math.max(lastRelayed, shared.isEmpty() ? 0 : shared.get(shared.size() - 1).id());
+        }
+    }
+
+    /** Delivers a chat the cluster numbered, unless it was already (a resync and the live feed may both bring it). */
+    private void relay(Chat chat) {
+        synchronized (order) {
+            if (chat.id() > lastRelayed) {
+                lastRelayed = chat.id();
+                audience.deliver(chat);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, e, () -> "ignored a malformed message on " + Scripts.CHANNEL);
+        }
+    }
+
+    private void receive(String message) {
+        ClusterEvent event;
+        try {
+            event = ClusterEvent.decode(message);
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "ignored a message on " + Scripts.CHANNEL + " that no instance writes: " + LogSafe.text(message));
+            return;
+        }
+        if (event instanceof ClusterEvent.Said said) {
+            if (!deliveredHere.remove(said.nonce())) {
+                relay(said.chat());
+            }
+        } else if (event instanceof ClusterEvent.Joined joined) {
+            online = joined.online();
+            audience.deliver(ServerEvent.Join.of(joined.online()));
+        } else if (event instanceof ClusterEvent.Left left) {
+            online = left.online();
+            audience.deliver(ServerEvent.Leave.of(left.online()));
         }
     }
 

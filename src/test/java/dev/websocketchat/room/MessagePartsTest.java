@@ -1,8 +1,8 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.endpoint.MessageParts.Outcome;
+import dev.websocketchat.room.MessageParts.Outcome;
 import org.junit.jupiter.api.Test;
 
 class MessagePartsTest {

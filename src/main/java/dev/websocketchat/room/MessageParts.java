@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.room;
 
 import dev.websocketchat.protocol.Utf8;
 

@@ -1,0 +1,40 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A room's members as its {@link Fanout} sees them: where what is to be delivered comes back in.
+ * Every method takes the room's lock itself, so a fanout must not call one while holding a lock
+ * the room's own calls into it could wait for. Nothing is delivered once the room is closed.
+ */
+public interface Audience {
+
+    /**
+     * Delivers an event to this instance's members: a chat numbered elsewhere (kept in the
+     * history too; the fanout hands chats over in increasing id order), or a join or leave.
+     */
+    void deliver(ServerEvent event);
+
+    /**
+     * Numbers a chat after every id this room has given or delivered, keeps it and delivers it:
+     * how chats are numbered without a cluster. Returns the chat as delivered (null if the room is closed).
+     */
+    Chat deliverNew(String name, String text, Instant time);
+
+    /**
+     * Takes a cluster's epoch and recent chats (oldest first) as this room's history, and
+     * delivers those numbered above {@code after} (none for {@link Long#MAX_VALUE}): the ones this
+     * instance missed while it could not hear the cluster.
+     */
+    void adopt(String epoch, List<Chat> recent, long after);
+
+    /** Where the history stands: its epoch, and the highest id given or delivered (0 before the first chat). */
+    Resume position();
+
+    /** Calls {@link Fanout#presence} with no change, under the room's lock, so that a count reported again is never out of date. */
+    void recount();
+}

@@ -1,0 +1,40 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.config.ChatConfig;
+import java.util.logging.Logger;
+
+/** Why a connection is turned away at admission, never counted: with the close code and reason it gets. */
+enum TurnedAway {
+    SHUTTING_DOWN(LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason()),
+    SERVER_FULL(1013, "server full"),
+    ADDRESS_FULL(1013, "too many connections from your address");
+
+    private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
+
+    private final int code;
+    private final String reason;
+
+    TurnedAway(int code, String reason) {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    /** Counts and logs the refusal, then closes the member, to which nothing was ever sent, so the close waits for nothing. */
+    void refuse(Member member, ChatConfig config, ChatMetrics metrics) {
+        switch (this) {
+            case SERVER_FULL -> {
+                metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
+                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
+                        + config.maxConnections() + " connections are the limit");
+            }
+            case ADDRESS_FULL -> {
+                metrics.rejected(ChatMetrics.Rejection.ADDRESS_FULL);
+                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
+                        + config.maxConnectionsPerAddress() + " connections from " + member.clientAddress() + " are the limit");
+            }
+            case SHUTTING_DOWN -> {
+            }
+        }
+        member.peer.close(code, reason);
+    }
+}
