@@ -3,7 +3,7 @@ package dev.websocketchat.endpoint;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.Resume;
-import dev.websocketchat.room.ChatMetrics;
+import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
@@ -81,7 +81,7 @@ public class ChatEndpoint {
             throws IOException {
         String origin = handshake == null ? null : handshake.origin();
         String host = handshake == null ? null : handshake.host();
-        ChatMetrics.Rejection refusal = handshake == null ? ChatMetrics.Rejection.ORIGIN
+        Rejection refusal = handshake == null ? Rejection.ORIGIN
                 : new HandshakePolicy(settings).judge(origin, host, handshake.scheme());
         if (refusal == null) {
             return false;
@@ -128,14 +128,18 @@ public class ChatEndpoint {
         }
     }
 
-    /** Every error ends the connection: the leave is announced now, not when (or if) the close comes. */
+    /**
+     * Every error ends the connection: the leave is announced now, not when (or if) the close
+     * comes, counted as what the failure says happened ({@link LeaveCause#of}): containers report
+     * a reset or a peer that stopped reading here, Tomcat before its close.
+     */
     @OnError
     public void error(Session session, Throwable failure) {
         if (member == null) {
             LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
             return;
         }
-        if (room.evict(member, LeaveCause.ERROR)) {
+        if (room.evict(member, LeaveCause.of(failure))) {
             LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }
         LOG.log(Level.FINE, failure, () -> "error on " + member);

@@ -29,7 +29,7 @@ public final class ChatRooms {
         ROOMS.remove(container);
     }
 
-    static ChatRoom of(WebSocketContainer container) {
+    public static ChatRoom of(WebSocketContainer container) {
         ChatRoom room = ROOMS.get(container);
         if (room == null) {
             throw new IllegalStateException("no chat room is bound to " + container);

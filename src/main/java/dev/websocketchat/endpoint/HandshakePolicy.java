@@ -2,7 +2,7 @@ package dev.websocketchat.endpoint;
 
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
-import dev.websocketchat.room.ChatMetrics.Rejection;
+import dev.websocketchat.room.Rejection;
 import java.util.Set;
 
 /**

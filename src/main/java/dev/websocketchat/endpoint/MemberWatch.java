@@ -1,6 +1,6 @@
 package dev.websocketchat.endpoint;
 
-import dev.websocketchat.room.ChatMetrics;
+import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
@@ -27,7 +27,7 @@ final class MemberWatch implements FrameTransport.Watcher {
 
     @Override
     public void brokeTheRules(LeaveCause cause, String reason) {
-        room.metrics().rejected(cause == LeaveCause.TOO_BIG ? ChatMetrics.Rejection.TOO_BIG : ChatMetrics.Rejection.PROTOCOL_ERROR);
+        room.metrics().rejected(cause == LeaveCause.TOO_BIG ? Rejection.TOO_BIG : Rejection.PROTOCOL_ERROR);
         LOG.info(() -> member + " broke the protocol: " + reason);
         room.evict(member, cause, reason);
     }

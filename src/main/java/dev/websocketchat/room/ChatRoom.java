@@ -64,26 +64,31 @@ public final class ChatRoom implements AutoCloseable {
     private final Roster roster = new Roster();
     private final AddressCount perAddress = new AddressCount();
     private final Flusher flusher = new Flusher(roster::members);
-    private final ChatMetrics metrics = new ChatMetrics(roster::size, roster::queuedBytes);
+    private final Meters metrics;
     private final ChatHistory history;
     private boolean closed;
 
-    /** A room on its own, in this process. */
+    /** A room on its own, in this process, that counts nothing. */
     public ChatRoom(ChatConfig config) {
-        this(config, new LocalFanout(), Clock.systemUTC());
+        this(config, new LocalFanout(), Meters.NONE, Clock.systemUTC());
     }
 
-    /** A room whose chats and counts go through the fanout; the room starts it, and closes it when it closes. */
-    public ChatRoom(ChatConfig config, Fanout fanout) {
-        this(config, fanout, Clock.systemUTC());
+    /**
+     * A room whose chats and counts go through the fanout, and whose meters count what happens
+     * in it. The room starts the fanout, and closes it when it closes.
+     */
+    public ChatRoom(ChatConfig config, Fanout fanout, Meters meters) {
+        this(config, fanout, meters, Clock.systemUTC());
     }
 
-    ChatRoom(ChatConfig config, Fanout fanout, Clock clock) {
+    ChatRoom(ChatConfig config, Fanout fanout, Meters meters, Clock clock) {
         this.config = config;
+        this.metrics = meters;
         this.codec = new EventCodec(config.maxText());
         this.clock = clock;
         this.fanout = fanout;
         this.history = new ChatHistory(config.history());
+        meters.watch(roster::size, roster::queuedBytes);
         new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE)).start(timer, pinger);
         fanout.start(new Members()); // last: a cluster's fanout may deliver from its own threads at once
     }
@@ -92,7 +97,8 @@ public final class ChatRoom implements AutoCloseable {
         return config;
     }
 
-    public ChatMetrics metrics() {
+    /** What the room counts; its endpoints count what they see there too. */
+    public Meters metrics() {
         return metrics;
     }
 
@@ -128,7 +134,7 @@ public final class ChatRoom implements AutoCloseable {
      * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
      */
     public Member connect(Peer peer, String remoteAddress, String clientAddress) {
-        metrics.connected(peer);
+        metrics.connected(peer.writesFrames());
         return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config,
                 (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
@@ -203,7 +209,7 @@ public final class ChatRoom implements AutoCloseable {
         member.heard(System.nanoTime());
         MessageParts.Outcome outcome = member.parts.add(part, last);
         if (outcome == MessageParts.Outcome.TOO_BIG) {
-            metrics.rejected(ChatMetrics.Rejection.TOO_BIG);
+            metrics.rejected(Rejection.TOO_BIG);
             evict(member, LeaveCause.TOO_BIG);
             return;
         }
@@ -213,14 +219,14 @@ public final class ChatRoom implements AutoCloseable {
         try {
             say(member, codec.decode(member.parts.message()));
         } catch (InvalidMessageException invalid) {
-            refuse(member, ChatMetrics.Rejection.of(invalid.kind()), invalid.getMessage());
+            refuse(member, Rejection.of(invalid.kind()), invalid.getMessage());
         }
     }
 
     /** The member sent binary data, which the protocol has none of: closed with 1003 at its first part. */
     public void receiveBinary(Member member) {
         if (member.state != Member.State.GONE) {
-            metrics.rejected(ChatMetrics.Rejection.BINARY);
+            metrics.rejected(Rejection.BINARY);
             evict(member, LeaveCause.UNSUPPORTED_DATA);
         }
     }
@@ -263,7 +269,7 @@ public final class ChatRoom implements AutoCloseable {
             case ALLOWED:
                 return true;
             case LIMITED:
-                refuse(member, ChatMetrics.Rejection.RATE_LIMITED, "rate limited");
+                refuse(member, Rejection.RATE_LIMITED, "rate limited");
                 return false;
             default:
                 endFlood(member, "messages");
@@ -279,7 +285,7 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /** Tells one member why its input was refused; nobody else hears of it. */
-    private void refuse(Member to, ChatMetrics.Rejection rejection, String reason) {
+    private void refuse(Member to, Rejection rejection, String reason) {
         metrics.rejected(rejection);
         LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
         if (to.outbox.enqueue(Frame.of(codec.encode(new Refusal(reason))))) {
@@ -426,6 +432,7 @@ public final class ChatRoom implements AutoCloseable {
             if (!wasAdmitted) {
                 return new Removal(true, List.of());
             }
+            metrics.left(cause, 1); // before the count drops, so that a count of 0 means every leave is counted
             roster.remove(member);
             perAddress.remove(member.clientAddress());
             overflowed = announce(Leave.of(roster.size()));
@@ -433,7 +440,6 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        metrics.left(cause, 1);
         LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": " + cause.name().toLowerCase(Locale.ROOT)
                 + ", " + online + " online");
         flusher.flush();

@@ -1,20 +1,27 @@
 package dev.websocketchat.room;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.InterruptedByTimeoutException;
+
 /**
- * Why a connection left the room; logged with every close and counted by {@link ChatMetrics}.
+ * Why a connection left the room; logged with every close and counted by {@link Meters}.
  * A cause the server acts on carries the close code and reason it closes with; {@link #CLOSED}
  * and {@link #RESET} are the client's doing, so the server sends no close of its own for them.
  */
 public enum LeaveCause {
     /** The client closed the connection with a close frame. */
     CLOSED(0, ""),
-    /** The connection ended without a close frame (1006): a TCP reset, or a peer that vanished. */
+    /**
+     * The connection ended without a close frame (1006): a TCP reset, or a peer that vanished,
+     * whether the container reports it as a close or as the I/O error it found ({@link #of(Throwable)}).
+     */
     RESET(0, ""),
-    /** The container reported an error on the connection. */
+    /** The container reported an error on the connection that is not the connection breaking. */
     ERROR(1011, "unexpected condition"),
     /** A send to the connection failed. */
     SEND_FAILED(1011, "send failed"),
-    /** Its send queue went over the limit. */
+    /** Its send queue went over the limit, or the container gave up a write to it (it stopped reading). */
     SLOW_CONSUMER(1013, "slow consumer"),
     /** Nothing heard from it, not even a pong, for longer than the idle limit. */
     IDLE(1001, "idle timeout"),
@@ -35,6 +42,22 @@ public enum LeaveCause {
     LeaveCause(int code, String reason) {
         this.code = code;
         this.reason = reason;
+    }
+
+    /**
+     * The cause of a failure the container reported on a connection: a write that timed out is a
+     * peer that stopped reading; any other I/O failure (reset, broken pipe, end of stream, a
+     * channel closed under the container) is the connection breaking; anything else is an error.
+     */
+    public static LeaveCause of(Throwable failure) {
+        boolean io = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedByTimeoutException) {
+                return SLOW_CONSUMER;
+            }
+            io |= cause instanceof IOException;
+        }
+        return io ? RESET : ERROR;
     }
 
     /** The close code the server sends for this cause; 0 for a cause that is the client's own close. */

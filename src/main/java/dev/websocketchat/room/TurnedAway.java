@@ -20,15 +20,15 @@ enum TurnedAway {
     }
 
     /** Counts and logs the refusal, then closes the member, to which nothing was ever sent, so the close waits for nothing. */
-    void refuse(Member member, ChatConfig config, ChatMetrics metrics) {
+    void refuse(Member member, ChatConfig config, Meters metrics) {
         switch (this) {
             case SERVER_FULL -> {
-                metrics.rejected(ChatMetrics.Rejection.SERVER_FULL);
+                metrics.rejected(Rejection.SERVER_FULL);
                 LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
                         + config.maxConnections() + " connections are the limit");
             }
             case ADDRESS_FULL -> {
-                metrics.rejected(ChatMetrics.Rejection.ADDRESS_FULL);
+                metrics.rejected(Rejection.ADDRESS_FULL);
                 LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
                         + config.maxConnectionsPerAddress() + " connections from " + member.clientAddress() + " are the limit");
             }

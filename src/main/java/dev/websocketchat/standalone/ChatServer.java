@@ -4,9 +4,9 @@ import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
-import dev.websocketchat.http.Health;
+import dev.websocketchat.http.Report;
 import dev.websocketchat.log.LogSafe;
-import dev.websocketchat.room.ChatMetrics;
+import dev.websocketchat.metrics.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.DaemonThreads;
 import jakarta.websocket.DeploymentException;
@@ -51,7 +51,8 @@ public final class ChatServer implements AutoCloseable {
 
     /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
     public static ChatServer start(ChatConfig config) throws IOException {
-        ChatRoom room = Cluster.openRoom(config);
+        ChatMetrics metrics = new ChatMetrics();
+        ChatRoom room = Cluster.openRoom(config, metrics);
         ScheduledExecutorService guardTimer = DaemonThreads.timer("chat-guard");
         GuardFilter guard = new GuardFilter(config.maxFrame(), config.sendQueueBytes(), guardTimer);
         EmbeddedTyrusContainer webSockets =
@@ -62,10 +63,11 @@ public final class ChatServer implements AutoCloseable {
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
         http.addListener(listener);
         SocketCount sockets = SocketCount.of(listener.getTransport());
-        room.metrics().countSockets(sockets::open);
+        metrics.countSockets(sockets::open);
         ServerConfiguration routes = http.getServerConfiguration();
-        routes.addHttpHandler(new ReportHandler("application/json", () -> Health.of(room)), "/health");
-        routes.addHttpHandler(new ReportHandler(ChatMetrics.CONTENT_TYPE, room.metrics()::scrape), "/metrics");
+        for (Report report : Report.values()) {
+            routes.addHttpHandler(new ReportHandler(report, room), report.path());
+        }
         routes.addHttpHandler(new PageHandler(), "/");
         try {
             webSockets.start(EmbeddedTyrusContainer.CONTEXT_PATH, config.port());

@@ -137,12 +137,13 @@ final class ConnectionGuard {
         close.started();
     }
 
+    /** Tells the room first, so that the leave is counted as the room's verdict and not as the reset that follows. */
     private void cutOff(String why) {
         FrameTransport.Watcher current = watcher;
-        abort(why);
         if (current != null) {
             current.cutOff(why);
         }
+        abort(why);
     }
 
     /** Ends the TCP connection now, dropping whatever waits to be written (Grizzly's close would wait for it). */

@@ -1,28 +1,28 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.http.Report;
 import dev.websocketchat.http.SecurityHeaders;
-import java.util.function.Supplier;
+import dev.websocketchat.room.ChatRoom;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** A report made fresh for every request, never cached: {@code /health} and {@code /metrics}. */
+/** One {@link Report}, {@code /health} or {@code /metrics}, on the standalone server. */
 final class ReportHandler extends HttpHandler {
 
-    private final String contentType;
-    private final Supplier<String> report;
+    private final Report report;
+    private final ChatRoom room;
 
-    ReportHandler(String contentType, Supplier<String> report) {
-        this.contentType = contentType;
+    ReportHandler(Report report, ChatRoom room) {
         this.report = report;
+        this.room = room;
     }
 
     @Override
     public void service(Request request, Response response) throws Exception {
         SecurityHeaders.apply(response::setHeader);
-        response.setContentType(contentType);
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(report.get());
+        response.setContentType(report.contentType());
+        response.setHeader("Cache-Control", Report.CACHE_CONTROL);
+        response.getWriter().write(report.body(room));
     }
 }

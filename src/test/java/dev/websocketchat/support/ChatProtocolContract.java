@@ -252,6 +252,7 @@ public abstract class ChatProtocolContract {
         ChatClient reader = joined();
         RawWebSocket stalled = track(RawWebSocket.open(chatUri(), 8 * 1024));
         assertThat(reader.next(Join.class).online()).isEqualTo(2);
+        Scrape before = Scrape.of(applicationUri());
 
         String kilobyte = "x".repeat(1000);
         int round = 1000;
@@ -281,6 +282,7 @@ public abstract class ChatProtocolContract {
         assertThat(notices).containsExactly(new Leave(1, "유저 연결 해제 [현재: 1명]"));
         assertThat(stalled.awaitCloseCode()).isEqualTo(1013);
         awaitOnline(1);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("slow_consumer", 1));
     }
 
     /**
@@ -301,10 +303,12 @@ public abstract class ChatProtocolContract {
         ChatClient observer = joined();
         RawWebSocket raw = RawWebSocket.open(chatUri());
         assertThat(observer.next(Join.class).online()).isEqualTo(2);
+        Scrape before = Scrape.of(applicationUri());
         raw.reset();
         assertThat(observer.next(Leave.class).online()).isEqualTo(1);
         observer.expectSilence(Duration.ofMillis(300));
         awaitOnline(1);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("reset", 1));
     }
 
     @Test
@@ -419,8 +423,9 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
-    void aFrameOverTheLimitClosesWith1009HoweverLargeItIs() {
+    void aFrameOverTheLimitClosesWith1009HoweverLargeItIs() throws InterruptedException {
         ChatClient observer = joined();
+        Scrape before = Scrape.of(applicationUri());
         for (int size : List.of(64 * 1024 + 1, 64 * 1024 + 20, 90_000, 900_000)) {
             ChatClient big = joined();
             observer.next(Join.class);
@@ -433,6 +438,7 @@ public abstract class ChatProtocolContract {
         fragmented.sendFragmented("x".repeat(40_000), "x".repeat(40_000));
         assertThat(fragmented.awaitClose().code()).as("two fragments of 40 000 bytes").isEqualTo(1009);
         assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 5)).isEqualTo(Map.of("too_big", 5));
     }
 
     /**
@@ -458,8 +464,9 @@ public abstract class ChatProtocolContract {
     }
 
     @Test
-    void aBinaryFrameClosesWith1003() {
+    void aBinaryFrameClosesWith1003() throws InterruptedException {
         ChatClient observer = joined();
+        Scrape before = Scrape.of(applicationUri());
         for (int size : List.of(3, 5_000)) {
             ChatClient binary = joined();
             observer.next(Join.class);
@@ -467,6 +474,7 @@ public abstract class ChatProtocolContract {
             assertThat(binary.awaitClose().code()).as("%d bytes", size).isEqualTo(1003);
             assertThat(observer.next(Leave.class).online()).isEqualTo(1);
         }
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 2)).isEqualTo(Map.of("unsupported_data", 2));
     }
 
     @Test
@@ -475,6 +483,7 @@ public abstract class ChatProtocolContract {
         ChatClient observer = joined();
         RawWebSocket silent = track(RawWebSocket.open(chatUri()));
         assertThat(observer.next(Join.class).online()).isEqualTo(2);
+        Scrape before = Scrape.of(applicationUri());
         long started = System.nanoTime();
         assertThat(observer.next(Leave.class).online()).isEqualTo(1);
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -482,6 +491,7 @@ public abstract class ChatProtocolContract {
         // the observer answered every ping meanwhile and is still here
         observer.expectSilence(Duration.ofSeconds(3)); // swept within a second of the silent one, had it been idle too
         assertThat(online()).isEqualTo(1);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("idle", 1));
     }
 
     @Test
@@ -626,7 +636,7 @@ public abstract class ChatProtocolContract {
         assertThat(after.since(before, "chat_chats_received_total")).isEqualTo(1);
         assertThat(after.since(before, "chat_broadcast_seconds_count")).isEqualTo(1);
         assertThat(after.since(before, "chat_rejected_total{reason=\"invalid_json\"}")).isEqualTo(1);
-        assertThat(after.since(before, "chat_leaves_total{cause=\"closed\"}")).isEqualTo(1);
+        assertThat(after.leavesSince(before)).as("a close frame").isEqualTo(Map.of("closed", 1));
         String writes = writesFrames() ? "frames" : "messages";
         String other = writesFrames() ? "messages" : "frames";
         assertThat(after.since(before, "chat_connections_opened_total{writes=\"" + writes + "\"}"))

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,6 +98,27 @@ public abstract class HostileClientContract {
     }
 
     /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
+    /**
+     * How the leave of a ping flooder that reads nothing is counted: the standalone server cuts it
+     * off when the pongs waiting for it pass their bound, as a slow consumer.
+     */
+    protected String pingFloodLeaveCause() {
+        return "slow_consumer";
+    }
+
+    /**
+     * How the leave of each connection that sent a forbidden frame is counted: where the server
+     * reads frames itself (standalone), the ones it finds are its own verdicts; whatever the
+     * container finds first ends as the container's close, which the endpoint sees as any close.
+     */
+    protected Map<String, Map<String, Integer>> forbiddenFrameCauses() {
+        return Map.of(
+                "an unmasked text frame", Map.of("protocol_error", 1),
+                "a reserved opcode", Map.of("closed", 1),
+                "invalid UTF-8", Map.of("closed", 1),
+                "a 2 MiB frame", Map.of("too_big", 1));
+    }
+
     protected List<String> heldSeries() {
         return List.of("chat_sessions_open");
     }
@@ -154,6 +176,7 @@ public abstract class HostileClientContract {
         }
         assertThat(ended).as("the server ended the flooder's connection within %s, after %d pings", GONE_WITHIN, pings.get()).isTrue();
         assertThat(nextLeave(alice).online()).isEqualTo(2);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).as("the flooder's leave").isEqualTo(Map.of(pingFloodLeaveCause(), 1));
         chatGoesThrough("after the flood");
         awaitNothingLeftBehind();
     }
@@ -178,6 +201,7 @@ public abstract class HostileClientContract {
             leavesUntil(bob, last);
         }
         assertThat(leaves).as("stalled readers evicted").isEqualTo(stalled.size());
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, stalled.size())).isEqualTo(Map.of("slow_consumer", stalled.size()));
         chatGoesThrough("after the stalled readers");
         awaitNothingLeftBehind();
     }
@@ -189,6 +213,7 @@ public abstract class HostileClientContract {
         mute.sendFrame(0x2, new byte[] {1, 2, 3}, true, true); // binary: the server closes with 1003
         assertThat(mute.awaitCloseCode()).isEqualTo(1003);
         assertThat(alice.next(Leave.class).online()).isEqualTo(2);
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("unsupported_data", 1));
         mute.readTimeout(GONE_WITHIN);
         long started = System.nanoTime();
         assertThat(mute.readToTheEnd()).as("nothing after the close frame, then the end").isEqualTo(-1);
@@ -241,12 +266,14 @@ public abstract class HostileClientContract {
                 new Case("invalid UTF-8", 0x1, new byte[] {(byte) 0xc3, (byte) 0x28}, true, 1007),
                 new Case("a 2 MiB frame", 0x1, "y".repeat(2 * 1024 * 1024).getBytes(), true, 1009));
         int online = 2;
+        Map<String, Map<String, Integer>> causes = new LinkedHashMap<>();
         for (Case bad : cases) {
             if (!bad.masked() && acceptsUnmaskedFrames() != null) {
                 continue; // said in the class's report: see acceptsUnmaskedFrames()
             }
             RawWebSocket attacker = track(RawWebSocket.open(chatUri()));
             assertThat(alice.next(Join.class).online()).isEqualTo(online + 1);
+            Scrape mark = Scrape.of(applicationUri());
             try {
                 attacker.sendFrame(bad.opcode(), bad.payload(), true, bad.masked());
             } catch (IOException closedWhileSending) {
@@ -255,7 +282,13 @@ public abstract class HostileClientContract {
             assertThat(attacker.readToTheEnd()).as(bad.what()).isEqualTo(bad.code());
             assertThat(alice.next(Leave.class).online()).isEqualTo(online);
             assertThat(alice.drain()).as("nothing of %s reached anyone", bad.what()).noneMatch(Chat.class::isInstance);
+            causes.put(bad.what(), Scrape.awaitLeaves(applicationUri(), mark, 1));
         }
+        Map<String, Map<String, Integer>> expected = new LinkedHashMap<>(forbiddenFrameCauses());
+        if (acceptsUnmaskedFrames() != null) {
+            expected.remove("an unmasked text frame");
+        }
+        assertThat(causes).as("how each leave was counted").isEqualTo(expected);
         chatGoesThrough("after the forbidden frames");
         awaitNothingLeftBehind();
     }

@@ -10,9 +10,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One read of {@code GET /metrics}: every sample by its series, {@code name{labels}} as written. */
 public record Scrape(Map<String, Double> samples) {
+
+    private static final Pattern LEAVES = Pattern.compile("chat_leaves_total\\{cause=\"([a-z_]+)\"}");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -45,6 +50,35 @@ public record Scrape(Map<String, Double> samples) {
     public double value(String series) {
         assertThat(samples).as("series " + series).containsKey(series);
         return samples.get(series);
+    }
+
+    /** Connections that ended since an earlier scrape, by their cause as logged ({@code reset}, {@code too_big} ...); causes with none are left out. */
+    public Map<String, Integer> leavesSince(Scrape earlier) {
+        Map<String, Integer> byCause = new TreeMap<>();
+        samples.forEach((series, value) -> {
+            Matcher leave = LEAVES.matcher(series);
+            if (leave.matches()) {
+                int grown = (int) (value - earlier.samples.getOrDefault(series, 0.0));
+                if (grown != 0) {
+                    byCause.put(leave.group(1), grown);
+                }
+            }
+        });
+        return byCause;
+    }
+
+    /**
+     * Scrapes until {@code count} more connections than at {@code earlier} have ended, or the
+     * wait is over, and returns the leaves since then by cause: for a test to assert exactly.
+     */
+    public static Map<String, Integer> awaitLeaves(URI application, Scrape earlier, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
+        Map<String, Integer> leaves = of(application).leavesSince(earlier);
+        while (leaves.values().stream().mapToInt(Integer::intValue).sum() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            leaves = of(application).leavesSince(earlier);
+        }
+        return leaves;
     }
 
     /** How much the series grew since an earlier scrape. */

@@ -1,9 +1,10 @@
-package dev.websocketchat.http;
+package dev.websocketchat.war;
 
 import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
+import dev.websocketchat.metrics.ChatMetrics;
 import dev.websocketchat.room.ChatRoom;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -32,13 +33,11 @@ import java.util.logging.Logger;
 public class ChatApplication implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(ChatApplication.class.getName());
-    private static final String ROOM = ChatRoom.class.getName();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        ChatRoom room = Cluster.openRoom(ChatConfig.from(System.getenv(), settings(context)));
-        context.setAttribute(ROOM, room);
+        ChatRoom room = Cluster.openRoom(ChatConfig.from(System.getenv(), settings(context)), new ChatMetrics());
         ServerContainer container = container(context);
         // Tomcat sizes each new session's buffers from these before ChatEndpoint can set its own
         container.setDefaultMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
@@ -50,8 +49,9 @@ public class ChatApplication implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        ChatRoom room = room(context);
         ChatRooms.unbind(container(context));
-        room(context).close();
+        room.close();
     }
 
     /** System properties over the context's {@code chat.*} parameters. */
@@ -66,8 +66,9 @@ public class ChatApplication implements ServletContextListener {
         return settings;
     }
 
+    /** The application's room, from the one registry the endpoints find it in too. */
     static ChatRoom room(ServletContext context) {
-        return (ChatRoom) context.getAttribute(ROOM);
+        return ChatRooms.of(container(context));
     }
 
     private static ServerContainer container(ServletContext context) {

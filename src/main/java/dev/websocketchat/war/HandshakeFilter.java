@@ -1,11 +1,11 @@
-package dev.websocketchat.http;
+package dev.websocketchat.war;
 
 import dev.websocketchat.endpoint.ClientAddress;
 import dev.websocketchat.endpoint.HandshakePolicy;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.endpoint.RemoteAddress;
-import dev.websocketchat.room.ChatMetrics.Rejection;
+import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,7 +1,8 @@
-package dev.websocketchat.room;
+package dev.websocketchat.metrics;
 
-import dev.websocketchat.protocol.InvalidMessageException;
-
+import dev.websocketchat.room.LeaveCause;
+import dev.websocketchat.room.Meters;
+import dev.websocketchat.room.Rejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,31 +29,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Every tag value comes from a fixed set (leave causes, rejection reasons), never
  * from client input, so the number of series is bounded.
  */
-public final class ChatMetrics {
-
-    /** The Prometheus text format that {@link #scrape()} writes. */
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4";
-
-    /** Why input was refused or a connection was turned away; the {@code reason} tag of {@code chat_rejected_total}. */
-    public enum Rejection {
-        INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
-        NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL;
-
-        /** What the codec found wrong with a message, as counted. */
-        public static Rejection of(InvalidMessageException.Kind kind) {
-            return switch (kind) {
-                case INVALID_JSON -> INVALID_JSON;
-                case MISSING_TYPE -> MISSING_TYPE;
-                case UNKNOWN_TYPE -> UNKNOWN_TYPE;
-                case MISSING_FIELD -> MISSING_FIELD;
-                case WRONG_FIELD_TYPE -> WRONG_FIELD_TYPE;
-                case BLANK_TEXT -> BLANK_TEXT;
-                case TEXT_TOO_LONG -> TEXT_TOO_LONG;
-                case NAME_TOO_LONG -> NAME_TOO_LONG;
-                case INVALID_UNICODE -> INVALID_UNICODE;
-            };
-        }
-    }
+public final class ChatMetrics implements Meters {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter joins = Counter.builder("chat.joins").description("connections admitted").register(registry);
@@ -69,19 +48,12 @@ public final class ChatMetrics {
             .maximumExpectedValue(Duration.ofSeconds(1))
             .register(registry);
 
-    /**
-     * @param connections the connections admitted now
-     * @param queuedBytes the bytes waiting in every connection's send queue now
-     */
-    ChatMetrics(Supplier<Number> connections, Supplier<Number> queuedBytes) {
+    public ChatMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Gauge.builder("chat.connections", connections).description("connections admitted and open").register(registry);
         Gauge.builder("chat.sessions.open", sessions, AtomicInteger::get)
                 .description("WebSocket sessions the container has opened and not yet closed, admitted or not").register(registry);
-        Gauge.builder("chat.queue.bytes", queuedBytes).baseUnit("bytes")
-                .description("bytes queued or in flight to all connections").register(registry);
         for (LeaveCause cause : LeaveCause.values()) {
             leaves.put(cause, Counter.builder("chat.leaves").tag("cause", tag(cause)).description("connections that ended")
                     .register(registry));
@@ -92,12 +64,21 @@ public final class ChatMetrics {
         }
     }
 
+    @Override
+    public void watch(IntSupplier connections, LongSupplier queuedBytes) {
+        Gauge.builder("chat.connections", connections::getAsInt).description("connections admitted and open").register(registry);
+        Gauge.builder("chat.queue.bytes", queuedBytes::getAsLong).baseUnit("bytes")
+                .description("bytes queued or in flight to all connections").register(registry);
+    }
+
     /** The container opened a session: called first thing in {@code @OnOpen}. */
+    @Override
     public void sessionOpened() {
         sessions.incrementAndGet();
     }
 
     /** The container closed a session: called in {@code @OnClose}, which every container calls once per opened session. */
+    @Override
     public void sessionClosed() {
         sessions.decrementAndGet();
     }
@@ -108,24 +89,29 @@ public final class ChatMetrics {
                 .description("connections opened, by how their frames are written").register(registry);
     }
 
-    void joined() {
+    @Override
+    public void joined() {
         joins.increment();
     }
 
-    void connected(Peer peer) {
-        (peer.writesFrames() ? writingFrames : sendingMessages).increment();
+    @Override
+    public void connected(boolean writesFrames) {
+        (writesFrames ? writingFrames : sendingMessages).increment();
     }
 
-    void left(LeaveCause cause, int connections) {
+    @Override
+    public void left(LeaveCause cause, int connections) {
         leaves.get(cause).increment(connections);
     }
 
-    void chatReceived(long startedNanos) {
+    @Override
+    public void chatReceived(long startedNanos) {
         chats.increment();
         broadcast.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void delivered(int frames) {
+    @Override
+    public void delivered(int frames) {
         deliveries.increment(frames);
     }
 
@@ -137,11 +123,12 @@ public final class ChatMetrics {
         Gauge.builder("chat.sockets.open", open).description("TCP connections open now").register(registry);
     }
 
+    @Override
     public void rejected(Rejection reason) {
         rejections.get(reason).increment();
     }
 
-    /** Every meter in the Prometheus text format (version 0.0.4). */
+    @Override
     public String scrape() {
         return registry.scrape();
     }

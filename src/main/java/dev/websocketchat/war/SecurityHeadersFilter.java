@@ -1,5 +1,6 @@
-package dev.websocketchat.http;
+package dev.websocketchat.war;
 
+import dev.websocketchat.http.SecurityHeaders;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;

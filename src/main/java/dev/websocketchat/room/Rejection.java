@@ -1,0 +1,24 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.protocol.InvalidMessageException;
+
+/** Why input was refused or a connection was turned away; counted by reason in {@code chat_rejected_total}. */
+public enum Rejection {
+    INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
+    NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL;
+
+    /** What the codec found wrong with a message, as counted. */
+    public static Rejection of(InvalidMessageException.Kind kind) {
+        return switch (kind) {
+            case INVALID_JSON -> INVALID_JSON;
+            case MISSING_TYPE -> MISSING_TYPE;
+            case UNKNOWN_TYPE -> UNKNOWN_TYPE;
+            case MISSING_FIELD -> MISSING_FIELD;
+            case WRONG_FIELD_TYPE -> WRONG_FIELD_TYPE;
+            case BLANK_TEXT -> BLANK_TEXT;
+            case TEXT_TOO_LONG -> TEXT_TOO_LONG;
+            case NAME_TOO_LONG -> NAME_TOO_LONG;
+            case INVALID_UNICODE -> INVALID_UNICODE;
+        };
+    }
+}
