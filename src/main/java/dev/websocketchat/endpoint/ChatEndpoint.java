@@ -123,15 +123,14 @@ public class ChatEndpoint {
             room.metrics().sessionClosed();
         }
         if (member != null) {
-            boolean noCloseFrame = reason.getCloseCode().getCode() == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode();
-            room.leave(member, noCloseFrame ? LeaveCause.RESET : LeaveCause.CLOSED);
+            room.leave(member, LeaveCause.ofClose(reason.getCloseCode().getCode()));
         }
     }
 
     /**
      * Every error ends the connection: the leave is announced now, not when (or if) the close
-     * comes, counted as what the failure says happened ({@link LeaveCause#of}): containers report
-     * a reset or a peer that stopped reading here, Tomcat before its close.
+     * comes, counted as what the failure says happened ({@link ContainerFailure}): containers report
+     * a reset or a peer that stopped reading here, Tomcat before its close, and WildFly a frame it refused.
      */
     @OnError
     public void error(Session session, Throwable failure) {
@@ -139,7 +138,7 @@ public class ChatEndpoint {
             LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
             return;
         }
-        if (room.evict(member, LeaveCause.of(failure))) {
+        if (room.evict(member, ContainerFailure.causeOf(failure))) {
             LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }
         LOG.log(Level.FINE, failure, () -> "error on " + member);

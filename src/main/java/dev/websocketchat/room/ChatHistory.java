@@ -14,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * at 1 in each, so a client resuming with an id from another epoch is told its history is not
  * complete rather than being given the wrong chats.
  *
- * <p>In cluster mode the ids and the epoch are the cluster's: chats numbered by Redis are
- * {@link #keep kept} as they arrive, and {@link #replace} takes the shared history after a
- * reconnect. Chats numbered here ({@link #append}) are then the ones said while Redis was away.
+ * <p>With a fanout that numbers chats elsewhere (a cluster), the ids and the epoch are its own:
+ * chats numbered there are {@link #keep kept} as they arrive, and {@link #replace} takes its
+ * shared history when it asks; chats numbered here ({@link #append}) are then the ones said while
+ * it was out of reach.
  *
  * <p>Not thread-safe: the room calls it with its lock held.
  */

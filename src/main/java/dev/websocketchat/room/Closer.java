@@ -27,15 +27,24 @@ final class Closer {
 
     private final ScheduledExecutorService timer;
     private final ExecutorService threads = DaemonThreads.pool("chat-closer", 4);
+    private final long graceMillis;
+    private final long closeHandshakeMillis;
 
     /** @param timer schedules the grace-period fallback; shared with the room's other timed work */
     Closer(ScheduledExecutorService timer) {
-        this.timer = timer;
+        this(timer, TimeUnit.SECONDS.toMillis(GRACE_SECONDS), TimeUnit.SECONDS.toMillis(CLOSE_HANDSHAKE_SECONDS));
     }
 
-    /** Closes an evicted member (its outbox closed) after the frame in flight, or in 5 s at most. */
+    /** With other waits than {@value #GRACE_SECONDS} s and {@value #CLOSE_HANDSHAKE_SECONDS} s, for tests. */
+    Closer(ScheduledExecutorService timer, long graceMillis, long closeHandshakeMillis) {
+        this.timer = timer;
+        this.graceMillis = graceMillis;
+        this.closeHandshakeMillis = closeHandshakeMillis;
+    }
+
+    /** Closes an evicted member (its outbox closed) after the frame in flight, or after the grace period at most. */
     void close(Member member, int code, String reason) {
-        closeWhenDrained(member, code, reason, TimeUnit.SECONDS.toMillis(GRACE_SECONDS), () -> { });
+        closeWhenDrained(member, code, reason, graceMillis, () -> { });
     }
 
     /**
@@ -79,7 +88,7 @@ final class Closer {
     /** Once the server is stopping, the container ends what is left itself. */
     private void abortUnlessEnded(Member member) {
         try {
-            timer.schedule(member.peer::abort, CLOSE_HANDSHAKE_SECONDS, TimeUnit.SECONDS);
+            timer.schedule(member.peer::abort, closeHandshakeMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             LOG.fine(() -> "not watching the close of " + member + ": the room is shut");
         }

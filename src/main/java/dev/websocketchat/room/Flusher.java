@@ -53,7 +53,7 @@ final class Flusher {
 
     /**
      * Like {@link #flush}, but every pass runs on the flusher's thread; returns at once. For a
-     * thread that is the only one broadcasting (the cluster relay's, delivering what Redis sends),
+     * thread that is the only one broadcasting (a fanout's, delivering what its cluster sends),
      * which would otherwise never find a pass to combine with.
      */
     void flushElsewhere() {

@@ -29,7 +29,11 @@ public enum LeaveCause {
     TOO_BIG(1009, "message too big"),
     /** It kept sending far over the rate limit. */
     FLOODING(1008, "flooding"),
-    /** It sent a frame that RFC 6455 forbids, such as an unmasked one. */
+    /**
+     * It sent a frame that RFC 6455 forbids, such as an unmasked one, or text that is not UTF-8:
+     * refused by the server's own frame scanner (standalone) or by the container, which closes
+     * with 1002 or 1007 itself ({@link #ofClose}).
+     */
     PROTOCOL_ERROR(1002, "protocol error"),
     /** It sent a binary frame. */
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
@@ -58,6 +62,19 @@ public enum LeaveCause {
             io |= cause instanceof IOException;
         }
         return io ? RESET : ERROR;
+    }
+
+    /**
+     * The cause of a close the container reports: 1006 (no close frame) is a reset; 1002 and 1007
+     * are a frame that broke the protocol, whichever side found it (a container that refuses a
+     * client's frame closes with one of them); any other code is a close like any other.
+     */
+    public static LeaveCause ofClose(int code) {
+        return switch (code) {
+            case 1006 -> RESET;
+            case 1002, 1007 -> PROTOCOL_ERROR;
+            default -> CLOSED;
+        };
     }
 
     /** The close code the server sends for this cause; 0 for a cause that is the client's own close. */

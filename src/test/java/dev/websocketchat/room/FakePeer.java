@@ -36,6 +36,8 @@ final class FakePeer implements Peer {
 
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+    /** Completed by an abort; the fake leaves it to the test whether a close had ended the connection first. */
+    final CompletableFuture<Void> aborted = new CompletableFuture<>();
     final AtomicInteger pings = new AtomicInteger();
     /** How many texts had been sent when the close came. */
     final AtomicInteger sentBeforeClose = new AtomicInteger(-1);
@@ -148,6 +150,11 @@ final class FakePeer implements Peer {
     @Override
     public boolean isOpen() {
         return !closedWith.isDone();
+    }
+
+    @Override
+    public void abort() {
+        aborted.complete(null);
     }
 
     @Override

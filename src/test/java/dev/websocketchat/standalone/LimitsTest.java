@@ -10,6 +10,7 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.RawWebSocket;
+import dev.websocketchat.support.Scrape;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,10 +76,11 @@ class LimitsTest {
     }
 
     @Test
-    void aClientThatKeepsFloodingIsClosedWith1008() {
+    void aClientThatKeepsFloodingIsClosedWith1008() throws InterruptedException {
         ChatClient reader = joined();
         ChatClient flooder = joined();
         reader.next(Join.class);
+        Scrape before = Scrape.of(application());
         for (int i = 0; i < 600 && !flooder.isClosed(); i++) {
             flooder.sendWithoutWaiting("flood " + i);
         }
@@ -88,6 +90,7 @@ class LimitsTest {
             last = reader.next();
         } while (last instanceof Chat);
         assertThat(last).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(Scrape.awaitLeaves(application(), before, 1)).isEqualTo(Map.of("flooding", 1));
     }
 
     /**
@@ -213,6 +216,10 @@ class LimitsTest {
         ChatClient client = ChatClient.joined(uri());
         clients.add(client);
         return client;
+    }
+
+    private URI application() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
     }
 
     private URI uri() {

@@ -1,6 +1,9 @@
 package dev.websocketchat.standalone;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.support.Scrape;
 import dev.websocketchat.support.ShutdownScenario;
 import java.net.URI;
 import java.util.Map;
@@ -17,8 +20,11 @@ class ShutdownTest {
                 "chat.send.queue.bytes", String.valueOf(16 * 1024 * 1024)));
         ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
         try {
-            ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(
-                    URI.create("http://127.0.0.1:" + server.port() + "/"), server::close);
+            URI application = URI.create("http://127.0.0.1:" + server.port() + "/");
+            Scrape before = Scrape.of(application);
+            ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(application, server::close);
+            assertThat(Scrape.parse(server.room().metrics().scrape()).leavesSince(before))
+                    .as("the reader and the sender, as the server stopped").isEqualTo(Map.of("shutdown", 2));
         } finally {
             server.close();
         }

@@ -107,15 +107,15 @@ public abstract class HostileClientContract {
     }
 
     /**
-     * How the leave of each connection that sent a forbidden frame is counted: where the server
-     * reads frames itself (standalone), the ones it finds are its own verdicts; whatever the
-     * container finds first ends as the container's close, which the endpoint sees as any close.
+     * How the leave of each connection that sent a forbidden frame is counted: as a protocol
+     * error, whether the server's own frame scanner refused it (standalone) or the container did,
+     * and the frame over the limit as too big, on every target.
      */
     protected Map<String, Map<String, Integer>> forbiddenFrameCauses() {
         return Map.of(
                 "an unmasked text frame", Map.of("protocol_error", 1),
-                "a reserved opcode", Map.of("closed", 1),
-                "invalid UTF-8", Map.of("closed", 1),
+                "a reserved opcode", Map.of("protocol_error", 1),
+                "invalid UTF-8", Map.of("protocol_error", 1),
                 "a 2 MiB frame", Map.of("too_big", 1));
     }
 

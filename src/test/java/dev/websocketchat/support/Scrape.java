@@ -36,8 +36,13 @@ public record Scrape(Map<String, Double> samples) {
         }
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        return parse(response.body());
+    }
+
+    /** Reads the Prometheus text format, as {@code /metrics} serves it. */
+    public static Scrape parse(String text) {
         Map<String, Double> samples = new HashMap<>();
-        for (String line : response.body().split("\n")) {
+        for (String line : text.split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 int space = line.lastIndexOf(' ');
                 samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));

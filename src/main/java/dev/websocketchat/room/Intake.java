@@ -1,0 +1,95 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.protocol.ServerEvent.Refusal;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * What a member sends, judged in order: every frame shows it alive; a message must fit
+ * {@code CHAT_MAX_FRAME} (else 1009), then its rate (else {@code rate limited}, and far over it
+ * for ten seconds, 1008), then the protocol (else a refusal to it alone); what passes is said to
+ * the room. Called by one connection's callbacks at a time, on their threads.
+ */
+final class Intake {
+
+    private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
+
+    private final ChatRoom room;
+    private final Members members;
+    private final EventCodec codec;
+    private final Meters meters;
+
+    Intake(ChatRoom room, Members members, EventCodec codec, Meters meters) {
+        this.room = room;
+        this.members = members;
+        this.codec = codec;
+        this.meters = meters;
+    }
+
+    void text(Member member, String part, boolean last) {
+        member.heard(System.nanoTime());
+        MessageParts.Outcome outcome = member.parts.add(part, last);
+        if (outcome == MessageParts.Outcome.TOO_BIG) {
+            meters.rejected(Rejection.TOO_BIG);
+            room.evict(member, LeaveCause.TOO_BIG);
+            return;
+        }
+        if (outcome == MessageParts.Outcome.INCOMPLETE || !withinRate(member)) {
+            return;
+        }
+        try {
+            room.say(member, codec.decode(member.parts.message()));
+        } catch (InvalidMessageException invalid) {
+            refuse(member, Rejection.of(invalid.kind()), invalid.getMessage());
+        }
+    }
+
+    void binary(Member member) {
+        if (member.state != Member.State.GONE) {
+            meters.rejected(Rejection.BINARY);
+            room.evict(member, LeaveCause.UNSUPPORTED_DATA);
+        }
+    }
+
+    /** Control frames count like messages, but over the rate nothing is refused: the container answers pings itself. */
+    void control(Member member) {
+        member.heard(System.nanoTime());
+        if (member.rate.take() == RateLimiter.Verdict.FLOODING) {
+            endFlood(member, "control frames");
+        }
+    }
+
+    private boolean withinRate(Member member) {
+        switch (member.rate.take()) {
+            case ALLOWED:
+                return true;
+            case LIMITED:
+                refuse(member, Rejection.RATE_LIMITED, "rate limited");
+                return false;
+            default:
+                endFlood(member, "messages");
+                return false;
+        }
+    }
+
+    /** Closes a flooder with 1008; the frames it keeps sending until the close takes effect do nothing more. */
+    private void endFlood(Member member, String what) {
+        if (room.evict(member, LeaveCause.FLOODING)) {
+            LOG.info(() -> member + " kept sending " + what + " over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
+        }
+    }
+
+    /** Tells one member why its input was refused; nobody else hears of it. */
+    private void refuse(Member to, Rejection rejection, String reason) {
+        meters.rejected(rejection);
+        LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
+        if (members.tell(to, new Refusal(reason))) {
+            to.outbox.flush();
+        } else {
+            room.evictSlowConsumers(List.of(to));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.websocketchat.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import org.junit.jupiter.api.Test;
+
+class LeaveCauseTest {
+
+    @Test
+    void aFailureTheContainerReportsIsCountedAsWhatItSaysHappened() {
+        assertThat(LeaveCause.of(new SocketException("Connection reset"))).isEqualTo(LeaveCause.RESET);
+        assertThat(LeaveCause.of(new IOException(new IOException("Broken pipe")))).isEqualTo(LeaveCause.RESET);
+        assertThat(LeaveCause.of(new EOFException())).isEqualTo(LeaveCause.RESET);
+        assertThat(LeaveCause.of(new ClosedChannelException())).isEqualTo(LeaveCause.RESET);
+        assertThat(LeaveCause.of(new IOException(new SocketTimeoutException()))).as("a write given up").isEqualTo(LeaveCause.SLOW_CONSUMER);
+        assertThat(LeaveCause.of(new IllegalStateException("a bug"))).isEqualTo(LeaveCause.ERROR);
+        assertThat(LeaveCause.of(new RuntimeException(new IllegalArgumentException()))).isEqualTo(LeaveCause.ERROR);
+    }
+
+    @Test
+    void everyCauseTheServerActsOnClosesWithACodeAndOnlyTheClientsOwnEndingsDoNot() {
+        for (LeaveCause cause : LeaveCause.values()) {
+            boolean clients = cause == LeaveCause.CLOSED || cause == LeaveCause.RESET;
+            assertThat(cause.code()).as(cause.name()).isEqualTo(clients ? 0 : cause.code()).isBetween(clients ? 0 : 1000, clients ? 0 : 1015);
+            assertThat(cause.reason().isEmpty()).as(cause.name()).isEqualTo(clients);
+        }
+    }
+}
