@@ -21,9 +21,9 @@ public interface Audience {
 
     /**
      * Numbers a chat after every id this room has given or delivered, keeps it and delivers it:
-     * how chats are numbered without a cluster. Returns the chat as delivered (null if the room is closed).
+     * how chats are numbered without a cluster.
      */
-    Chat deliverNew(String name, String text, Instant time);
+    void deliverNew(String name, String text, Instant time);
 
     /**
      * Takes a cluster's epoch and recent chats (oldest first) as this room's history, and

@@ -188,21 +188,18 @@ final class Members implements Audience {
     }
 
     @Override
-    public Chat deliverNew(String name, String text, Instant time) {
-        Chat chat;
+    public void deliverNew(String name, String text, Instant time) {
         List<Member> overflowed;
         lock.lock();
         try {
             if (closed) {
-                return null;
+                return;
             }
-            chat = history.append(name, text, time);
-            overflowed = queue(chat);
+            overflowed = queue(history.append(name, text, time));
         } finally {
             lock.unlock();
         }
         sendQueued(overflowed); // on the sender's thread, which may find other chats to send with it
-        return chat;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
 import java.util.logging.Logger;
 
 /** Why a connection is turned away at admission, never counted: with the close code and reason it gets. */
@@ -30,7 +31,7 @@ enum TurnedAway {
             case ADDRESS_FULL -> {
                 metrics.rejected(Rejection.ADDRESS_FULL);
                 LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                        + config.maxConnectionsPerAddress() + " connections from " + member.clientAddress() + " are the limit");
+                        + config.maxConnectionsPerAddress() + " connections from " + LogSafe.text(member.clientAddress(), 45) + " are the limit");
             }
             case SHUTTING_DOWN -> {
             }

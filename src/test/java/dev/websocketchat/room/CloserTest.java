@@ -24,11 +24,7 @@ class CloserTest {
     @Test
     void anEvictedMemberIsClosedOnlyAfterTheFrameInFlightIsWritten() throws Exception {
         FakePeer peer = new FakePeer();
-        Member member = member(peer);
-        peer.hold();
-        member.outbox.enqueue(Frame.of("owed"));
-        member.outbox.flush();
-        member.outbox.close();
+        Member member = evictedWithAFrameInFlight(peer);
         closer.close(member, 1013, "slow consumer");
         Thread.sleep(GRACE_MILLIS / 3);
         assertThat(peer.closedWith).as("waiting for the frame in flight").isNotDone();
@@ -40,11 +36,7 @@ class CloserTest {
     @Test
     void aMemberThatNeverTakesItsFrameIsClosedWhenTheGraceRunsOut() throws Exception {
         FakePeer peer = new FakePeer();
-        Member member = member(peer);
-        peer.hold();
-        member.outbox.enqueue(Frame.of("never taken"));
-        member.outbox.flush();
-        member.outbox.close();
+        Member member = evictedWithAFrameInFlight(peer);
         long started = System.nanoTime();
         closer.close(member, 1013, "slow consumer");
         assertThat(peer.closedWith.get(GRACE_MILLIS + 2000, TimeUnit.MILLISECONDS)).isEqualTo(1013);
@@ -80,6 +72,16 @@ class CloserTest {
         assertThat(quick.sentBeforeClose).hasValue(1);
         assertThat(stuck.closedWith.getNow(null)).as("closed when the grace ran out").isEqualTo(1001);
         assertThat(tookMillis).as("returned once the closes were written").isBetween(GRACE_MILLIS, GRACE_MILLIS + 1000);
+    }
+
+    /** A member whose one frame its peer has not taken yet, and whose outbox is closed, as an eviction leaves it. */
+    private static Member evictedWithAFrameInFlight(FakePeer peer) {
+        Member member = member(peer);
+        peer.hold();
+        member.outbox.enqueue(Frame.of("owed"));
+        member.outbox.flush();
+        member.outbox.close();
+        return member;
     }
 
     private static Member member(FakePeer peer) {
