@@ -41,14 +41,17 @@ sealed interface ClusterEvent {
         }
     }
 
-    /** Connections joined somewhere: one message per connection, {@code online} the cluster's count with it. */
+    /**
+     * Connections joined somewhere: one message per connection, {@code online} the cluster's count
+     * with it, {@code name} the connection's (null when a recount found connections it cannot name).
+     */
     @JsonTypeName("join")
-    record Joined(int online) implements ClusterEvent {
+    record Joined(int online, String name) implements ClusterEvent {
     }
 
-    /** Connections left somewhere, or went with an instance that died. */
+    /** Connections left somewhere, or went with an instance that died (then without a name). */
     @JsonTypeName("leave")
-    record Left(int online) implements ClusterEvent {
+    record Left(int online, String name) implements ClusterEvent {
     }
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */

@@ -190,18 +190,20 @@ public final class RedisFanout implements Fanout {
      */
     @Override
     public ServerEvent presence(int here, ServerEvent change) {
-        if (change != null && !up) {
-            return change;
+        if (change != null && !up || change instanceof ServerEvent.Rename) {
+            return change; // a rename changes no count: announced on this instance only
         }
         publishPresence(here, change);
         return null;
     }
 
     private void publishPresence(int here, ServerEvent fallback) {
+        String name = fallback instanceof ServerEvent.Join join ? join.name()
+                : fallback instanceof ServerEvent.Leave leave ? leave.name() : "";
         try {
             commands.async().<Long>eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
                             new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
-                            Scripts.CHANNEL, instance, Integer.toString(here), Long.toString(ALIVE_MILLIS), "0")
+                            Scripts.CHANNEL, instance, Integer.toString(here), Long.toString(ALIVE_MILLIS), "0", name)
                     .whenComplete((total, failure) -> {
                         if (failure == null) {
                             online = total.intValue();
@@ -359,10 +361,10 @@ public final class RedisFanout implements Fanout {
             }
         } else if (event instanceof ClusterEvent.Joined joined) {
             online = joined.online();
-            audience.deliver(ServerEvent.Join.of(joined.online()));
+            audience.deliver(ServerEvent.Join.of(joined.online(), joined.name()));
         } else if (event instanceof ClusterEvent.Left left) {
             online = left.online();
-            audience.deliver(ServerEvent.Leave.of(left.online()));
+            audience.deliver(ServerEvent.Leave.of(left.online(), left.name()));
         }
     }
 
@@ -377,7 +379,7 @@ public final class RedisFanout implements Fanout {
             try {
                 connection.sync().eval(Scripts.PRESENCE, ScriptOutputType.INTEGER,
                         new String[] {Scripts.COUNTS, Scripts.ALIVE + instance},
-                        Scripts.CHANNEL, instance, "0", Long.toString(ALIVE_MILLIS), "1");
+                        Scripts.CHANNEL, instance, "0", Long.toString(ALIVE_MILLIS), "1", "");
             } catch (RuntimeException e) {
                 LOG.log(Level.INFO, e, () -> "could not withdraw this instance's count; the others will forget it within "
                         + (ALIVE_MILLIS + HEARTBEAT_MILLIS) + " ms");

@@ -30,15 +30,18 @@ import java.util.Set;
  * @param trustedProxies  addresses or networks (CIDR) of reverse proxies whose {@code X-Forwarded-For} names the client
  * @param containerWrites in a WAR, write encoded frames through the container's own transport where this build knows
  *                        one (Tomcat, WildFly, Payara); false sends every message through {@code RemoteEndpoint.Async}
+ * @param maxRooms        rooms open at once, the lobby included; a connection to one more is closed with 1013
+ * @param roomIdleSeconds an empty room other than the lobby is dropped, history and all, once nothing has happened in it for this long
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
                          int rateLimit, int rateBurst, int maxConnections, String redisUrl,
                          String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies,
-                         boolean containerWrites) {
+                         boolean containerWrites, int maxRooms, int roomIdleSeconds) {
 
     public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
-            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE, true);
+            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE, true,
+            1000, 600);
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -59,6 +62,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_RATE_LIMIT", rateLimit, 0);
         requireAtLeast("CHAT_RATE_BURST", rateBurst, 1);
         requireAtLeast("CHAT_MAX_CONNECTIONS", maxConnections, 1);
+        requireAtLeast("CHAT_MAX_ROOMS", maxRooms, 1);
+        requireAtLeast("CHAT_ROOM_IDLE_SECONDS", roomIdleSeconds, 1);
         redisUrl = redisUrl == null ? "" : redisUrl.trim();
         if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
             throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis:// or rediss://, not '" + redisUrl + "'");
@@ -129,6 +134,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         private int maxConnectionsPerAddress;
         private TrustedProxies trustedProxies;
         private boolean containerWrites;
+        private int maxRooms;
+        private int roomIdleSeconds;
 
         private Builder(ChatConfig from) {
             port = from.port();
@@ -148,6 +155,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             maxConnectionsPerAddress = from.maxConnectionsPerAddress();
             trustedProxies = from.trustedProxies();
             containerWrites = from.containerWrites();
+            maxRooms = from.maxRooms();
+            roomIdleSeconds = from.roomIdleSeconds();
         }
 
         public Builder port(int value) {
@@ -235,8 +244,18 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             return this;
         }
 
+        public Builder maxRooms(int value) {
+            maxRooms = value;
+            return this;
+        }
+
+        public Builder roomIdleSeconds(int value) {
+            roomIdleSeconds = value;
+            return this;
+        }
+
         public ChatConfig build() {
-            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites);
+            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites, maxRooms, roomIdleSeconds);
         }
     }
 }

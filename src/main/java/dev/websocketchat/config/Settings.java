@@ -42,6 +42,8 @@ final class Settings {
                 .maxConnectionsPerAddress(integer("CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()))
                 .trustedProxies(new TrustedProxies(list(lookup("CHAT_TRUSTED_PROXIES"))))
                 .containerWrites(bool("CHAT_CONTAINER_WRITES", d.containerWrites()))
+                .maxRooms(integer("CHAT_MAX_ROOMS", d.maxRooms()))
+                .roomIdleSeconds(integer("CHAT_ROOM_IDLE_SECONDS", d.roomIdleSeconds()))
                 .build();
     }
 

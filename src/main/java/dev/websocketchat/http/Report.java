@@ -1,10 +1,13 @@
 package dev.websocketchat.http;
 
-import dev.websocketchat.room.ChatRoom;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.websocketchat.room.Meters;
+import dev.websocketchat.room.Rooms;
+import java.io.UncheckedIOException;
 
 /**
- * What {@code GET /health} and {@code GET /metrics} answer, in the WAR and the standalone server
+ * What {@code GET /health}, {@code GET /metrics} and {@code GET /rooms} answer, in the WAR and the standalone server
  * alike: made fresh for every request and never cached, since a count is stale once read.
  */
 public enum Report {
@@ -12,18 +15,32 @@ public enum Report {
     /** See {@link Health}. */
     HEALTH("/health", "application/json") {
         @Override
-        public String body(ChatRoom room) {
-            return Health.of(room);
+        public String body(Rooms rooms) {
+            return Health.of(rooms);
         }
     },
 
-    /** The room's meters, in the Prometheus text format. */
+    /** The meters, in the Prometheus text format. */
     METRICS("/metrics", Meters.CONTENT_TYPE) {
         @Override
-        public String body(ChatRoom room) {
-            return room.metrics().scrape();
+        public String body(Rooms rooms) {
+            return rooms.metrics().scrape();
+        }
+    },
+
+    /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name. */
+    ROOMS("/rooms", "application/json") {
+        @Override
+        public String body(Rooms rooms) {
+            try {
+                return JSON.writeValueAsString(rooms.occupied());
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     };
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every report's Cache-Control. */
     public static final String CACHE_CONTROL = "no-store";
@@ -57,5 +74,5 @@ public enum Report {
     }
 
     /** The report as it stands now. */
-    public abstract String body(ChatRoom room);
+    public abstract String body(Rooms rooms);
 }

@@ -65,8 +65,9 @@ public final class ChatMetrics implements Meters {
     }
 
     @Override
-    public void watch(IntSupplier connections, LongSupplier queuedBytes) {
+    public void watch(IntSupplier connections, LongSupplier queuedBytes, IntSupplier rooms) {
         Gauge.builder("chat.connections", connections::getAsInt).description("connections admitted and open").register(registry);
+        Gauge.builder("chat.rooms", rooms::getAsInt).description("rooms open, the lobby included").register(registry);
         Gauge.builder("chat.queue.bytes", queuedBytes::getAsLong).baseUnit("bytes")
                 .description("bytes queued or in flight to all connections").register(registry);
     }

@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 
 /**
  * Protocol v1 on the wire: encodes {@link ServerEvent}s to JSON text and decodes client frames
- * into validated {@link ChatRequest}s. Thread-safe and stateless apart from its limits.
+ * into validated {@link ClientRequest}s. Thread-safe and stateless apart from its limits.
  */
 public final class EventCodec {
 
@@ -54,15 +54,15 @@ public final class EventCodec {
     }
 
     /**
-     * Turns one client text frame into a chat request. A frame that does not start with
-     * {@code {} is the text of an anonymous chat (the page's Hello button sends plain
-     * {@code Hello}); anything else must be a {@code {"type":"chat"}} object.
+     * Turns one client text frame into a request. A frame that does not start with {@code {} is
+     * the text of a chat under the connection's name (the page's Hello button sends plain
+     * {@code Hello}); anything else must be a {@code {"type":"chat"}} or {@code {"type":"rename"}} object.
      *
      * @throws InvalidMessageException with the reason to tell the client
      */
-    public ChatRequest decode(String frame) throws InvalidMessageException {
+    public ClientRequest decode(String frame) throws InvalidMessageException {
         if (!frame.stripLeading().startsWith("{")) {
-            return new ChatRequest(Names.ANONYMOUS, checkText(frame));
+            return new ClientRequest.Chat(null, checkText(frame));
         }
         JsonNode root;
         try {
@@ -74,14 +74,28 @@ public final class EventCodec {
         if (type == null || !type.isTextual()) {
             throw new InvalidMessageException(Kind.MISSING_TYPE, "missing type");
         }
-        if (!type.textValue().equals("chat")) {
-            throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
+        switch (type.textValue()) {
+            case "chat":
+                String name = optionalString(root, "name");
+                return new ClientRequest.Chat(name == null ? null : name(name), checkText(requiredString(root, "text")));
+            case "rename":
+                return new ClientRequest.Rename(name(requiredString(root, "name")));
+            default:
+                throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
-        String name = optionalString(root, "name");
-        if (name != null) {
-            requireValidUnicode(name, "name");
+    }
+
+    /**
+     * A display name as everyone will see it: see {@link Names#clean}; missing or blank is {@value Names#ANONYMOUS}.
+     * For a chat's or a rename's name, and the handshake's {@code ?name=}.
+     *
+     * @throws InvalidMessageException if it is not valid Unicode or is too long
+     */
+    public static String name(String raw) throws InvalidMessageException {
+        if (raw != null) {
+            requireValidUnicode(raw, "name");
         }
-        return new ChatRequest(Names.clean(name), checkText(requiredString(root, "text")));
+        return Names.clean(raw);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
         @JsonSubTypes.Type(ServerEvent.History.class),
         @JsonSubTypes.Type(ServerEvent.Join.class),
         @JsonSubTypes.Type(ServerEvent.Leave.class),
+        @JsonSubTypes.Type(ServerEvent.Rename.class),
         @JsonSubTypes.Type(ServerEvent.Chat.class),
         @JsonSubTypes.Type(ServerEvent.Refusal.class)})
 public sealed interface ServerEvent {
@@ -24,29 +25,40 @@ public sealed interface ServerEvent {
      * resume point (or with one the server cannot honour) that is the whole buffer of recent chats.
      * {@code epoch} names this run of the server (it changes on restart, and chat ids restart with
      * it); {@code complete} says whether no chat is missing between the resume point (or the
-     * epoch's first chat) and the first one listed.
+     * epoch's first chat) and the first one listed. {@code users} is who is in the room, the
+     * newcomer included, so the newcomer's own {@link Join}, which follows, is already counted in it.
      */
     @JsonTypeName("history")
-    record History(String epoch, boolean complete, List<Chat> messages) implements ServerEvent {
+    record History(String epoch, boolean complete, List<Chat> messages, List<User> users) implements ServerEvent {
         public History {
             messages = List.copyOf(messages);
+            users = List.copyOf(users);
         }
     }
 
-    /** A connection was admitted; {@code online} counts it. */
+    /** One name in a room's {@link History#users}, with how many of its connections carry it. */
+    record User(String name, int connections) {
+    }
+
+    /** A connection was admitted under {@code name}; {@code online} counts it. */
     @JsonTypeName("join")
-    record Join(int online, String text) implements ServerEvent {
-        public static Join of(int online) {
-            return new Join(online, "새로운 유저 접속 [현재: " + online + "명]");
+    record Join(int online, String text, String name) implements ServerEvent {
+        public static Join of(int online, String name) {
+            return new Join(online, "새로운 유저 접속 [현재: " + online + "명]", name);
         }
     }
 
-    /** A connection ended, however it ended; {@code online} no longer counts it. */
+    /** A connection under {@code name} ended, however it ended; {@code online} no longer counts it. */
     @JsonTypeName("leave")
-    record Leave(int online, String text) implements ServerEvent {
-        public static Leave of(int online) {
-            return new Leave(online, "유저 연결 해제 [현재: " + online + "명]");
+    record Leave(int online, String text, String name) implements ServerEvent {
+        public static Leave of(int online, String name) {
+            return new Leave(online, "유저 연결 해제 [현재: " + online + "명]", name);
         }
+    }
+
+    /** A connection's name changed from {@code from} to {@code to}. */
+    @JsonTypeName("rename")
+    record Rename(String from, String to) implements ServerEvent {
     }
 
     /** A chat as broadcast: {@code id} is positive and increases strictly in broadcast order. */

@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,8 +71,9 @@ final class ChatHistory {
     /**
      * The chats after the resume point, complete, when it is in this epoch and no chat after it has
      * been dropped; otherwise every chat kept, complete only if none of the epoch was ever dropped.
+     * The frame lists {@code users} beside them, who is in the room now.
      */
-    History after(Resume resume) {
+    History after(Resume resume, List<User> users) {
         long firstKept = recent.isEmpty() ? lastId + 1 : recent.getFirst().id();
         if (epoch.equals(resume.epoch()) && resume.since() >= firstKept - 1 && resume.since() <= lastId) {
             List<Chat> missed = new ArrayList<>();
@@ -80,8 +82,8 @@ final class ChatHistory {
                     missed.add(chat);
                 }
             }
-            return new History(epoch, true, missed);
+            return new History(epoch, true, missed, users);
         }
-        return new History(epoch, resume.isNone() && firstKept == 1, List.copyOf(recent));
+        return new History(epoch, resume.isNone() && firstKept == 1, List.copyOf(recent), users);
     }
 }

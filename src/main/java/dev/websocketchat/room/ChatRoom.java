@@ -2,16 +2,14 @@ package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
-import dev.websocketchat.protocol.ChatRequest;
-import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.Resume;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,44 +31,47 @@ import java.util.logging.Logger;
 public final class ChatRoom implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
-    private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
+    static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
+    private final String name;
+    private final RoomServices services;
     private final ChatConfig config;
-    private final Clock clock;
     private final Fanout fanout;
     private final Meters meters;
     private final Members members;
     private final Intake intake;
-    private final AtomicLong lastMemberId = new AtomicLong();
-    private final ScheduledExecutorService timer = DaemonThreads.timer("chat-timer");
-    private final ScheduledExecutorService pinger = DaemonThreads.timer("chat-ping");
-    private final Closer closer = new Closer(timer);
+    private final Runnable stopLiveness;
+    /** Whether this room made its services, and so ends them as it closes: a room on its own, as in unit tests. */
+    private final boolean ownsServices;
 
-    /** A room on its own, in this process, that counts nothing. */
-    public ChatRoom(ChatConfig config) {
-        this(config, new LocalFanout(), Meters.NONE, Clock.systemUTC());
+    /** A lobby on its own, in this process, that counts nothing. */
+    ChatRoom(ChatConfig config) {
+        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC()), new LocalFanout(), true);
     }
 
-    /**
-     * A room whose chats and counts go through the fanout, and whose meters count what happens
-     * in it. The room starts the fanout, and closes it when it closes.
-     */
-    public ChatRoom(ChatConfig config, Fanout fanout, Meters meters) {
-        this(config, fanout, meters, Clock.systemUTC());
+    /** A room of a server: {@link Rooms} makes them. The room starts the fanout, and closes it when it closes. */
+    ChatRoom(String name, RoomServices services, Fanout fanout) {
+        this(name, services, fanout, false);
     }
 
-    ChatRoom(ChatConfig config, Fanout fanout, Meters meters, Clock clock) {
-        EventCodec codec = new EventCodec(config.maxText());
-        this.config = config;
-        this.clock = clock;
+    private ChatRoom(String name, RoomServices services, Fanout fanout, boolean ownsServices) {
+        this.name = name;
+        this.services = services;
+        this.config = services.config;
         this.fanout = fanout;
-        this.meters = meters;
-        this.members = new Members(config, codec, fanout, meters, this::evictSlowConsumers);
-        this.intake = new Intake(this, members, codec, meters);
+        this.meters = services.meters;
+        this.ownsServices = ownsServices;
+        this.members = new Members(services, fanout, this::evictSlowConsumers);
+        this.intake = new Intake(this, members, services.codec, meters);
         Roster roster = members.roster();
-        meters.watch(roster::size, roster::queuedBytes);
-        new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE)).start(timer, pinger);
+        this.stopLiveness = new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE))
+                .start(services.timer, services.pinger);
         fanout.start(members); // last: a cluster's fanout may deliver from its own threads at once
+    }
+
+    /** The room's name, as in {@code /chat/{room}}; {@value Rooms#LOBBY} for {@code /chat}. */
+    public String name() {
+        return name;
     }
 
     public ChatConfig config() {
@@ -97,14 +98,14 @@ public final class ChatRoom implements AutoCloseable {
         return fanout.degraded();
     }
 
+    /** Bytes queued or in flight to the room's members. */
+    long queuedBytes() {
+        return members.roster().queuedBytes();
+    }
+
     /** The epoch of the room's history; see {@link dev.websocketchat.protocol.ServerEvent.History}. */
     String epoch() {
         return members.position().epoch();
-    }
-
-    /** Admitted connections from the client address now. */
-    public int connectionsFrom(String clientAddress) {
-        return members.connectionsFrom(clientAddress);
     }
 
     /**
@@ -112,10 +113,12 @@ public final class ChatRoom implements AutoCloseable {
      *
      * @param remoteAddress where it came from, for the logs
      * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
+     * @param name          its name, already cleaned ({@link dev.websocketchat.protocol.EventCodec#name})
      */
-    public Member connect(Peer peer, String remoteAddress, String clientAddress) {
+    Member connect(Peer peer, String remoteAddress, String clientAddress, String name) {
         meters.connected(peer.writesFrames());
-        return new Member(lastMemberId.incrementAndGet(), remoteAddress, clientAddress, peer, config,
+        members.arrived();
+        return new Member(this, services.lastMemberId.incrementAndGet(), name, remoteAddress, clientAddress, peer, config,
                 (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
@@ -141,7 +144,7 @@ public final class ChatRoom implements AutoCloseable {
             return;
         }
         meters.joined();
-        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + ", " + admission.online() + " online");
+        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + " in " + name + ", " + admission.online() + " online");
         members.sendQueued(admission.overflowed());
     }
 
@@ -168,15 +171,25 @@ public final class ChatRoom implements AutoCloseable {
         member.heard(System.nanoTime());
     }
 
-    /** Hands a chat to the fanout to be numbered and delivered. Ignored unless the sender is admitted. */
-    void say(Member from, ChatRequest request) {
+    /**
+     * Hands a chat to the fanout to be numbered and delivered, under the name it carries or else its
+     * sender's. Ignored unless the sender is admitted.
+     */
+    void say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         if (from.state != Member.State.ADMITTED) { // without the lock: a chat racing its sender's leave goes out as if said just before
             return;
         }
-        fanout.chat(request.name(), request.text(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        String name = request.name() != null ? request.name() : from.name;
+        fanout.chat(name, request.text(), services.clock.instant().truncatedTo(ChronoUnit.MILLIS));
         meters.chatReceived(started);
+    }
+
+    /** Gives the member a new name, announced to the room; see {@link Members#rename}. */
+    void rename(Member member, String newName) {
+        List<Member> overflowed = members.rename(member, newName);
+        members.sendQueued(overflowed);
     }
 
     /**
@@ -209,48 +222,65 @@ public final class ChatRoom implements AutoCloseable {
     public boolean evict(Member member, LeaveCause cause, String reason) {
         boolean removed = leave(member, cause);
         if (removed && cause.code() != 0) {
-            closer.close(member, cause.code(), reason);
+            services.closer.close(member, cause.code(), reason);
         }
         return removed;
     }
 
     /**
-     * Shuts the room: refuses new members, sends every member what was already queued for it, then
-     * closes it with 1001; a member that has not taken its frames within
+     * Shuts a room on its own: refuses new members, sends every member what was already queued for
+     * it, then closes it with 1001; a member that has not taken its frames within
      * {@value #SHUTDOWN_FLUSH_MILLIS} ms is closed regardless. Returns when the closes are written
-     * (about a second later at most). Members leaving now are not announced to each other.
+     * (about a second later at most). Members leaving now are not announced to each other. The
+     * rooms of a server close together instead, through {@link Rooms#close}.
      */
     @Override
     public void close() {
-        close(true);
+        Member[] everyone = shut();
+        if (everyone != null) {
+            LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
+            services.stopFlushing();
+            services.closer.closeAll(everyone, LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(), SHUTDOWN_FLUSH_MILLIS);
+            withdraw();
+        }
     }
 
     /**
-     * Closes a room that never served (its server failed to start), without the shutdown line in
-     * the log, which would say that a server was running.
+     * The first half of a shutdown: refuses new members and starts sending each member what is
+     * queued for it; returns who they were, for the caller to close, or null if the room was shut already.
      */
-    public void closeUnused() {
-        close(false);
-    }
-
-    private void close(boolean logShutdown) {
+    Member[] shut() {
         Member[] everyone = members.closeAll();
         if (everyone == null) {
-            return;
+            return null;
         }
+        stopLiveness.run();
         meters.left(LeaveCause.SHUTDOWN, everyone.length);
-        if (logShutdown) {
-            LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
-        }
         for (Member member : everyone) {
             LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": shutdown");
             member.outbox.flush();
         }
-        members.stopFlushing();
-        closer.closeAll(everyone, LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(), SHUTDOWN_FLUSH_MILLIS);
+        return everyone;
+    }
+
+    /** The second half: withdraws from the fanout, and ends the services if they are this room's own. */
+    void withdraw() {
         fanout.close();
-        timer.shutdownNow();
-        pinger.shutdownNow();
+        if (ownsServices) {
+            services.shutdown();
+        }
+    }
+
+    /**
+     * Closes the room if it is empty, nobody is on the way in, and nothing has happened in it for
+     * {@code CHAT_ROOM_IDLE_SECONDS}: the registry's clean-up, which then {@linkplain #withdraw withdraws} it. Whether it did.
+     */
+    boolean retireIfQuiet(long nowNanos) {
+        if (!members.retireIfQuiet(nowNanos, TimeUnit.SECONDS.toNanos(config.roomIdleSeconds()))) {
+            return false;
+        }
+        stopLiveness.run();
+        return true;
     }
 
     /** A worklist, not recursion: each eviction's leave may overflow further members. */
@@ -260,7 +290,7 @@ public final class ChatRoom implements AutoCloseable {
             Member member = pending.poll();
             LOG.info(() -> member + " is a slow consumer: its send queue exceeded " + config.sendQueueBytes() + " bytes");
             pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER).overflowed());
-            closer.close(member, LeaveCause.SLOW_CONSUMER.code(), LeaveCause.SLOW_CONSUMER.reason());
+            services.closer.close(member, LeaveCause.SLOW_CONSUMER.code(), LeaveCause.SLOW_CONSUMER.reason());
         }
     }
 
@@ -268,7 +298,7 @@ public final class ChatRoom implements AutoCloseable {
     private Members.Removal remove(Member member, LeaveCause cause) {
         Members.Removal removal = members.remove(member, cause);
         if (removal.online() >= 0) {
-            LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": " + cause.name().toLowerCase(Locale.ROOT)
+            LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + " in " + name + ": " + cause.name().toLowerCase(Locale.ROOT)
                     + ", " + removal.online() + " online");
             members.sendQueued(List.of());
         }

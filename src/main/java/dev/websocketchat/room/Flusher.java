@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * Starts the sends that broadcasts queued, in passes over the members that flush each outbox, one
  * pass at a time. A broadcasting thread that finds no pass running makes one at once, so a lone
  * broadcast is sent on its own thread without delay. Broadcasts made while a pass runs only ask
- * for another, and the passes asked for meanwhile run on this flusher's own thread. So under load
+ * for another, and the passes asked for meanwhile run on the flushing thread. So under load
  * the frames of several broadcasts wait together in each outbox and leave in one write (for peers
  * that {@linkplain Peer#writesFrames write frames}), and a container's thread never makes more
  * than one pass: the connection it was serving is not kept waiting behind everyone else's writes.
@@ -25,13 +25,15 @@ import java.util.function.Supplier;
 final class Flusher {
 
     private final Supplier<Member[]> members;
-    private final ExecutorService elsewhere = DaemonThreads.pool("chat-flush", 1);
+    private final ExecutorService elsewhere;
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicBoolean passing = new AtomicBoolean();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    Flusher(Supplier<Member[]> members) {
+    /** @param elsewhere runs the passes not made by a caller; one thread, which may serve several flushers */
+    Flusher(Supplier<Member[]> members, ExecutorService elsewhere) {
         this.members = members;
+        this.elsewhere = elsewhere;
     }
 
     /** Makes a pass now unless one is running; any pass wanted after that runs on the flusher's thread. */
@@ -68,11 +70,6 @@ final class Flusher {
                 scheduled.set(false); // shut down: the room flushes everyone itself as it closes
             }
         }
-    }
-
-    /** Ends the flusher's own thread; later passes can only be made by {@link #flush}'s callers. */
-    void shutdown() {
-        elsewhere.shutdown();
     }
 
     private void passWhileWanted() {

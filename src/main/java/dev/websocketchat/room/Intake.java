@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
@@ -11,7 +12,7 @@ import java.util.logging.Logger;
  * What a member sends, judged in order: every frame shows it alive; a message must fit
  * {@code CHAT_MAX_FRAME} (else 1009), then its rate (else {@code rate limited}, and far over it
  * for ten seconds, 1008), then the protocol (else a refusal to it alone); what passes is said to
- * the room. Called by one connection's callbacks at a time, on their threads.
+ * the room (a chat, or a rename). Called by one connection's callbacks at a time, on their threads.
  */
 final class Intake {
 
@@ -41,7 +42,12 @@ final class Intake {
             return;
         }
         try {
-            room.say(member, codec.decode(member.parts.message()));
+            ClientRequest request = codec.decode(member.parts.message());
+            if (request instanceof ClientRequest.Chat chat) {
+                room.say(member, chat);
+            } else if (request instanceof ClientRequest.Rename rename) {
+                room.rename(member, rename.name());
+            }
         } catch (InvalidMessageException invalid) {
             refuse(member, Rejection.of(invalid.kind()), invalid.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -31,11 +32,18 @@ final class Liveness {
         this.onIdle = onIdle;
     }
 
-    /** @param pinger runs the pings; a round that takes long delays the next round, never the timer */
-    void start(ScheduledExecutorService timer, ScheduledExecutorService pinger) {
-        pinger.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
+    /**
+     * @param pinger runs the pings; a round that takes long delays the next round, never the timer
+     * @return what stops the pings and sweeps, for a room that closes while its server runs on
+     */
+    Runnable start(ScheduledExecutorService timer, ScheduledExecutorService pinger) {
+        Future<?> pings = pinger.scheduleWithFixedDelay(this::pingAll, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
         long sweep = Math.max(1, config.idleSeconds() / 10);
-        timer.scheduleWithFixedDelay(this::findIdle, sweep, sweep, TimeUnit.SECONDS);
+        Future<?> sweeps = timer.scheduleWithFixedDelay(this::findIdle, sweep, sweep, TimeUnit.SECONDS);
+        return () -> {
+            pings.cancel(false);
+            sweeps.cancel(false);
+        };
     }
 
     /** The ping goes through each member's outbox, so it never overlaps a send. */

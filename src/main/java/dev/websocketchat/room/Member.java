@@ -14,6 +14,7 @@ public final class Member {
 
     enum State { PENDING, ADMITTED, GONE }
 
+    private final ChatRoom room;
     private final long id;
     private final String remoteAddress;
     private final String clientAddress;
@@ -24,11 +25,15 @@ public final class Member {
     final MessageParts parts;
     /** Written with the room's lock held; volatile so that a chat can be checked for without it. */
     volatile State state = State.PENDING;
+    /** The name its chats go under unless they carry one, and that the room's list shows; written with the room's lock held. */
+    volatile String name;
     private volatile long lastHeardNanos;
 
-    Member(long id, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
+    Member(ChatRoom room, long id, String name, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
            BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
+        this.room = room;
         this.id = id;
+        this.name = name;
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
         this.peer = peer;
@@ -38,7 +43,12 @@ public final class Member {
         this.lastHeardNanos = nowNanos;
     }
 
-    /** Small positive number, unique within the room, used in logs. */
+    /** The room it connected to, for good. */
+    public ChatRoom room() {
+        return room;
+    }
+
+    /** Small positive number, unique within the server, used in logs. */
     public long id() {
         return id;
     }

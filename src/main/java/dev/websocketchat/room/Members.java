@@ -7,6 +7,7 @@ import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Rename;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A room's shared state under its one lock: who is admitted, how many from each address, the
- * history, and what is queued for each member. Every change of membership and every delivery
+ * A room's shared state under its one lock: who is admitted and under which names, the history,
+ * and what is queued for each member. Every change of membership and every delivery
  * takes the lock, encodes its event once and queues it for every member, so ids increase in
  * delivery order, everyone sees one order, a newcomer gets each chat in its history or live
  * (never both, never neither), and the count is exact.
@@ -30,23 +31,30 @@ final class Members implements Audience {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Roster roster = new Roster();
-    private final AddressCount perAddress = new AddressCount();
-    private final Flusher flusher = new Flusher(roster::members);
+    private final NameCounts names = new NameCounts();
+    private final Flusher flusher;
     private final ChatConfig config;
     private final EventCodec codec;
+    private final Capacity capacity;
     private final ChatHistory history;
     private final Fanout fanout;
     private final Meters meters;
     private final Consumer<List<Member>> slowConsumers;
+    /** Connected and neither admitted nor gone yet: a room with any is not {@linkplain #retireIfQuiet quiet}. */
+    private int pending;
+    /** When the room last had a chat or a leave (nanoTime), for {@link #retireIfQuiet}. */
+    private long lastEventNanos = System.nanoTime();
     private boolean closed;
 
     /** @param slowConsumers evicts the members a delivery overflowed; called without the lock */
-    Members(ChatConfig config, EventCodec codec, Fanout fanout, Meters meters, Consumer<List<Member>> slowConsumers) {
-        this.config = config;
-        this.codec = codec;
+    Members(RoomServices services, Fanout fanout, Consumer<List<Member>> slowConsumers) {
+        this.config = services.config;
+        this.codec = services.codec;
+        this.capacity = services.capacity;
+        this.meters = services.meters;
         this.history = new ChatHistory(config.history());
+        this.flusher = new Flusher(roster::members, services.flushing);
         this.fanout = fanout;
-        this.meters = meters;
         this.slowConsumers = slowConsumers;
     }
 
@@ -55,37 +63,46 @@ final class Members implements Audience {
         return roster;
     }
 
+    /** A member was connected: until it is admitted or gone, the room is not retired. */
+    void arrived() {
+        lock.lock();
+        try {
+            pending++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What an admission did: turned the member away (with why), or queued its history and join (the count with it, who overflowed). */
     record Admission(TurnedAway refusal, int online, List<Member> overflowed) {
     }
 
-    /** Admits a pending member, or turns it away; null if it already left. */
+    /**
+     * Admits a pending member, or turns it away; null if it already left. The history it is sent
+     * lists everyone here, itself included; its join, to everyone, follows it.
+     */
     Admission admit(Member member, Resume resume) {
         lock.lock();
         try {
             if (member.state != Member.State.PENDING) {
                 return null;
             }
-            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN : roster.size() >= config.maxConnections() ? TurnedAway.SERVER_FULL
-                    : isOverItsAddressLimit(member) ? TurnedAway.ADDRESS_FULL : null;
+            pending--;
+            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN : capacity.take(member.clientAddress());
             if (refusal != null) {
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
                 return new Admission(refusal, roster.size(), List.of());
             }
-            boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume))));
+            names.add(member.name);
+            boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, names.list()))));
             member.state = Member.State.ADMITTED;
             roster.add(member);
-            perAddress.add(member.clientAddress());
-            List<Member> overflowed = announce(Join.of(roster.size()));
+            List<Member> overflowed = announce(Join.of(roster.size(), member.name));
             return new Admission(null, roster.size(), historyFits ? overflowed : Roster.plus(overflowed, member));
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean isOverItsAddressLimit(Member member) {
-        return config.maxConnectionsPerAddress() > 0 && perAddress.of(member.clientAddress()) >= config.maxConnectionsPerAddress();
     }
 
     /**
@@ -107,12 +124,37 @@ final class Members implements Audience {
             member.state = Member.State.GONE;
             member.outbox.close();
             if (!wasAdmitted) {
+                pending--;
                 return new Removal(true, -1, List.of());
             }
             meters.left(cause, 1); // before the count drops, so that a count of 0 means every leave is counted
             roster.remove(member);
-            perAddress.remove(member.clientAddress());
-            return new Removal(true, roster.size(), announce(Leave.of(roster.size())));
+            capacity.release(member.clientAddress());
+            names.remove(member.name);
+            lastEventNanos = System.nanoTime();
+            return new Removal(true, roster.size(), announce(Leave.of(roster.size(), member.name)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives an admitted member a new name and announces it to the room; nothing if it is gone or
+     * already has that name.
+     *
+     * @return who overflowed on the announcement
+     */
+    List<Member> rename(Member member, String name) {
+        lock.lock();
+        try {
+            if (member.state != Member.State.ADMITTED || member.name.equals(name)) {
+                return List.of();
+            }
+            String old = member.name;
+            names.remove(old);
+            names.add(name);
+            member.name = name;
+            return announce(new Rename(old, name));
         } finally {
             lock.unlock();
         }
@@ -132,22 +174,30 @@ final class Members implements Audience {
             }
             closed = true;
             Member[] everyone = roster.clear(); // which also stops Liveness: it pings and sweeps the roster
-            perAddress.clear();
             for (Member member : everyone) {
+                capacity.release(member.clientAddress());
                 member.state = Member.State.GONE;
                 member.outbox.seal();
             }
+            names.clear();
             return everyone;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Admitted connections from the client address now. */
-    int connectionsFrom(String clientAddress) {
+    /**
+     * Closes the room if nobody is in it or on the way in, and nothing has happened in it for
+     * {@code quietNanos}; whether it did. Once closed, a room admits nobody.
+     */
+    boolean retireIfQuiet(long nowNanos, long quietNanos) {
         lock.lock();
         try {
-            return perAddress.of(clientAddress);
+            if (closed || roster.size() > 0 || pending > 0 || nowNanos - lastEventNanos < quietNanos) {
+                return false;
+            }
+            closed = true;
+            return true;
         } finally {
             lock.unlock();
         }
@@ -161,11 +211,6 @@ final class Members implements Audience {
         }
     }
 
-    /** Ends the flusher's own thread; see {@link Flusher#shutdown}. */
-    void stopFlushing() {
-        flusher.shutdown();
-    }
-
     @Override
     public void deliver(ServerEvent event) {
         List<Member> overflowed;
@@ -176,6 +221,7 @@ final class Members implements Audience {
             }
             if (event instanceof Chat chat) {
                 history.keep(chat);
+                lastEventNanos = System.nanoTime();
             }
             overflowed = queue(event);
         } finally {
@@ -196,6 +242,7 @@ final class Members implements Audience {
                 return;
             }
             overflowed = queue(history.append(name, text, time));
+            lastEventNanos = System.nanoTime();
         } finally {
             lock.unlock();
         }

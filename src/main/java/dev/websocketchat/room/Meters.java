@@ -13,15 +13,15 @@ public interface Meters {
     /** Counts nothing: for a room nobody reads the meters of, as in unit tests. */
     Meters NONE = new Meters() {
         @Override
-        public void watch(IntSupplier connections, LongSupplier queuedBytes) {
+        public void watch(IntSupplier connections, LongSupplier queuedBytes, IntSupplier rooms) {
         }
     };
 
     /** The Prometheus text format that {@link #scrape()} writes. */
     String CONTENT_TYPE = "text/plain; version=0.0.4";
 
-    /** Reads the room's state whenever the meters are read: connections admitted, bytes queued to them. Called once. */
-    void watch(IntSupplier connections, LongSupplier queuedBytes);
+    /** Reads the rooms' state whenever the meters are read: connections admitted, bytes queued to them, rooms open. Called once. */
+    void watch(IntSupplier connections, LongSupplier queuedBytes, IntSupplier rooms);
 
     /** The container opened a session: called first thing in {@code @OnOpen}. */
     default void sessionOpened() {

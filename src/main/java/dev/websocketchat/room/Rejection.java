@@ -5,7 +5,8 @@ import dev.websocketchat.protocol.InvalidMessageException;
 /** Why input was refused or a connection was turned away; counted by reason in {@code chat_rejected_total}. */
 public enum Rejection {
     INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
-    NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL;
+    NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL,
+    NO_SUCH_ROOM, TOO_MANY_ROOMS;
 
     /** What the codec found wrong with a message, as counted. */
     public static Rejection of(InvalidMessageException.Kind kind) {

@@ -3,11 +3,12 @@ package dev.websocketchat.standalone;
 import dev.websocketchat.cluster.Cluster;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
+import dev.websocketchat.endpoint.RoomEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.http.Report;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.metrics.ChatMetrics;
-import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.Rooms;
 import dev.websocketchat.room.DaemonThreads;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.glassfish.tyrus.container.grizzly.server.TyrusAddOns;
 
 /**
  * The runnable jar: one Grizzly listener serves the page ({@code /}), {@code /health},
- * {@code /metrics} and the chat endpoint ({@code /chat}, through Tyrus). {@code main} and the tests both start it through
+ * {@code /metrics}, {@code /rooms} and the chat endpoints ({@code /chat} and {@code /chat/{room}}, through Tyrus). {@code main} and the tests both start it through
  * {@link #start(ChatConfig)}.
  */
 public final class ChatServer implements AutoCloseable {
@@ -36,15 +37,15 @@ public final class ChatServer implements AutoCloseable {
 
     private final HttpServer http;
     private final EmbeddedTyrusContainer webSockets;
-    private final ChatRoom room;
+    private final Rooms rooms;
     private final ScheduledExecutorService guardTimer;
     private final int port;
 
-    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, ChatRoom room, ScheduledExecutorService guardTimer,
+    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, Rooms rooms, ScheduledExecutorService guardTimer,
                        int port) {
         this.http = http;
         this.webSockets = webSockets;
-        this.room = room;
+        this.rooms = rooms;
         this.guardTimer = guardTimer;
         this.port = port;
     }
@@ -52,11 +53,11 @@ public final class ChatServer implements AutoCloseable {
     /** Starts serving; with {@code config.port()} 0 the system picks a free port, see {@link #port()}. */
     public static ChatServer start(ChatConfig config) throws IOException {
         ChatMetrics metrics = new ChatMetrics();
-        ChatRoom room = Cluster.openRoom(config, metrics);
+        Rooms rooms = Cluster.openRooms(config, metrics);
         ScheduledExecutorService guardTimer = DaemonThreads.timer("chat-guard");
         GuardFilter guard = new GuardFilter(config.maxFrame(), config.sendQueueBytes(), guardTimer);
         EmbeddedTyrusContainer webSockets =
-                new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class), readBufferBytes(config), guard::takeUpgrading);
+                new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class, RoomEndpoint.class), readBufferBytes(config), guard::takeUpgrading);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
         listener.registerAddOn(guard.addOn()); // first, so that Tyrus's filter goes in right behind it
@@ -66,24 +67,24 @@ public final class ChatServer implements AutoCloseable {
         metrics.countSockets(sockets::open);
         ServerConfiguration routes = http.getServerConfiguration();
         for (Report report : Report.values()) {
-            routes.addHttpHandler(new ReportHandler(report, room), report.path());
+            routes.addHttpHandler(new ReportHandler(report, rooms), report.path());
         }
         routes.addHttpHandler(new PageHandler(), "/");
         try {
             webSockets.start(EmbeddedTyrusContainer.CONTEXT_PATH, config.port());
             webSockets.doneDeployment();
-            ChatRooms.bind(webSockets, room);
+            ChatRooms.bind(webSockets, rooms);
             http.start();
         } catch (DeploymentException | IOException | RuntimeException e) {
             ChatRooms.unbind(webSockets);
             http.shutdownNow();
-            room.closeUnused();
+            rooms.closeUnused();
             guardTimer.shutdownNow();
             throw e instanceof IOException io ? io : new IOException("cannot start the chat server", e);
         }
         int port = listener.getPort();
         LOG.info(() -> "chat server listening on http://" + config.host() + ":" + port + "/");
-        return new ChatServer(http, webSockets, room, guardTimer, port);
+        return new ChatServer(http, webSockets, rooms, guardTimer, port);
     }
 
     /**
@@ -101,14 +102,14 @@ public final class ChatServer implements AutoCloseable {
         return port;
     }
 
-    public ChatRoom room() {
-        return room;
+    public Rooms rooms() {
+        return rooms;
     }
 
     /** Closes every connection with 1001, then stops listening; returns within a few seconds. */
     @Override
     public void close() {
-        room.close();
+        rooms.close();
         ChatRooms.unbind(webSockets);
         try {
             http.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);

@@ -2,20 +2,20 @@ package dev.websocketchat.standalone;
 
 import dev.websocketchat.http.Report;
 import dev.websocketchat.http.SecurityHeaders;
-import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.Rooms;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** One {@link Report}, {@code /health} or {@code /metrics}, on the standalone server. */
+/** One {@link Report}, such as {@code /health}, on the standalone server. */
 final class ReportHandler extends HttpHandler {
 
     private final Report report;
-    private final ChatRoom room;
+    private final Rooms rooms;
 
-    ReportHandler(Report report, ChatRoom room) {
+    ReportHandler(Report report, Rooms rooms) {
         this.report = report;
-        this.room = room;
+        this.rooms = rooms;
     }
 
     @Override
@@ -23,6 +23,6 @@ final class ReportHandler extends HttpHandler {
         SecurityHeaders.apply(response::setHeader);
         response.setContentType(report.contentType());
         response.setHeader("Cache-Control", Report.CACHE_CONTROL);
-        response.getWriter().write(report.body(room));
+        response.getWriter().write(report.body(rooms));
     }
 }

@@ -5,7 +5,7 @@ import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.endpoint.ChatEndpoint;
 import dev.websocketchat.endpoint.ChatRooms;
 import dev.websocketchat.metrics.ChatMetrics;
-import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.Rooms;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -16,9 +16,9 @@ import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * The WAR's lifecycle: on deploy, reads the configuration and opens the room for this
+ * The WAR's lifecycle: on deploy, reads the configuration and opens the rooms for this
  * application's WebSocket container; on undeploy, flushes and closes every connection with 1001.
- * The container deploys {@code ChatEndpoint} itself from its annotation.
+ * The container deploys {@code ChatEndpoint} and {@code RoomEndpoint} itself from their annotations.
  *
  * <p>Configuration: environment variables, then system properties, then the WAR's own
  * {@code chat.*} context parameters (a {@code web.xml} or the container's context configuration
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  *
  * <p>Undeploy: containers stop their WebSocket support in a listener of their own, and Tomcat's
  * runs before this one's {@code contextDestroyed}, closing every session at once. Filters are
- * destroyed before any listener is told, so {@link HandshakeFilter#destroy()} closes the room
+ * destroyed before any listener is told, so {@link HandshakeFilter#destroy()} closes the rooms
  * first, while sends still work; {@code contextDestroyed} closes it in case no filter was made.
  */
 @WebListener
@@ -37,21 +37,21 @@ public class ChatApplication implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        ChatRoom room = Cluster.openRoom(ChatConfig.from(System.getenv(), settings(context)), new ChatMetrics());
+        Rooms rooms = Cluster.openRooms(ChatConfig.from(System.getenv(), settings(context)), new ChatMetrics());
         ServerContainer container = container(context);
         // Tomcat sizes each new session's buffers from these before ChatEndpoint can set its own
         container.setDefaultMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
         container.setDefaultMaxBinaryMessageBufferSize(ChatEndpoint.BINARY_DEFAULT_BYTES);
-        ChatRooms.bind(container, room);
-        LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat");
+        ChatRooms.bind(container, rooms);
+        LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat and " + context.getContextPath() + "/chat/{room}");
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        ChatRoom room = room(context);
+        Rooms rooms = rooms(context);
         ChatRooms.unbind(container(context));
-        room.close();
+        rooms.close();
     }
 
     /** System properties over the context's {@code chat.*} parameters. */
@@ -66,8 +66,8 @@ public class ChatApplication implements ServletContextListener {
         return settings;
     }
 
-    /** The application's room, from the one registry the endpoints find it in too. */
-    static ChatRoom room(ServletContext context) {
+    /** The application's rooms, from the one registry the endpoints find them in too. */
+    static Rooms rooms(ServletContext context) {
         return ChatRooms.of(container(context));
     }
 

@@ -6,7 +6,7 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.endpoint.RemoteAddress;
 import dev.websocketchat.room.Rejection;
-import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.Rooms;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -21,15 +21,16 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Judges a WebSocket handshake in the WAR before the container upgrades it: a foreign host or
- * origin gets HTTP 403, a full server or an address over its limit HTTP 503, and an accepted handshake carries the client's address to
+ * Judges a WebSocket handshake in the WAR before the container upgrades it: a path that names no
+ * room ({@code /chat/{room}}, see {@link Rooms#isValidName}) gets HTTP 404, a foreign host or
+ * origin HTTP 403, a full server or an address over its limit HTTP 503, and an accepted handshake carries the client's address to
  * the endpoint ({@link RemoteAddress}). That works where the container runs the application's
  * filters before its own upgrade (Tomcat, WildFly and Payara do, as the WAR tests check);
  * elsewhere, and in the standalone server, the endpoint refuses the same handshakes with a close
- * (1008, 1013) instead. {@link HandshakePolicy} and {@link ChatRoom} decide in both places; the room
+ * (1008, 1013) instead. {@link HandshakePolicy} and {@link Rooms} decide in both places; the rooms
  * still enforces the limit, since two handshakes may pass this check at once.
  */
-@WebFilter("/chat")
+@WebFilter({"/chat", "/chat/*"})
 public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
@@ -37,7 +38,13 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        ChatRoom room = ChatApplication.room(getServletContext());
+        Rooms rooms = ChatApplication.rooms(getServletContext());
+        String room = request.getPathInfo() == null ? Rooms.LOBBY : request.getPathInfo().substring(1);
+        if (!Rooms.isValidName(room)) {
+            rooms.metrics().rejected(Rejection.NO_SUCH_ROOM);
+            response.sendError(HttpServletResponse.SC_NOT_FOUND, "no such room");
+            return;
+        }
         if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && !HandshakeKey.isValid(request.getHeader("Sec-WebSocket-Key"))) {
             // Some containers take a handshake without a valid key for a plain request (404); RFC 6455 says 400.
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "invalid Sec-WebSocket-Key");
@@ -45,27 +52,27 @@ public class HandshakeFilter extends HttpFilter {
         }
         String origin = request.getHeader("Origin");
         String host = request.getHeader("Host");
-        Rejection refusal = new HandshakePolicy(room.config()).judge(origin, host, request.getScheme());
+        Rejection refusal = new HandshakePolicy(rooms.config()).judge(origin, host, request.getScheme());
         if (refusal != null) {
-            room.metrics().rejected(refusal);
+            rooms.metrics().rejected(refusal);
             LOG.info(() -> HandshakePolicy.logLine(refusal, request.getRemoteAddr(), origin, host));
             response.sendError(HttpServletResponse.SC_FORBIDDEN, HandshakePolicy.reason(refusal));
             return;
         }
-        String client = ClientAddress.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"), room.config().trustedProxies());
-        int perAddress = room.config().maxConnectionsPerAddress();
-        if (perAddress > 0 && room.connectionsFrom(client) >= perAddress) {
-            room.metrics().rejected(Rejection.ADDRESS_FULL);
+        String client = ClientAddress.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
+        int perAddress = rooms.config().maxConnectionsPerAddress();
+        if (perAddress > 0 && rooms.connectionsFrom(client) >= perAddress) {
+            rooms.metrics().rejected(Rejection.ADDRESS_FULL);
             LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": " + perAddress + " connections from "
                     + LogSafe.text(client, 45) + " are the limit");
             response.setHeader("Retry-After", "10");
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many connections from your address");
             return;
         }
-        if (room.online() >= room.config().maxConnections()) {
-            room.metrics().rejected(Rejection.SERVER_FULL);
+        if (rooms.online() >= rooms.config().maxConnections()) {
+            rooms.metrics().rejected(Rejection.SERVER_FULL);
             LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": "
-                    + room.config().maxConnections() + " connections are the limit");
+                    + rooms.config().maxConnections() + " connections are the limit");
             response.setHeader("Retry-After", "10");
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server full");
             return;
@@ -76,7 +83,7 @@ public class HandshakeFilter extends HttpFilter {
     /** The first sign of an undeploy, while the container can still send: see {@link ChatApplication}. */
     @Override
     public void destroy() {
-        ChatApplication.room(getServletContext()).close();
+        ChatApplication.rooms(getServletContext()).close();
     }
 
     private static HttpServletRequest withVouchedAddress(HttpServletRequest request) {

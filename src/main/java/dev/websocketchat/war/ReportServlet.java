@@ -7,8 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code GET /health} and {@code GET /metrics} in the WAR: see {@link Report}. */
-@WebServlet({"/health", "/metrics"})
+/** {@code GET /health}, {@code /metrics} and {@code /rooms} in the WAR: see {@link Report}. */
+@WebServlet({"/health", "/metrics", "/rooms"})
 public class ReportServlet extends HttpServlet {
 
     @Override
@@ -20,6 +20,6 @@ public class ReportServlet extends HttpServlet {
         }
         response.setContentType(report.contentType());
         response.setHeader("Cache-Control", Report.CACHE_CONTROL);
-        response.getWriter().write(report.body(ChatApplication.room(getServletContext())));
+        response.getWriter().write(report.body(ChatApplication.rooms(getServletContext())));
     }
 }

@@ -30,7 +30,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
         settings.put("chat.port", "0");
         settings.put("chat.host", "127.0.0.1");
         server = ChatServer.start(ChatConfig.from(Map.of(), settings));
-        config = server.room().config().withPort(server.port());
+        config = server.rooms().config().withPort(server.port());
     }
 
     @AfterAll

@@ -109,8 +109,8 @@ class ClusterTest {
 
         second.close();
 
-        assertThat(first.next(Leave.class)).isEqualTo(Leave.of(2));
-        assertThat(third.next(Leave.class)).isEqualTo(Leave.of(2));
+        assertThat(first.next(Leave.class)).isEqualTo(Leave.of(2, "익명"));
+        assertThat(third.next(Leave.class)).isEqualTo(Leave.of(2, "익명"));
     }
 
     @Test
@@ -190,8 +190,8 @@ class ClusterTest {
 
             long killed = System.nanoTime();
             doomed.destroyForcibly();
-            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(2));
-            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(1));
+            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(2, null));
+            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(1, null));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             LOG.info(() -> "a killed instance's 2 connections were announced gone after " + millis + " ms");
             assertThat(millis).isLessThan(10_000);

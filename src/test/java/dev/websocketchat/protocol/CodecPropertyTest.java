@@ -42,16 +42,17 @@ class CodecPropertyTest {
         Chat chat = new Chat(1 + Math.abs(text.hashCode() % 1000), name, text, Instant.ofEpochMilli(1_700_000_000_123L));
         assertThat(codec.decodeEvent(codec.encode(chat))).isEqualTo(chat);
         History history = new History(name, more.isEmpty(), more.stream()
-                .map(extra -> new Chat(2, extra, extra, Instant.EPOCH)).toList());
+                .map(extra -> new Chat(2, extra, extra, Instant.EPOCH)).toList(),
+                more.stream().map(extra -> new ServerEvent.User(extra, extra.length() + 1)).toList());
         assertThat(codec.decodeEvent(codec.encode(history))).isEqualTo(history);
     }
 
     private void assertAcceptedWithinTheRulesOrRefused(String frame) {
         try {
-            ChatRequest request = codec.decode(frame);
+            ClientRequest.Chat request = (ClientRequest.Chat) codec.decode(frame); // no frame here is a rename
             assertThat(request.text()).isNotBlank();
             assertThat(request.text().codePointCount(0, request.text().length())).isLessThanOrEqualTo(MAX_TEXT);
-            String name = request.name();
+            String name = request.name() == null ? "익명" : request.name();
             assertThat(name).isNotBlank();
             assertThat(name.codePointCount(0, name.length())).isLessThanOrEqualTo(32);
             assertThat(name.codePoints()).noneMatch(cp -> Character.getType(cp) == Character.CONTROL

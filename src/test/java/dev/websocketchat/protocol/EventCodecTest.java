@@ -8,6 +8,8 @@ import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
+import dev.websocketchat.protocol.ServerEvent.Rename;
+import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,36 +24,50 @@ class EventCodecTest {
 
     @Test
     void encodesEveryServerEventAsTheProtocolTableSays() {
-        assertThat(codec.encode(Join.of(3))).isEqualTo("{\"type\":\"join\",\"online\":3,\"text\":\"새로운 유저 접속 [현재: 3명]\"}");
-        assertThat(codec.encode(Leave.of(2))).isEqualTo("{\"type\":\"leave\",\"online\":2,\"text\":\"유저 연결 해제 [현재: 2명]\"}");
+        assertThat(codec.encode(Join.of(3, "철수"))).isEqualTo("{\"type\":\"join\",\"online\":3,\"text\":\"새로운 유저 접속 [현재: 3명]\",\"name\":\"철수\"}");
+        assertThat(codec.encode(Leave.of(2, "익명"))).isEqualTo("{\"type\":\"leave\",\"online\":2,\"text\":\"유저 연결 해제 [현재: 2명]\",\"name\":\"익명\"}");
+        assertThat(codec.encode(new Rename("익명", "철수"))).isEqualTo("{\"type\":\"rename\",\"from\":\"익명\",\"to\":\"철수\"}");
         assertThat(codec.encode(chat)).isEqualTo(
                 "{\"type\":\"chat\",\"id\":7,\"name\":\"철수\",\"text\":\"안녕 \\\"<b>\\\"\",\"time\":\"2026-11-24T04:00:00.123Z\"}");
         assertThat(codec.encode(new Refusal("text is blank"))).isEqualTo("{\"type\":\"error\",\"reason\":\"text is blank\"}");
-        assertThat(codec.encode(new History("e1", true, List.of())))
-                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":true,\"messages\":[]}");
-        assertThat(codec.encode(new History("e1", false, List.of(chat))))
-                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":false,\"messages\":[" + codec.encode(chat) + "]}");
+        assertThat(codec.encode(new History("e1", true, List.of(), List.of())))
+                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":true,\"messages\":[],\"users\":[]}");
+        assertThat(codec.encode(new History("e1", false, List.of(chat), List.of(new User("철수", 2)))))
+                .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":false,\"messages\":[" + codec.encode(chat) + "],"
+                        + "\"users\":[{\"name\":\"철수\",\"connections\":2}]}");
     }
 
     @Test
     void everyEventSurvivesARoundTrip() throws Exception {
-        for (ServerEvent event : List.of(Join.of(1), Leave.of(0), chat, new Refusal("x"), new History("e1", true, List.of(chat, chat)))) {
+        for (ServerEvent event : List.of(Join.of(1, "a"), Leave.of(0, "a"), new Rename("a", "b"), chat, new Refusal("x"),
+                new History("e1", true, List.of(chat, chat), List.of(new User("a", 1), new User("b", 3))))) {
             assertThat(codec.decodeEvent(codec.encode(event))).isEqualTo(event);
         }
     }
 
     @Test
-    void decodesAChatRequest() throws Exception {
-        assertThat(codec.decode("{\"type\":\"chat\",\"name\":\"영희\",\"text\":\"hi\"}")).isEqualTo(new ChatRequest("영희", "hi"));
-        assertThat(codec.decode("{\"type\":\"chat\",\"text\":\"hi\",\"extra\":[1,2]}")).isEqualTo(new ChatRequest("익명", "hi"));
-        assertThat(codec.decode("{\"type\":\"chat\",\"name\":null,\"text\":\"hi\"}")).isEqualTo(new ChatRequest("익명", "hi"));
+    void decodesAChatRequestWithItsNameOrNoneForTheConnectionsName() throws Exception {
+        assertThat(codec.decode("{\"type\":\"chat\",\"name\":\"영희\",\"text\":\"hi\"}")).isEqualTo(new ClientRequest.Chat("영희", "hi"));
+        assertThat(codec.decode("{\"type\":\"chat\",\"name\":\" \",\"text\":\"hi\"}")).isEqualTo(new ClientRequest.Chat("익명", "hi"));
+        assertThat(codec.decode("{\"type\":\"chat\",\"text\":\"hi\",\"extra\":[1,2]}")).isEqualTo(new ClientRequest.Chat(null, "hi"));
+        assertThat(codec.decode("{\"type\":\"chat\",\"name\":null,\"text\":\"hi\"}")).isEqualTo(new ClientRequest.Chat(null, "hi"));
     }
 
     @Test
-    void aFrameThatIsNotAJsonObjectIsAnAnonymousChat() throws Exception {
-        assertThat(codec.decode("Hello")).isEqualTo(new ChatRequest("익명", "Hello"));
-        assertThat(codec.decode("[1,2]")).isEqualTo(new ChatRequest("익명", "[1,2]"));
-        assertThat(codec.decode("\"quoted\"")).isEqualTo(new ChatRequest("익명", "\"quoted\""));
+    void decodesARenameWithItsNameCleaned() throws Exception {
+        assertThat(codec.decode("{\"type\":\"rename\",\"name\":\" 영희\\u200b \"}")).isEqualTo(new ClientRequest.Rename("영희"));
+        assertThat(codec.decode("{\"type\":\"rename\",\"name\":\"\"}")).isEqualTo(new ClientRequest.Rename("익명"));
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"rename\"}")).hasMessage("missing name");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"rename\",\"name\":7}")).hasMessage("name must be a string");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"rename\",\"name\":\"" + "n".repeat(33) + "\"}"))
+                .hasMessage("name is longer than 32 characters");
+    }
+
+    @Test
+    void aFrameThatIsNotAJsonObjectIsAChatUnderTheConnectionsName() throws Exception {
+        assertThat(codec.decode("Hello")).isEqualTo(new ClientRequest.Chat(null, "Hello"));
+        assertThat(codec.decode("[1,2]")).isEqualTo(new ClientRequest.Chat(null, "[1,2]"));
+        assertThat(codec.decode("\"quoted\"")).isEqualTo(new ClientRequest.Chat(null, "\"quoted\""));
     }
 
     @ParameterizedTest
@@ -86,29 +102,29 @@ class EventCodecTest {
 
     @Test
     void visibleTextKeepsItsInvisibleCharactersAndPairedSurrogates() throws Exception {
-        assertThat(codec.decode("{\"type\":\"chat\",\"text\":\"a\\u200bb \\ud83d\\ude00\"}").text()).isEqualTo("a\u200bb \ud83d\ude00");
+        assertThat(chat("{\"type\":\"chat\",\"text\":\"a\\u200bb \\ud83d\\ude00\"}").text()).isEqualTo("a\u200bb \ud83d\ude00");
     }
 
     @Test
     void textMayHaveUpToTheLimitInCharactersNotBytes() throws Exception {
         String atLimit = "가".repeat(2000);
-        assertThat(codec.decode(atLimit).text()).isEqualTo(atLimit);
+        assertThat(chat(atLimit).text()).isEqualTo(atLimit);
         String emoji = "😀".repeat(2000); // 4000 UTF-16 units, 2000 characters
-        assertThat(codec.decode(json(emoji)).text()).isEqualTo(emoji);
+        assertThat(chat(json(emoji)).text()).isEqualTo(emoji);
         assertThatThrownBy(() -> codec.decode(atLimit + "가")).hasMessage("text is longer than 2000 characters");
         assertThatThrownBy(() -> codec.decode(json(atLimit + "a"))).hasMessage("text is longer than 2000 characters");
     }
 
     @Test
     void namesAreCleanedAndLimited() throws Exception {
-        assertThat(codec.decode(named("  김철수  ")).name()).isEqualTo("김철수");
-        assertThat(codec.decode(named("a\\u0000b\\u0007c")).name()).isEqualTo("abc");
-        assertThat(codec.decode(named("\\u202eevil\\u202c")).name()).isEqualTo("evil");
-        assertThat(codec.decode(named("zero\\u200bwidth")).name()).isEqualTo("zerowidth");
-        assertThat(codec.decode(named("\\u1100\\u1161")).name()).isEqualTo("가"); // NFC joins the jamo
-        assertThat(codec.decode(named("e\\u200b\\u0301")).name()).isEqualTo("\u00e9"); // and what a hidden character kept apart
-        assertThat(codec.decode(named(" \\u200b\\t ")).name()).isEqualTo("익명");
-        assertThat(codec.decode(named("😀".repeat(32))).name()).hasSize(64);
+        assertThat(chat(named("  김철수  ")).name()).isEqualTo("김철수");
+        assertThat(chat(named("a\\u0000b\\u0007c")).name()).isEqualTo("abc");
+        assertThat(chat(named("\\u202eevil\\u202c")).name()).isEqualTo("evil");
+        assertThat(chat(named("zero\\u200bwidth")).name()).isEqualTo("zerowidth");
+        assertThat(chat(named("\\u1100\\u1161")).name()).isEqualTo("가"); // NFC joins the jamo
+        assertThat(chat(named("e\\u200b\\u0301")).name()).isEqualTo("\u00e9"); // and what a hidden character kept apart
+        assertThat(chat(named(" \\u200b\\t ")).name()).isEqualTo("익명");
+        assertThat(chat(named("😀".repeat(32))).name()).hasSize(64);
         assertThatThrownBy(() -> codec.decode(named("n".repeat(33)))).hasMessage("name is longer than 32 characters");
     }
 
@@ -124,5 +140,9 @@ class EventCodecTest {
 
     private static String named(String name) {
         return "{\"type\":\"chat\",\"name\":\"" + name + "\",\"text\":\"t\"}";
+    }
+
+    private ClientRequest.Chat chat(String frame) throws InvalidMessageException {
+        return (ClientRequest.Chat) codec.decode(frame);
     }
 }

@@ -26,11 +26,11 @@ class ChatHistoryTest {
 
     @Test
     void aNewClientGetsEveryKeptChatCompleteOnlyWhileNoneWasDropped() {
-        assertThat(history.after(Resume.NONE)).isEqualTo(new History(history.epoch(), true, List.of()));
+        assertThat(history.after(Resume.NONE, List.of())).isEqualTo(new History(history.epoch(), true, List.of(), List.of()));
         say(3);
-        assertThat(history.after(Resume.NONE).complete()).isTrue();
+        assertThat(history.after(Resume.NONE, List.of()).complete()).isTrue();
         say(1);
-        History full = history.after(Resume.NONE);
+        History full = history.after(Resume.NONE, List.of());
         assertThat(ids(full)).containsExactly(2L, 3L, 4L);
         assertThat(full.complete()).isFalse();
     }
@@ -39,11 +39,11 @@ class ChatHistoryTest {
     void aResumeInThisEpochGetsExactlyTheChatsAfterItsId() {
         say(5);
         String epoch = history.epoch();
-        assertThat(ids(history.after(new Resume(epoch, 3)))).containsExactly(4L, 5L);
-        assertThat(history.after(new Resume(epoch, 3)).complete()).isTrue();
-        assertThat(history.after(new Resume(epoch, 2)).complete()).as("3, 4, 5 are all kept").isTrue();
-        assertThat(ids(history.after(new Resume(epoch, 5)))).isEmpty();
-        assertThat(history.after(new Resume(epoch, 5)).complete()).isTrue();
+        assertThat(ids(history.after(new Resume(epoch, 3), List.of()))).containsExactly(4L, 5L);
+        assertThat(history.after(new Resume(epoch, 3), List.of()).complete()).isTrue();
+        assertThat(history.after(new Resume(epoch, 2), List.of()).complete()).as("3, 4, 5 are all kept").isTrue();
+        assertThat(ids(history.after(new Resume(epoch, 5), List.of()))).isEmpty();
+        assertThat(history.after(new Resume(epoch, 5), List.of()).complete()).isTrue();
     }
 
     @Test
@@ -51,7 +51,7 @@ class ChatHistoryTest {
         say(5);
         for (Resume resume : List.of(new Resume(history.epoch(), 1), new Resume(history.epoch(), 6),
                 new Resume("another", 4), new Resume("another", 0))) {
-            History answer = history.after(resume);
+            History answer = history.after(resume, List.of());
             assertThat(ids(answer)).as(resume.toString()).containsExactly(3L, 4L, 5L);
             assertThat(answer.complete()).as(resume.toString()).isFalse();
         }
@@ -61,9 +61,9 @@ class ChatHistoryTest {
     void withNoBufferOnlyAnUpToDateResumeIsComplete() {
         ChatHistory none = new ChatHistory(0);
         none.append("n", "t", Instant.EPOCH);
-        assertThat(none.after(new Resume(none.epoch(), 1))).isEqualTo(new History(none.epoch(), true, List.of()));
-        assertThat(none.after(new Resume(none.epoch(), 0)).complete()).isFalse();
-        assertThat(none.after(Resume.NONE).complete()).isFalse();
+        assertThat(none.after(new Resume(none.epoch(), 1), List.of())).isEqualTo(new History(none.epoch(), true, List.of(), List.of()));
+        assertThat(none.after(new Resume(none.epoch(), 0), List.of()).complete()).isFalse();
+        assertThat(none.after(Resume.NONE, List.of()).complete()).isFalse();
     }
 
     @Test

@@ -29,18 +29,20 @@ class ChatRoomTest {
     }
 
     @Test
-    void aNewcomerGetsTheHistoryThenEveryoneGetsItsJoin() {
+    void aNewcomerGetsTheHistoryWithEveryoneHereItselfIncludedThenEveryoneGetsItsJoin() {
         FakePeer first = new FakePeer();
         FakePeer second = new FakePeer();
-        room.admit(room.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
-        room.admit(room.connect(second, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+        room.admit(room.connect(first, "127.0.0.1:1", "127.0.0.1", "철수"), Resume.NONE);
+        room.admit(room.connect(second, "127.0.0.1:1", "127.0.0.1", "영희"), Resume.NONE);
         assertThat(first.sent).containsExactly(
-                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[]}",
-                "{\"type\":\"join\",\"online\":1,\"text\":\"새로운 유저 접속 [현재: 1명]\"}",
-                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
+                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[],"
+                        + "\"users\":[{\"name\":\"철수\",\"connections\":1}]}",
+                "{\"type\":\"join\",\"online\":1,\"text\":\"새로운 유저 접속 [현재: 1명]\",\"name\":\"철수\"}",
+                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\",\"name\":\"영희\"}");
         assertThat(second.sent).containsExactly(
-                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[]}",
-                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\"}");
+                "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[],"
+                        + "\"users\":[{\"name\":\"영희\",\"connections\":1},{\"name\":\"철수\",\"connections\":1}]}",
+                "{\"type\":\"join\",\"online\":2,\"text\":\"새로운 유저 접속 [현재: 2명]\",\"name\":\"영희\"}");
         assertThat(room.online()).isEqualTo(2);
     }
 
@@ -51,7 +53,7 @@ class ChatRoomTest {
             say(talker, "t", "m" + i);
         }
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
         assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":false,\"messages\":[{\"type\":\"chat\",\"id\":3,")
                 .contains("\"text\":\"m3\"", "\"text\":\"m4\"", "\"text\":\"m5\"").doesNotContain("\"m2\"");
     }
@@ -64,7 +66,7 @@ class ChatRoomTest {
         assertThat(room.leave(goes, LeaveCause.ERROR)).isTrue();
         assertThat(room.leave(goes, LeaveCause.CLOSED)).isFalse();
         assertThat(room.evict(goes, LeaveCause.IDLE)).isFalse();
-        assertThat(stays.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
+        assertThat(stays.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\",\"name\":\"익명\"}");
         assertThat(room.online()).isEqualTo(1);
     }
 
@@ -73,7 +75,7 @@ class ChatRoomTest {
         FakePeer observer = new FakePeer();
         admitted(observer);
         FakePeer earlyPeer = new FakePeer();
-        Member early = room.connect(earlyPeer, "127.0.0.1:1", "127.0.0.1");
+        Member early = room.connect(earlyPeer, "127.0.0.1:1", "127.0.0.1", "익명");
         room.leave(early, LeaveCause.CLOSED);
         room.admit(early, Resume.NONE);
         assertThat(observer.sent).hasSize(2);
@@ -135,7 +137,7 @@ class ChatRoomTest {
             say(sender, "s", kilobyte);
         }
         assertThat(reader.sentOfType("chat")).hasSize(chats);
-        assertThat(reader.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\"}");
+        assertThat(reader.sentOfType("leave")).containsExactly("{\"type\":\"leave\",\"online\":1,\"text\":\"유저 연결 해제 [현재: 1명]\",\"name\":\"익명\"}");
         assertThat(room.online()).isEqualTo(1);
         assertThat(stalled.closedWith).as("the close waits for the frame in flight").isNotDone();
         stalled.release();
@@ -206,7 +208,7 @@ class ChatRoomTest {
         assertThat(first.sentOfType("leave")).isEmpty();
         assertThat(room.online()).isZero();
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
     }
 
@@ -247,10 +249,10 @@ class ChatRoomTest {
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
         try (ChatRoom small = new ChatRoom(CONFIG.toBuilder().maxConnections(2).build())) {
             FakePeer first = new FakePeer();
-            small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
-            small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+            small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
+            small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
             FakePeer third = new FakePeer();
-            small.admit(small.connect(third, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+            small.admit(small.connect(third, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
             assertThat(third.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
             assertThat(third.sent).isEmpty();
             assertThat(first.sentOfType("join")).hasSize(2);
@@ -262,9 +264,9 @@ class ChatRoomTest {
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
         try (ChatRoom limited = new ChatRoom(CONFIG.toBuilder().rateLimit(1).rateBurst(2).build())) {
             FakePeer observer = new FakePeer();
-            limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1"), Resume.NONE);
+            limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
             FakePeer flooder = new FakePeer();
-            Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1");
+            Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1", "익명");
             limited.admit(member, Resume.NONE);
             limited.receive(member, "one", true);
             limited.receive(member, "two", true);
@@ -286,7 +288,7 @@ class ChatRoomTest {
     }
 
     private Member admitted(FakePeer peer) {
-        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1");
+        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명");
         room.admit(member, Resume.NONE);
         return member;
     }

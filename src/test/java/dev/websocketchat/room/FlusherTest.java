@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,12 +19,13 @@ class FlusherTest {
 
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicInteger delivered = new AtomicInteger();
+    private final ExecutorService threads = DaemonThreads.pool("chat-flush", 1);
 
     @Test
     void aLoneFlushSendsAtOnceOnTheCallingThread() {
         FakePeer peer = new FakePeer();
         Member member = member(peer);
-        Flusher flusher = new Flusher(() -> new Member[] {member});
+        Flusher flusher = new Flusher(() -> new Member[] {member}, threads);
         member.outbox.enqueue(Frame.of("hello"));
         flusher.flush();
         assertThat(peer.sent).containsExactly("hello");
@@ -39,7 +41,7 @@ class FlusherTest {
             passedOn.set(Thread.currentThread().getName());
             passed.countDown();
             return new Member[] {member};
-        });
+        }, threads);
         member.outbox.enqueue(Frame.of("relayed"));
         flusher.flushElsewhere();
         assertThat(passed.await(10, TimeUnit.SECONDS)).isTrue();
@@ -49,7 +51,7 @@ class FlusherTest {
         }
         assertThat(peer.sent).containsExactly("relayed");
         assertThat(passedOn.get()).startsWith("chat-flush");
-        flusher.shutdown();
+        threads.shutdown();
         flusher.flushElsewhere(); // after shutdown: nothing, and no exception
     }
 
@@ -70,7 +72,7 @@ class FlusherTest {
         flusher.set(new Flusher(() -> {
             passedOn.add(Thread.currentThread().getName());
             return new Member[] {a, b.get()};
-        }));
+        }, threads));
         a.outbox.enqueue(Frame.of("before"));
         b.get().outbox.enqueue(Frame.of("before"));
         flusher.get().flush();
@@ -122,7 +124,7 @@ class FlusherTest {
             peers[i] = FakePeer.writingFrames();
             roster[i] = member(peers[i]);
         }
-        Flusher flusher = new Flusher(() -> roster);
+        Flusher flusher = new Flusher(() -> roster, this.threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
@@ -155,7 +157,7 @@ class FlusherTest {
     }
 
     private Member member(Peer peer) {
-        return new Member(1, "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
+        return new Member(null, 1, "익명", "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
                 (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
 }

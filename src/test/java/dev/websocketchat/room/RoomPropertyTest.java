@@ -3,7 +3,7 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.protocol.ChatRequest;
+import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.Resume;
@@ -52,7 +52,7 @@ class RoomPropertyTest {
                 switch (step.kind()) {
                     case JOIN -> {
                         FakePeer peer = new FakePeer();
-                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1");
+                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명");
                         room.admit(member, Resume.NONE);
                         connections.add(new Connection(peer, member));
                     }
@@ -64,7 +64,7 @@ class RoomPropertyTest {
                     case CHAT -> {
                         if (target != null) {
                             boolean speaks = target.member().state == Member.State.ADMITTED;
-                            ChatRequest request = ROOM_CODEC.decode(step.text());
+                            ClientRequest.Chat request = (ClientRequest.Chat) ROOM_CODEC.decode(step.text());
                             room.receive(target.member(), step.text(), true);
                             if (speaks) {
                                 broadcast.add(request.text());

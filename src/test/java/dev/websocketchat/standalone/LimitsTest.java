@@ -89,7 +89,7 @@ class LimitsTest {
         do {
             last = reader.next();
         } while (last instanceof Chat);
-        assertThat(last).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(last).isEqualTo(Leave.of(1, "익명"));
         assertThat(Scrape.awaitLeaves(application(), before, 1)).isEqualTo(Map.of("flooding", 1));
     }
 
@@ -117,7 +117,7 @@ class LimitsTest {
             // the server may have shut its end already
         }
         assertThat(pinger.readToTheEnd()).as("with %d ns between pings", pauseNanos).isEqualTo(1008);
-        assertThat(reader.next(Leave.class)).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(reader.next(Leave.class)).isEqualTo(Leave.of(1, "익명"));
         pinger.close();
     }
 
@@ -153,7 +153,7 @@ class LimitsTest {
             pinging.join(ChatClient.WAIT.toMillis());
         }
         assertThat(pinging.isAlive()).as("the pinging thread has stopped").isFalse();
-        assertThat(reader.next(Leave.class)).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(reader.next(Leave.class)).isEqualTo(Leave.of(1, "익명"));
         pinger.close();
     }
 
@@ -169,7 +169,7 @@ class LimitsTest {
         assertThat(fourth.awaitClose().code()).isEqualTo(1013);
         assertThat(fourth.drain()).isEmpty();
         first.expectSilence(Duration.ofMillis(300));
-        assertThat(server.room().online()).isEqualTo(3);
+        assertThat(server.rooms().online()).isEqualTo(3);
     }
 
     @Test
@@ -196,7 +196,7 @@ class LimitsTest {
                 firstFrames.add(raw.nextFrameCloseCode());
             }
             assertThat(firstFrames).as("0: a history (admitted), else the close code").containsExactlyInAnyOrder(0, 0, 1013);
-            assertThat(limited.room().online()).isEqualTo(4);
+            assertThat(limited.rooms().online()).isEqualTo(4);
             for (RawWebSocket raw : forwarded) {
                 raw.close();
             }

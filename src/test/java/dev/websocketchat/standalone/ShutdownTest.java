@@ -23,7 +23,7 @@ class ShutdownTest {
             URI application = URI.create("http://127.0.0.1:" + server.port() + "/");
             Scrape before = Scrape.of(application);
             ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(application, server::close);
-            assertThat(Scrape.parse(server.room().metrics().scrape()).leavesSince(before))
+            assertThat(Scrape.parse(server.rooms().metrics().scrape()).leavesSince(before))
                     .as("the reader and the sender, as the server stopped").isEqualTo(Map.of("shutdown", 2));
         } finally {
             server.close();

@@ -11,8 +11,6 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * and ends with nobody connected (checked after each test through {@code /health}), so counts
  * can be asserted exactly.
  */
-public abstract class ChatProtocolContract {
+public abstract class ChatProtocolContract extends RoomsContract {
 
     /** An extra origin the server under test must allow through {@code CHAT_ALLOWED_ORIGINS}. */
     public static final String ALLOWED_ORIGIN = "https://allowed.example.org";
@@ -55,43 +52,20 @@ public abstract class ChatProtocolContract {
             "chat.ping.seconds", String.valueOf(PING_SECONDS),
             "chat.idle.seconds", String.valueOf(IDLE_SECONDS));
 
-    /** HTTP/1.1 as browsers speak it over plain HTTP (the JDK default would first try an h2c upgrade). */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final OpenedClients opened = new OpenedClients();
-
-    /** The application root, ending in {@code /}: {@code http://127.0.0.1:port/} or {@code .../context/}. */
-    protected abstract URI applicationUri();
-
-    protected URI chatUri() {
-        URI app = applicationUri();
-        return URI.create("ws" + app.toString().substring("http".length())).resolve("chat");
-    }
-
-    protected String ownOrigin() {
-        URI app = applicationUri();
-        return app.getScheme() + "://" + app.getHost() + ":" + app.getPort();
-    }
-
-    @AfterEach
-    void everyoneLeaves() throws Exception {
-        opened.closeAll();
-        awaitOnline(0);
-    }
-
     @Test
     void joinAndLeaveAreAnnouncedToEveryoneWithTheLiveCount() {
         ChatClient first = track(ChatClient.connect(chatUri()));
         assertThat(first.next()).isInstanceOf(History.class);
-        assertThat(ownJoin(first)).isEqualTo(new Join(1, "새로운 유저 접속 [현재: 1명]"));
+        assertThat(ownJoin(first)).isEqualTo(Join.of(1, "익명"));
 
         ChatClient second = track(ChatClient.connect(chatUri()));
         assertThat(second.next()).isInstanceOf(History.class);
-        Join secondJoin = new Join(2, "새로운 유저 접속 [현재: 2명]");
+        Join secondJoin = Join.of(2, "익명");
         assertThat(ownJoin(second)).isEqualTo(secondJoin);
         assertThat(first.next(Join.class)).isEqualTo(secondJoin);
 
         second.close();
-        assertThat(first.next(Leave.class)).isEqualTo(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(first.next(Leave.class)).isEqualTo(Leave.of(1, "익명"));
     }
 
     @Test
@@ -279,7 +253,7 @@ public abstract class ChatProtocolContract {
         System.getLogger(getClass().getName()).log(System.Logger.Level.INFO,
                 "{0} x 1 KB reached the reading client in {1} ms; the stalled one was evicted after {2}",
                 sent, elapsedMillis, notices);
-        assertThat(notices).containsExactly(new Leave(1, "유저 연결 해제 [현재: 1명]"));
+        assertThat(notices).containsExactly(Leave.of(1, "익명"));
         assertThat(stalled.awaitCloseCode()).isEqualTo(1013);
         awaitOnline(1);
         assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("slow_consumer", 1));
@@ -681,59 +655,6 @@ public abstract class ChatProtocolContract {
             assertThat(response.headers().firstValue("Content-Security-Policy"))
                     .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'"));
         }
-    }
-
-    // ---- helpers
-
-    protected ChatClient joined() {
-        ChatClient client = track(ChatClient.connect(chatUri()));
-        client.next(History.class);
-        ownJoin(client);
-        return client;
-    }
-
-    /**
-     * Whether the target relays presence through a cluster. There a leave published just before a
-     * connection was admitted can still reach it just after (Redis delivers in publish order, and
-     * the newcomer is already in the room), which no single process does.
-     */
-    protected boolean clustered() {
-        return false;
-    }
-
-    /** A newcomer's own join, the next event after its history; on a clustered target, earlier leaves are skipped. */
-    protected Join ownJoin(ChatClient newcomer) {
-        ServerEvent event = newcomer.next();
-        while (clustered() && event instanceof Leave) {
-            event = newcomer.next();
-        }
-        assertThat(event).as("the newcomer's own join").isInstanceOf(Join.class);
-        return (Join) event;
-    }
-
-    protected <T extends AutoCloseable> T track(T client) {
-        return opened.track(client);
-    }
-
-    protected int online() throws IOException, InterruptedException {
-        String body = get("health").body();
-        return Integer.parseInt(body.replaceAll(".*\"online\":(\\d+).*", "$1"));
-    }
-
-    /** Polls {@code /health} until it reports the count; fails after the client wait. */
-    protected void awaitOnline(int expected) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
-        int actual = online();
-        while (actual != expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            actual = online();
-        }
-        assertThat(actual).as("online count").isEqualTo(expected);
-    }
-
-    protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(applicationUri().resolve(path)).timeout(ChatClient.WAIT).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Reads {@code n} events of one kind and returns their counts in arrival order. */

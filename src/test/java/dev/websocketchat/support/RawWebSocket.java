@@ -59,12 +59,13 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sends an upgrade request for the URI's path with the given header lines (each ending in
+     * Sends an upgrade request for the URI's path and query with the given header lines (each ending in
      * CRLF; {@code Host} and {@code Sec-WebSocket-Key} among them, or left out on purpose) besides
      * {@code Upgrade}, {@code Connection} and the version; returns the response head.
      */
     public String handshake(URI uri, String headers) throws IOException {
-        String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n" + headers
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String request = "GET " + target + " HTTP/1.1\r\n" + headers
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n";
         sendRaw(request.getBytes(StandardCharsets.UTF_8));
         return readHead(in);

@@ -37,6 +37,12 @@ class WarChatIT extends ChatProtocolContract {
         return true;
     }
 
+    /** The WAR's HandshakeFilter answers a path that names no room before the container upgrades it. */
+    @Override
+    protected boolean refusesUnknownRoomsWith404() {
+        return true;
+    }
+
     /** The embedded Tomcat of the default run sends through the API (see the pom); each container profile through its container. */
     @Override
     protected boolean writesFrames() {

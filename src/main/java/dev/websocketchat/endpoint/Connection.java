@@ -1,0 +1,165 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.protocol.EventCodec;
+import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.room.Rejection;
+import dev.websocketchat.room.ChatRoom;
+import dev.websocketchat.room.LeaveCause;
+import dev.websocketchat.room.Member;
+import dev.websocketchat.room.Rooms;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One chat connection, for either endpoint ({@link ChatEndpoint} for the lobby, {@link RoomEndpoint}
+ * for a named room): the container calls its endpoint on one thread at a time, and the endpoint
+ * calls this. Everything shared lives in the {@link ChatRoom}; this class only translates
+ * container callbacks into room calls.
+ */
+final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    private Rooms rooms;
+    private ChatRoom room;
+    private Member member;
+
+    /**
+     * Admits the connection to the named room, or closes it before admission: with 1008 for a
+     * foreign host or origin, a name that is no room, or a {@code ?name=} that is too long; with
+     * 1013 when the room is not open and {@code CHAT_MAX_ROOMS} are.
+     */
+    void open(Session session, EndpointConfig config, String roomName) throws IOException {
+        FrameTransport offered = FrameTransport.take();
+        rooms = ChatRooms.of(session.getContainer());
+        ChatConfig settings = rooms.config();
+        FrameTransport transport = offered != null ? offered : settings.containerWrites() ? FrameTransport.of(session) : null;
+        rooms.metrics().sessionOpened();
+        session.setMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
+        session.setMaxBinaryMessageBufferSize(settings.maxFrame());
+        // Never time out: the room's Liveness finds idle connections. Negative rather than the
+        // default 0, which means the same, because Tyrus re-arms a timer task on every send unless
+        // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR).
+        session.setMaxIdleTimeout(-1);
+        HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
+        RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
+        String remote = seen.display();
+        if (refuses(session, handshake, remote, settings)) {
+            return;
+        }
+        String name = nameOf(session, roomName, remote);
+        if (name == null) {
+            return;
+        }
+        String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
+        member = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
+        if (member == null) {
+            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + ": " + settings.maxRooms() + " rooms are the limit",
+                    CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many rooms");
+            return;
+        }
+        room = member.room();
+        if (transport != null) {
+            transport.watch(new MemberWatch(room, member));
+        }
+        room.admit(member, Resume.from(session.getRequestParameterMap()));
+    }
+
+    /** Closes a handshake for a foreign host or origin with 1008, before admission; whether it did. */
+    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote, ChatConfig settings)
+            throws IOException {
+        String origin = handshake == null ? null : handshake.origin();
+        String host = handshake == null ? null : handshake.host();
+        Rejection refusal = handshake == null ? Rejection.ORIGIN
+                : new HandshakePolicy(settings).judge(origin, host, handshake.scheme());
+        if (refusal == null) {
+            return false;
+        }
+        turnAway(session, refusal, HandshakePolicy.logLine(refusal, remote, origin, host),
+                CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal));
+        return true;
+    }
+
+    /**
+     * The connection's name, from the handshake's {@code ?name=} ({@value Rooms#LOBBY}'s and every
+     * room's alike); null, with the connection closed (1008), if the room's name is no room's or
+     * the connection's is too long.
+     */
+    private String nameOf(Session session, String roomName, String remote) throws IOException {
+        if (!Rooms.isValidName(roomName)) {
+            turnAway(session, Rejection.NO_SUCH_ROOM, "refused " + remote + ": no room is named " + LogSafe.text(roomName, 40),
+                    CloseReason.CloseCodes.VIOLATED_POLICY, "no such room");
+            return null;
+        }
+        List<String> given = session.getRequestParameterMap().get("name");
+        try {
+            return EventCodec.name(given == null || given.isEmpty() ? null : given.get(0));
+        } catch (InvalidMessageException invalid) {
+            turnAway(session, Rejection.of(invalid.kind()), "refused " + remote + ": " + invalid.getMessage(),
+                    CloseReason.CloseCodes.VIOLATED_POLICY, invalid.getMessage());
+            return null;
+        }
+    }
+
+    private void turnAway(Session session, Rejection rejection, String logLine, CloseReason.CloseCode code, String reason)
+            throws IOException {
+        rooms.metrics().rejected(rejection);
+        LOG.info(logLine);
+        session.close(new CloseReason(code, reason));
+    }
+
+    /**
+     * Takes a message in parts: the container's buffer for it is {@link ChatEndpoint#TEXT_PART_CHARS}
+     * characters, and the room applies the limit, the same on every container.
+     */
+    void text(String part, boolean last) {
+        if (member != null) {
+            room.receive(member, part, last);
+        }
+    }
+
+    void binary() {
+        if (member != null) {
+            room.receiveBinary(member);
+        }
+    }
+
+    void pong() {
+        if (member != null) {
+            room.heard(member);
+        }
+    }
+
+    void close(CloseReason reason) {
+        if (rooms != null) { // null only if open failed before it found the rooms
+            rooms.metrics().sessionClosed();
+        }
+        if (member != null) {
+            room.leave(member, LeaveCause.ofClose(reason.getCloseCode().getCode()));
+        }
+    }
+
+    /**
+     * Every error ends the connection: the leave is announced now, not when (or if) the close
+     * comes, counted as what the failure says happened ({@link ContainerFailure}): containers report
+     * a reset or a peer that stopped reading here, Tomcat before its close, and WildFly a frame it refused.
+     */
+    void error(Session session, Throwable failure) {
+        if (member == null) {
+            LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
+            return;
+        }
+        if (room.evict(member, ContainerFailure.causeOf(failure))) {
+            LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
+        }
+        LOG.log(Level.FINE, failure, () -> "error on " + member);
+    }
+}

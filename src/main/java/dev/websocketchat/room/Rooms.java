@@ -1,0 +1,219 @@
+package dev.websocketchat.room;
+
+import dev.websocketchat.config.ChatConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The rooms of one server, by name: the one registry its endpoints find their room in. A room
+ * opens when its first connection arrives ({@link #connect}), up to {@code CHAT_MAX_ROOMS}, and
+ * each has its own lock, members, count and history, so a busy room never delays another. What
+ * they share (threads, the limits on connections, the meters) is one {@link RoomServices}.
+ *
+ * <p>Clean-up: every tenth of {@code CHAT_ROOM_IDLE_SECONDS}, a room other than the lobby that is
+ * empty, with nobody on the way in, and quiet for that long, is dropped with its history. A
+ * connection is made inside the map's atomic step for its name, and a room is dropped inside
+ * that same step only if nobody is on the way in, so a connection never lands in a dropped room.
+ */
+public final class Rooms implements AutoCloseable {
+
+    /** The room of {@code /chat}, which is also {@code /chat/lobby}; it is never dropped. */
+    public static final String LOBBY = "lobby";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");
+    private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
+
+    private final RoomServices services;
+    private final Function<String, Fanout> fanouts;
+    private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
+    /** Rooms open, or being opened: taken before a room is made, so that no two arrivals both make the last one. */
+    private final AtomicInteger open = new AtomicInteger(1);
+    private volatile boolean closed;
+
+    /**
+     * @param fanouts the fanout for a room of each name: a {@link LocalFanout} each, or one through a cluster
+     */
+    public Rooms(ChatConfig config, Meters meters, Function<String, Fanout> fanouts) {
+        this.services = new RoomServices(config, meters, Clock.systemUTC());
+        this.fanouts = fanouts;
+        rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY)));
+        meters.watch(this::online, this::queuedBytes, rooms::size);
+        long sweep = Math.max(1, config.roomIdleSeconds() / 10);
+        services.timer.scheduleWithFixedDelay(this::dropQuietRooms, sweep, sweep, TimeUnit.SECONDS);
+    }
+
+    /** Rooms on their own, in this process. */
+    public static Rooms local(ChatConfig config, Meters meters) {
+        return new Rooms(config, meters, name -> new LocalFanout());
+    }
+
+    /** Whether {@code /chat/{name}} names a room: 1 to 32 of {@code a-z 0-9 - _}. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    public ChatConfig config() {
+        return services.config;
+    }
+
+    public Meters metrics() {
+        return services.meters;
+    }
+
+    public ChatRoom lobby() {
+        return rooms.get(LOBBY);
+    }
+
+    /**
+     * Registers a connection to the named room, opening the room if it is not; see
+     * {@link ChatRoom#connect}. The member's {@link Member#room} is where it goes on.
+     *
+     * @return null if the room is not open and {@code CHAT_MAX_ROOMS} rooms are
+     * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
+     */
+    public Member connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
+        if (!isValidName(room)) {
+            throw new IllegalArgumentException("not a room name");
+        }
+        Member[] made = new Member[1];
+        rooms.compute(closed ? LOBBY : room, (key, existing) -> { // once closed, the lobby turns everyone away
+            ChatRoom target = existing != null ? existing : open(key);
+            if (target != null) {
+                made[0] = target.connect(peer, remoteAddress, clientAddress, name);
+            }
+            return target;
+        });
+        return made[0];
+    }
+
+    /** A new room, or null at the limit. Inside the map's step for its name. */
+    private ChatRoom open(String name) {
+        if (open.incrementAndGet() > services.config.maxRooms()) {
+            open.decrementAndGet();
+            return null;
+        }
+        LOG.fine(() -> "opened room " + name);
+        return new ChatRoom(name, services, fanouts.apply(name));
+    }
+
+    /** One room and the count its clients are told. */
+    public record Occupancy(String room, int online) {
+    }
+
+    /** The rooms with anyone in them, by name, each with the count its clients are told. */
+    public List<Occupancy> occupied() {
+        List<Occupancy> occupied = new ArrayList<>();
+        for (ChatRoom room : rooms.values()) {
+            int online = room.chatOnline();
+            if (online > 0) {
+                occupied.add(new Occupancy(room.name(), online));
+            }
+        }
+        occupied.sort(Comparator.comparing(Occupancy::room));
+        return occupied;
+    }
+
+    /** Connections admitted here, in every room. */
+    public int online() {
+        return services.capacity.taken();
+    }
+
+    /** The count clients are told, summed over the rooms: the cluster's when there is one. */
+    public int chatOnline() {
+        int total = 0;
+        for (ChatRoom room : rooms.values()) {
+            total += room.chatOnline();
+        }
+        return total;
+    }
+
+    /** Whether the server is clustered but cannot reach the cluster; see {@link ChatRoom#degraded}. */
+    public boolean degraded() {
+        return lobby().degraded();
+    }
+
+    /** Admitted connections from the client address now, in every room. */
+    public int connectionsFrom(String clientAddress) {
+        return services.capacity.from(clientAddress);
+    }
+
+    private long queuedBytes() {
+        long total = 0;
+        for (ChatRoom room : rooms.values()) {
+            total += room.queuedBytes();
+        }
+        return total;
+    }
+
+    private void dropQuietRooms() {
+        long now = System.nanoTime();
+        for (String name : rooms.keySet()) {
+            ChatRoom[] dropped = new ChatRoom[1];
+            if (!name.equals(LOBBY)) {
+                rooms.computeIfPresent(name, (key, room) -> {
+                    if (!room.retireIfQuiet(now)) {
+                        return room;
+                    }
+                    dropped[0] = room;
+                    return null;
+                });
+            }
+            if (dropped[0] != null) {
+                open.decrementAndGet();
+                dropped[0].withdraw();
+                LOG.fine(() -> "dropped room " + name + ": empty and quiet for " + services.config.roomIdleSeconds() + " s");
+            }
+        }
+    }
+
+    /**
+     * Shuts every room at once: refuses new members, sends every member what was already queued
+     * for it, then closes it with 1001; a member that has not taken its frames within
+     * {@value ChatRoom#SHUTDOWN_FLUSH_MILLIS} ms is closed regardless. Returns when the closes are
+     * written (about a second later at most). Members leaving now are not announced to each other.
+     */
+    @Override
+    public void close() {
+        close(true);
+    }
+
+    /**
+     * Closes rooms that never served (their server failed to start), without the shutdown line in
+     * the log, which would say that a server was running.
+     */
+    public void closeUnused() {
+        close(false);
+    }
+
+    private void close(boolean logShutdown) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Member> everyone = new ArrayList<>();
+        List<ChatRoom> shut = new ArrayList<>(rooms.values());
+        for (ChatRoom room : shut) {
+            Member[] members = room.shut();
+            if (members != null) {
+                everyone.addAll(List.of(members));
+            }
+        }
+        if (logShutdown) {
+            LOG.info(() -> "shutting down: flushing and closing " + everyone.size() + " connections in " + shut.size() + " rooms");
+        }
+        services.stopFlushing();
+        services.closer.closeAll(everyone.toArray(Member[]::new), LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(),
+                ChatRoom.SHUTDOWN_FLUSH_MILLIS);
+        for (ChatRoom room : shut) {
+            room.withdraw();
+        }
+        services.shutdown();
+    }
+}
