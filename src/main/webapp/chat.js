@@ -1,5 +1,6 @@
 'use strict';
-// The chat page: one WebSocket to <page directory>/chat, speaking protocol v1 (see README).
+// The chat page: one WebSocket to <page directory>/chat (the lobby) or chat/<room> (the room in
+// the URL, #room=<room>), speaking protocol v1 (see docs/protocol.md).
 // User text only ever enters the page through textContent.
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -12,6 +13,10 @@
   const status = $('status');
   const onlineCount = $('online-count');
   const languageButton = $('language');
+  const roomForm = $('room-form');
+  const roomField = $('room');
+  const people = $('people');
+  const usersList = $('users');
 
   // Korean for everyone, as the tutorial's page is; English by the switch in the header, remembered.
   const LANGUAGES = {
@@ -26,6 +31,8 @@
       presence: (joined, left, online) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', ')
         + ` · 현재 ${online}명`,
       reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
+      room: '방', enter: '입장', people: '여기 있는 사람', connections: (n) => `연결 ${n}개`,
+      renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
     },
     en: {
       title: 'WebSocket chat', online: 'Online', name: 'Name', message: 'Message', send: 'Send', other: '한국어',
@@ -38,6 +45,8 @@
       presence: (joined, left, online) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', ')
         + ` · ${online} online`,
       reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
+      room: 'Room', enter: 'Enter', people: 'Who is here', connections: (n) => `${n} connections`,
+      renamed: (event) => `${event.from} is now ${event.to}`,
     },
   };
   let language = localStorage.getItem('chat.language') === 'en' ? 'en' : 'ko';
@@ -46,19 +55,25 @@
 
   // Closes after which retrying cannot help; the page says why instead.
   const FINAL_CLOSES = new Set([1003, 1008, 1009]);
+  const LOBBY = 'lobby';
+  const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
 
   let socket = null;
   let retryMs = FIRST_RETRY_MS;
   let countdown = null;
+  let retry = null;
+  let room = roomInUrl();
+  let users = null;          // name -> connections in the room, from the history and the events after it; null if not told
+  let ownJoinDue = false;    // the join that follows the history is this page's own, already in its list
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
   let resumePoint = null;    // {epoch, since}: the last chat seen, so a reconnect is sent only what was missed
   const mine = [];           // {name, text} sent and not yet echoed, oldest first
 
   function translatePage() {
     document.documentElement.lang = language;
-    document.title = texts.title;
+    document.title = room === LOBBY ? texts.title : `${texts.title} · ${room}`;
     document.querySelectorAll('[data-i18n]').forEach((element) => { element.textContent = texts[element.dataset.i18n]; });
     sendButton.textContent = texts.send;
     helloButton.title = texts.hello;
@@ -72,6 +87,10 @@
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
+    log.querySelectorAll('.renamed').forEach((item) => {
+      item.textContent = texts.renamed({ from: item.dataset.from, to: item.dataset.to });
+    });
+    renderUsers();
     log.querySelectorAll('time').forEach((time) => { time.textContent = timeText(new Date(time.dateTime)); });
     if (status.dataset.state === 'connected' || status.dataset.state === 'connecting') {
       status.textContent = texts[status.dataset.state];
@@ -103,13 +122,67 @@
     return `${date.toLocaleDateString(locale, { month: 'short', day: 'numeric' })} ${time}`;
   }
 
+  // The room in the URL (#room=design); the lobby without one, or with a name that is no room's.
+  function roomInUrl() {
+    const match = /(?:^#|&)room=([^&]*)/.exec(location.hash);
+    const named = match ? decodeURIComponent(match[1]) : LOBBY;
+    return ROOM_NAME.test(named) ? named : LOBBY;
+  }
+
   // ws: or wss: to match the page, and the page's own directory, so a WAR under a context path works.
   function socketUrl() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const directory = location.pathname.replace(/[^/]*$/, '');
-    const resume = resumePoint
-      ? `?since=${resumePoint.since}&epoch=${encodeURIComponent(resumePoint.epoch)}` : '';
-    return `${scheme}//${location.host}${directory}chat${resume}`;
+    const query = new URLSearchParams();
+    if (nameField.value.trim()) query.set('name', nameField.value.trim());
+    if (resumePoint) {
+      query.set('since', resumePoint.since);
+      query.set('epoch', resumePoint.epoch);
+    }
+    const path = room === LOBBY ? 'chat' : `chat/${room}`;
+    const search = query.toString();
+    return `${scheme}//${location.host}${directory}${path}${search ? `?${search}` : ''}`;
+  }
+
+  // Who is here: one line per name, with its count of connections when more than one.
+  function renderUsers() {
+    people.hidden = users === null;
+    if (users === null) return;
+    usersList.replaceChildren(...[...users.keys()].sort().map((name) => {
+      const item = document.createElement('li');
+      item.append(span('user', name));
+      const connections = users.get(name);
+      if (connections > 1) {
+        const count = span('connections', `×${connections}`);
+        count.title = texts.connections(connections);
+        item.append(count);
+      }
+      return item;
+    }));
+  }
+
+  function countUser(name, change) {
+    if (users === null || typeof name !== 'string') return;
+    const connections = (users.get(name) || 0) + change;
+    if (connections > 0) users.set(name, connections); else users.delete(name);
+    renderUsers();
+  }
+
+  function presence(event) {
+    if (event.type === 'join' && ownJoinDue) ownJoinDue = false;
+    else countUser(event.name, event.type === 'join' ? 1 : -1);
+    showCount(event);
+  }
+
+  function showRename(event) {
+    countUser(event.from, -1);
+    countUser(event.to, 1);
+    const item = document.createElement('li');
+    item.className = 'notice renamed';
+    item.dataset.from = event.from;
+    item.dataset.to = event.to;
+    item.textContent = texts.renamed(event);
+    append(item);
   }
 
   function span(className, text) {
@@ -199,10 +272,14 @@
       if (!resumePoint || resumePoint.epoch !== event.epoch) resumePoint = { epoch: event.epoch, since: 0 };
       event.messages.forEach(showChat);
       showDivider();
+      users = Array.isArray(event.users) ? new Map(event.users.map((user) => [user.name, user.connections])) : null;
+      ownJoinDue = users !== null;
+      renderUsers();
       log.dataset.history = 'shown';
     },
-    join: showCount,
-    leave: showCount,
+    join: presence,
+    leave: presence,
+    rename: showRename,
     chat: showChat,
     error: (event) => showNotice(event.reason, 'error'),
   };
@@ -216,20 +293,25 @@
     onlineCount.parentElement.classList.toggle('stale', !ready); // the count is only known while connected
   }
 
+  // Each socket's events count only while it is the page's socket: a room switch leaves the old one behind.
   function connect() {
     clearInterval(countdown);
     setState('connecting', texts.connecting);
-    socket = new WebSocket(socketUrl());
-    socket.addEventListener('open', () => {
+    const current = new WebSocket(socketUrl());
+    socket = current;
+    current.addEventListener('open', () => {
+      if (current !== socket) return;
       retryMs = FIRST_RETRY_MS;
       setState('connected', texts.connected);
     });
-    socket.addEventListener('message', (message) => {
+    current.addEventListener('message', (message) => {
+      if (current !== socket) return;
       const event = JSON.parse(message.data);
       const handle = handlers[event.type];
       if (handle) handle(event);
     });
-    socket.addEventListener('close', (close) => {
+    current.addEventListener('close', (close) => {
+      if (current !== socket) return;
       mine.length = 0;
       delete log.dataset.history;
       if (FINAL_CLOSES.has(close.code)) {
@@ -249,7 +331,45 @@
     const tick = () => setState('reconnecting', texts.reconnecting(Math.max(0, Math.ceil((due - Date.now()) / 1000))));
     tick();
     countdown = setInterval(tick, 250);
-    setTimeout(connect, delay);
+    retry = setTimeout(connect, delay);
+  }
+
+  // Leaves this room's socket and conversation behind and connects to the room now in the URL.
+  function switchRoom() {
+    const wanted = roomInUrl();
+    roomField.value = wanted === LOBBY ? '' : wanted;
+    if (wanted === room) return;
+    room = wanted;
+    const old = socket;
+    socket = null;
+    if (old) old.close(1000);
+    clearTimeout(retry);
+    log.replaceChildren();
+    shown.clear();
+    mine.length = 0;
+    resumePoint = null;
+    users = null;
+    retryMs = FIRST_RETRY_MS;
+    translatePage();
+    connect();
+  }
+
+  function enterRoom(submit) {
+    submit.preventDefault();
+    const wanted = roomField.value.trim() || LOBBY;
+    if (!ROOM_NAME.test(wanted)) {
+      roomField.reportValidity();
+      return;
+    }
+    location.hash = wanted === LOBBY ? '' : `room=${wanted}`;
+  }
+
+  // The connection's name is the name field's: sent on connecting, and as a rename when it changes.
+  function rename() {
+    localStorage.setItem('chat.name', nameField.value);
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: 'rename', name: nameField.value.trim() }));
+    }
   }
 
   function send(frame, echo) {
@@ -283,6 +403,10 @@
   translatePage();
   nameField.value = localStorage.getItem('chat.name') || '';
   nameField.addEventListener('input', () => localStorage.setItem('chat.name', nameField.value));
+  nameField.addEventListener('change', rename);
+  roomField.value = room === LOBBY ? '' : room;
+  roomForm.addEventListener('submit', enterRoom);
+  window.addEventListener('hashchange', switchRoom);
   languageButton.addEventListener('click', switchLanguage);
   $('composer').addEventListener('submit', (submit) => {
     submit.preventDefault();

@@ -1,7 +1,6 @@
 package dev.websocketchat.cluster;
 
 import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.room.LocalFanout;
 import dev.websocketchat.room.Meters;
 import dev.websocketchat.room.Rooms;
 
@@ -11,12 +10,12 @@ public final class Cluster {
     private Cluster() {
     }
 
-    /** The rooms for this configuration: on their own, or fanned out through Redis when {@code CHAT_REDIS_URL} is set. */
+    /**
+     * The rooms for this configuration: on their own, or, when {@code CHAT_REDIS_URL} is set, the
+     * lobby alone fanned out through Redis (rooms and the list of who is here are not clustered yet).
+     */
     public static Rooms openRooms(ChatConfig config, Meters meters) {
-        if (!config.clustered()) {
-            return Rooms.local(config, meters);
-        }
-        return new Rooms(config, meters, room -> room.equals(Rooms.LOBBY)
-                ? new RedisFanout(config.redisUrl(), config.history()) : new LocalFanout());
+        return config.clustered() ? Rooms.lobbyOnly(config, meters, new RedisFanout(config.redisUrl(), config.history()))
+                : Rooms.local(config, meters);
     }
 }

@@ -146,6 +146,12 @@ public final class RedisFanout implements Fanout {
         return up ? online : here;
     }
 
+    /** The other instances' connections are counted, not named: the history frame lists nobody. */
+    @Override
+    public boolean listsEveryone() {
+        return false;
+    }
+
     @Override
     public boolean degraded() {
         return !up;

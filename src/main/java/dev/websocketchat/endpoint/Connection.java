@@ -35,7 +35,7 @@ final class Connection {
     /**
      * Admits the connection to the named room, or closes it before admission: with 1008 for a
      * foreign host or origin, a name that is no room, or a {@code ?name=} that is too long; with
-     * 1013 when the room is not open and {@code CHAT_MAX_ROOMS} are.
+     * 1013 when the room is not open and {@code CHAT_MAX_ROOMS} are (or, in cluster mode, for any room but the lobby).
      */
     void open(Session session, EndpointConfig config, String roomName) throws IOException {
         FrameTransport offered = FrameTransport.take();
@@ -62,8 +62,9 @@ final class Connection {
         String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
         member = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
         if (member == null) {
-            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + ": " + settings.maxRooms() + " rooms are the limit",
-                    CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many rooms");
+            String why = rooms.noRoomReason();
+            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + " for room " + roomName + ": " + why,
+                    CloseReason.CloseCodes.TRY_AGAIN_LATER, why);
             return;
         }
         room = member.room();

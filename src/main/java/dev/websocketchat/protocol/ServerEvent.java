@@ -1,5 +1,6 @@
 package dev.websocketchat.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -26,13 +27,15 @@ public sealed interface ServerEvent {
      * {@code epoch} names this run of the server (it changes on restart, and chat ids restart with
      * it); {@code complete} says whether no chat is missing between the resume point (or the
      * epoch's first chat) and the first one listed. {@code users} is who is in the room, the
-     * newcomer included, so the newcomer's own {@link Join}, which follows, is already counted in it.
+     * newcomer included, so the newcomer's own {@link Join}, which follows, is already counted in it;
+     * null (left out) where the server cannot list everyone: in cluster mode, for now.
      */
     @JsonTypeName("history")
-    record History(String epoch, boolean complete, List<Chat> messages, List<User> users) implements ServerEvent {
+    record History(String epoch, boolean complete, List<Chat> messages,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) List<User> users) implements ServerEvent {
         public History {
             messages = List.copyOf(messages);
-            users = List.copyOf(users);
+            users = users == null ? null : List.copyOf(users);
         }
     }
 

@@ -188,6 +188,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */
     void rename(Member member, String newName) {
+        LOG.info(() -> member + " asked to be called " + LogSafe.text(newName));
         List<Member> overflowed = members.rename(member, newName);
         members.sendQueued(overflowed);
     }

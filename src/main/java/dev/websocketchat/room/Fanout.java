@@ -39,6 +39,14 @@ public interface Fanout extends AutoCloseable {
      */
     ServerEvent presence(int here, ServerEvent change);
 
+    /**
+     * Whether this instance's members are everyone there is, so that the room can list who is
+     * here ({@code users} in the history frame); false for a cluster, whose list is not kept yet.
+     */
+    default boolean listsEveryone() {
+        return true;
+    }
+
     /** The count of connections clients are told, given this instance's. */
     int online(int here);
 

@@ -8,6 +8,7 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
+import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,7 +96,8 @@ final class Members implements Audience {
                 return new Admission(refusal, roster.size(), List.of());
             }
             names.add(member.name);
-            boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, names.list()))));
+            List<User> users = fanout.listsEveryone() ? names.list() : null;
+            boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, users))));
             member.state = Member.State.ADMITTED;
             roster.add(member);
             List<Member> overflowed = announce(Join.of(roster.size(), member.name));

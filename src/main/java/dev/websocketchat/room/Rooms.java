@@ -31,19 +31,17 @@ public final class Rooms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
 
     private final RoomServices services;
+    /** The fanout for a new room of each name; null when this server has only the lobby. */
     private final Function<String, Fanout> fanouts;
     private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
     /** Rooms open, or being opened: taken before a room is made, so that no two arrivals both make the last one. */
     private final AtomicInteger open = new AtomicInteger(1);
     private volatile boolean closed;
 
-    /**
-     * @param fanouts the fanout for a room of each name: a {@link LocalFanout} each, or one through a cluster
-     */
-    public Rooms(ChatConfig config, Meters meters, Function<String, Fanout> fanouts) {
+    private Rooms(ChatConfig config, Meters meters, Fanout lobby, Function<String, Fanout> fanouts) {
         this.services = new RoomServices(config, meters, Clock.systemUTC());
         this.fanouts = fanouts;
-        rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY)));
+        rooms.put(LOBBY, new ChatRoom(LOBBY, services, lobby));
         meters.watch(this::online, this::queuedBytes, rooms::size);
         long sweep = Math.max(1, config.roomIdleSeconds() / 10);
         services.timer.scheduleWithFixedDelay(this::dropQuietRooms, sweep, sweep, TimeUnit.SECONDS);
@@ -51,7 +49,16 @@ public final class Rooms implements AutoCloseable {
 
     /** Rooms on their own, in this process. */
     public static Rooms local(ChatConfig config, Meters meters) {
-        return new Rooms(config, meters, name -> new LocalFanout());
+        return new Rooms(config, meters, new LocalFanout(), name -> new LocalFanout());
+    }
+
+    /**
+     * The lobby alone, through the given fanout: every other room is refused (1013). For a
+     * cluster, until rooms are clustered: a room served per instance would split its people
+     * between instances without a word.
+     */
+    public static Rooms lobbyOnly(ChatConfig config, Meters meters, Fanout lobby) {
+        return new Rooms(config, meters, lobby, null);
     }
 
     /** Whether {@code /chat/{name}} names a room: 1 to 32 of {@code a-z 0-9 - _}. */
@@ -75,7 +82,8 @@ public final class Rooms implements AutoCloseable {
      * Registers a connection to the named room, opening the room if it is not; see
      * {@link ChatRoom#connect}. The member's {@link Member#room} is where it goes on.
      *
-     * @return null if the room is not open and {@code CHAT_MAX_ROOMS} rooms are
+     * @return null if the room is not open and cannot be: {@code CHAT_MAX_ROOMS} rooms are, or this
+     *         server has {@linkplain #lobbyOnly only the lobby}; {@link #noRoomReason} says which
      * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
      */
     public Member connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
@@ -93,8 +101,16 @@ public final class Rooms implements AutoCloseable {
         return made[0];
     }
 
+    /** Why {@link #connect} found no room: the close reason for the client. */
+    public String noRoomReason() {
+        return fanouts == null ? "only the lobby is served in cluster mode" : "too many rooms";
+    }
+
     /** A new room, or null at the limit. Inside the map's step for its name. */
     private ChatRoom open(String name) {
+        if (fanouts == null) {
+            return null;
+        }
         if (open.incrementAndGet() > services.config.maxRooms()) {
             open.decrementAndGet();
             return null;

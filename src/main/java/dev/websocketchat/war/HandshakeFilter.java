@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -39,8 +40,7 @@ public class HandshakeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Rooms rooms = ChatApplication.rooms(getServletContext());
-        String room = request.getPathInfo() == null ? Rooms.LOBBY : request.getPathInfo().substring(1);
-        if (!Rooms.isValidName(room)) {
+        if (!Rooms.isValidName(roomOf(request))) {
             rooms.metrics().rejected(Rejection.NO_SUCH_ROOM);
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "no such room");
             return;
@@ -78,6 +78,22 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         chain.doFilter(withVouchedAddress(request), response);
+    }
+
+    /**
+     * The room the path names: {@code /chat} is the lobby, {@code /chat/{room}} the room, decoded as
+     * the container decodes a path parameter. (Not the path info: behind the default servlet it is null.)
+     */
+    private static String roomOf(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.equals("/chat")) {
+            return Rooms.LOBBY;
+        }
+        try {
+            return URI.create(path).getPath().substring("/chat/".length());
+        } catch (IllegalArgumentException notAPath) {
+            return "";
+        }
     }
 
     /** The first sign of an undeploy, while the container can still send: see {@link ChatApplication}. */

@@ -162,6 +162,33 @@ abstract class BrowserScenarios {
         }
     }
 
+    @Test
+    void twoRoomsInTwoTabsShowWhoIsInEachAndAThirdTabsJoinRenameAndLeaveShowOnlyWhereItIs() {
+        ChatPage lobby = openPage();
+        lobby.renameTo("로비");
+        ChatPage design = page("ko-KR", DESKTOP).open(applicationUri().resolve("#room=design"));
+        design.renameTo("디자이너");
+        lobby.awaitUsers("로비");
+        design.awaitUsers("디자이너");
+
+        ChatPage third = page("ko-KR", DESKTOP).open(applicationUri().resolve("#room=design"));
+        design.awaitUsers("디자이너", "익명").awaitNotice("새로운 유저 접속 [현재: 2명]");
+        third.renameTo("손님");
+        design.awaitUsers("디자이너", "손님").awaitNotice("익명 님이 이름을 손님(으)로 바꿨습니다");
+        third.awaitUsers("디자이너", "손님");
+        say(third, "디자인 방에서");
+        assertThat(design.awaitChats(1).chats()).containsExactly(new ChatLine("손님", "디자인 방에서", false));
+
+        third.enterRoom("lobby");
+        design.awaitUsers("디자이너").awaitNotice("유저 연결 해제 [현재: 1명]");
+        lobby.awaitUsers("로비", "손님").awaitNotice("새로운 유저 접속 [현재: 2명]");
+        assertThat(third.chats()).as("the lobby's conversation, not design's").isEmpty();
+        closePage(third);
+        lobby.awaitUsers("로비").awaitNotice("유저 연결 해제 [현재: 1명]");
+        assertThat(lobby.notices()).as("design's rename never reached the lobby").noneMatch(notice -> notice.contains("손님(으)로"));
+        assertThat(lobby.chats()).isEmpty();
+    }
+
     private static void say(ChatPage page, String text) {
         page.typeMessage(text);
         page.pressEnter();

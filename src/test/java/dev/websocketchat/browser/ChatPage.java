@@ -50,6 +50,11 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
+    /** Opens the page without waiting for a connection, for one that will not be admitted. */
+    void openWithoutWaiting(URI application) {
+        driver.get(application.toString());
+    }
+
     ChatPage awaitState(String state) {
         wait.withMessage(() -> "status should become " + state + " but is " + state() + ": " + statusText())
                 .until(d -> state.equals(state()));
@@ -68,6 +73,42 @@ final class ChatPage implements AutoCloseable {
         WebElement field = driver.findElement(By.id("name"));
         field.clear();
         field.sendKeys(name);
+    }
+
+    /** Types a new name and leaves the field, which renames the connection. */
+    void renameTo(String name) {
+        typeName(name);
+        driver.findElement(By.id("name")).sendKeys(Keys.TAB);
+    }
+
+    /** Goes to another room through the field in the header, and waits for its history. */
+    ChatPage enterRoom(String room) {
+        WebElement field = driver.findElement(By.id("room"));
+        field.clear();
+        field.sendKeys(room, Keys.ENTER);
+        wait.withMessage("the page should go to room " + room)
+                .until(d -> d.getCurrentUrl().endsWith("#room=" + room) || room.equals("lobby") && !d.getCurrentUrl().contains("#room="));
+        awaitState("connected");
+        wait.withMessage("the history should be shown")
+                .until(d -> "shown".equals(d.findElement(By.id("log")).getAttribute("data-history")));
+        return this;
+    }
+
+    /** Who the list says is here: each name, with " ×N" for a name on N > 1 connections; empty while the list is hidden. */
+    List<String> users() {
+        if (!driver.findElement(By.id("people")).isDisplayed()) {
+            return List.of();
+        }
+        return driver.findElements(By.cssSelector("#users li")).stream()
+                .map(item -> item.findElement(By.className("user")).getText()
+                        + item.findElements(By.className("connections")).stream().map(count -> " " + count.getText()).findFirst().orElse(""))
+                .toList();
+    }
+
+    ChatPage awaitUsers(String... expected) {
+        wait.withMessage(() -> "users " + List.of(expected) + " expected, the list shows " + users())
+                .until(d -> users().equals(List.of(expected)));
+        return this;
     }
 
     String name() {

@@ -78,6 +78,18 @@ class ClusterBrowserIT extends BrowserScenarios {
         assertThat(onSecond.onlineCount()).isEqualTo(2);
     }
 
+    /** Rooms and the list of who is here are not clustered yet: the lobby hides its list, and no other room is served. */
+    @Override
+    @Test
+    void twoRoomsInTwoTabsShowWhoIsInEachAndAThirdTabsJoinRenameAndLeaveShowOnlyWhereItIs() {
+        ChatPage onFirst = page("ko-KR", DESKTOP).open(uri(first));
+        assertThat(onFirst.users()).as("no list in cluster mode").isEmpty();
+        ChatPage elsewhere = page("ko-KR", DESKTOP);
+        elsewhere.openWithoutWaiting(uri(second).resolve("#room=design"));
+        elsewhere.awaitState("reconnecting");
+        assertThat(onFirst.onlineCount()).isEqualTo(1);
+    }
+
     private static URI uri(ChatServer server) {
         return URI.create("http://127.0.0.1:" + server.port() + "/");
     }
