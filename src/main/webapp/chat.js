@@ -67,6 +67,8 @@
   let room = roomInUrl();
   let users = null;          // name -> connections in the room, from the history and the events after it; null if not told
   let ownJoinDue = false;    // the join that follows the history is this page's own, already in its list
+  let namedAs = '';          // the name the server has for this connection, as last sent
+  let renameTimer = null;
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
   let resumePoint = null;    // {epoch, since}: the last chat seen, so a reconnect is sent only what was missed
   const mine = [];           // {name, text} sent and not yet echoed, oldest first
@@ -134,7 +136,8 @@
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const directory = location.pathname.replace(/[^/]*$/, '');
     const query = new URLSearchParams();
-    if (nameField.value.trim()) query.set('name', nameField.value.trim());
+    namedAs = nameField.value.trim();
+    if (namedAs) query.set('name', namedAs);
     if (resumePoint) {
       query.set('since', resumePoint.since);
       query.set('epoch', resumePoint.epoch);
@@ -364,12 +367,23 @@
     location.hash = wanted === LOBBY ? '' : `room=${wanted}`;
   }
 
-  // The connection's name is the name field's: sent on connecting, and as a rename when it changes.
+  // The connection's name is the name field's: sent on connecting, and as a rename once typing
+  // pauses (RENAME_PAUSE_MS) or the field is left, unless it is the name the server has.
+  const RENAME_PAUSE_MS = 600;
+
   function rename() {
-    localStorage.setItem('chat.name', nameField.value);
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: 'rename', name: nameField.value.trim() }));
+    clearTimeout(renameTimer);
+    const name = nameField.value.trim();
+    if (name !== namedAs && socket && socket.readyState === WebSocket.OPEN) {
+      namedAs = name;
+      socket.send(JSON.stringify({ type: 'rename', name }));
     }
+  }
+
+  function renameSoon() {
+    localStorage.setItem('chat.name', nameField.value);
+    clearTimeout(renameTimer);
+    renameTimer = setTimeout(rename, RENAME_PAUSE_MS);
   }
 
   function send(frame, echo) {
@@ -402,7 +416,7 @@
 
   translatePage();
   nameField.value = localStorage.getItem('chat.name') || '';
-  nameField.addEventListener('input', () => localStorage.setItem('chat.name', nameField.value));
+  nameField.addEventListener('input', renameSoon);
   nameField.addEventListener('change', rename);
   roomField.value = room === LOBBY ? '' : room;
   roomForm.addEventListener('submit', enterRoom);

@@ -42,9 +42,9 @@ public final class Rooms implements AutoCloseable {
         this.services = new RoomServices(config, meters, Clock.systemUTC());
         this.fanouts = fanouts;
         rooms.put(LOBBY, new ChatRoom(LOBBY, services, lobby));
-        meters.watch(this::online, this::queuedBytes, rooms::size);
+        meters.watch(this::online, this::queuedBytes, this::roomsOpen);
         long sweep = Math.max(1, config.roomIdleSeconds() / 10);
-        services.timer.scheduleWithFixedDelay(this::dropQuietRooms, sweep, sweep, TimeUnit.SECONDS);
+        services.timer.scheduleWithFixedDelay(() -> dropQuietRooms(System.nanoTime()), sweep, sweep, TimeUnit.SECONDS);
     }
 
     /** Rooms on their own, in this process. */
@@ -136,6 +136,11 @@ public final class Rooms implements AutoCloseable {
         return occupied;
     }
 
+    /** Rooms open now, the lobby included. */
+    int roomsOpen() {
+        return rooms.size();
+    }
+
     /** Connections admitted here, in every room. */
     public int online() {
         return services.capacity.taken();
@@ -168,8 +173,8 @@ public final class Rooms implements AutoCloseable {
         return total;
     }
 
-    private void dropQuietRooms() {
-        long now = System.nanoTime();
+    /** Drops every room but the lobby that is empty, with nobody on the way in, and quiet since before {@code now} less the idle time. */
+    void dropQuietRooms(long now) {
         for (String name : rooms.keySet()) {
             ChatRoom[] dropped = new ChatRoom[1];
             if (!name.equals(LOBBY)) {

@@ -38,6 +38,8 @@ final class LoadGenerator implements AutoCloseable {
 
     private final List<InetSocketAddress> servers;
     private final String path;
+    /** Set before connecting: client {@code i} goes to room {@code r<i % rooms>} at {@code path/r<n>}; 0 for {@code path} itself. */
+    private volatile int rooms;
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread loop;
@@ -265,6 +267,11 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** Spreads the clients connected from now on over this many rooms, by index; see {@link #rooms}. */
+    void spreadOver(int roomCount) {
+        rooms = roomCount;
+    }
+
     /**
      * Opens {@code count} more connections, at most {@code window} handshakes at a time, and
      * returns once each has its history (is admitted).
@@ -303,7 +310,8 @@ final class LoadGenerator implements AutoCloseable {
 
     private void handshake(Client client) {
         InetSocketAddress server = servers.get(client.index % servers.size());
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+        String target = rooms == 0 ? path : path + "/r" + client.index % rooms;
+        String request = "GET " + target + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
         client.key.interestOps(SelectionKey.OP_READ);

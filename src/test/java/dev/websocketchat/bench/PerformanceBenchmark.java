@@ -35,7 +35,7 @@ public final class PerformanceBenchmark {
     /** Smaller values (-Dbench.clients, -Dbench.storm) are for trying the benchmark out, not for numbers. */
     private static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
     private static final int SENDERS = 10;
-    private static final int PER_SENDER = 100;
+    static final int PER_SENDER = 100;
     private static final int STORM = Integer.getInteger("bench.storm", 5000);
 
     /** Milliseconds. */
@@ -154,8 +154,15 @@ public final class PerformanceBenchmark {
     /** @param serverPids the processes whose CPU time is the server's: one, or several instances and Redis */
     static Load fanOut(LoadGenerator load, List<Long> serverPids, List<LoadGenerator.Client> clients,
                        List<LoadGenerator.Client> stalled) throws Exception {
-        int readers = clients.size() - stalled.size();
-        Recorder recorder = new Recorder(readers * SENDERS * PER_SENDER);
+        return fanOut(load, serverPids, SENDERS, clients.size() - stalled.size());
+    }
+
+    /**
+     * Clients {@code 0 .. senders - 1} each send {@value #PER_SENDER} chats, each after its last one
+     * came back, and each chat reaches {@code readersPerChat} clients (the sender's room, less the stalled).
+     */
+    static Load fanOut(LoadGenerator load, List<Long> serverPids, int senders, int readersPerChat) throws Exception {
+        Recorder recorder = new Recorder(readersPerChat * senders * PER_SENDER);
         load.forEach(LoadGenerator.Client::resetOrder);
         load.onChat((receiver, sender, seq, sent) -> {
             recorder.record(sent);
@@ -165,7 +172,7 @@ public final class PerformanceBenchmark {
         });
         Measure measure = Measure.start(serverPids);
         load.forEach(client -> {
-            if (client.index < SENDERS) {
+            if (client.index < senders) {
                 client.sendChat(0);
             }
         });
@@ -215,7 +222,7 @@ public final class PerformanceBenchmark {
     }
 
     /** Wall time and both processes' CPU time over one workload. */
-    private record Measure(List<Long> serverPids, long startNanos, long serverCpu, long generatorCpu) {
+    record Measure(List<Long> serverPids, long startNanos, long serverCpu, long generatorCpu) {
         static Measure start(List<Long> serverPids) throws Exception {
             return new Measure(serverPids, System.nanoTime(), cpuMicros(serverPids), ServerProcess.cpuMicros(ProcessHandle.current().pid()));
         }
