@@ -38,8 +38,9 @@ final class LoadGenerator implements AutoCloseable {
 
     private final List<InetSocketAddress> servers;
     private final String path;
-    /** Set before connecting: client {@code i} goes to room {@code r<i % rooms>} at {@code path/r<n>}; 0 for {@code path} itself. */
+    /** Set before connecting: client {@code i} goes to room {@code <prefix><i % rooms>} at {@code path/<room>}; 0 for {@code path} itself. */
     private volatile int rooms;
+    private volatile String roomPrefix = "r";
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread loop;
@@ -267,9 +268,10 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Spreads the clients connected from now on over this many rooms, by index; see {@link #rooms}. */
-    void spreadOver(int roomCount) {
+    /** Spreads the clients connected from now on over this many rooms, by index, named with the prefix; see {@link #rooms}. */
+    void spreadOver(int roomCount, String prefix) {
         rooms = roomCount;
+        roomPrefix = prefix;
     }
 
     /**
@@ -310,7 +312,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private void handshake(Client client) {
         InetSocketAddress server = servers.get(client.index % servers.size());
-        String target = rooms == 0 ? path : path + "/r" + client.index % rooms;
+        String target = rooms == 0 ? path : path + "/" + roomPrefix + client.index % rooms;
         String request = "GET " + target + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";

@@ -10,20 +10,20 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What rooms cost: the same 1,000 connections to one standalone server, all in one room, then
- * spread over 100 rooms of 10. For each: the CPU the server spends per join while they connect
- * (a join is announced to its room only, so per join notice delivered as well), and the fan-out
- * (one sender per room, or {@link PerformanceBenchmark}'s 10 in the one room, 100 chats each,
- * closed loop), per delivery. Rooms cost nothing if the CPU per delivery and per notice stay the
+ * spread over 100 rooms of 10; and, for a room of the same size alone, 10 connections in one room. For each: the fan-out (one sender per room, or
+ * {@link PerformanceBenchmark}'s 10 in the one room, 100 chats each, closed loop; one sender in the room of 10 alone), per delivery;
+ * then, the server warm, the CPU it spends per join while 1,000 more connect into as many new
+ * rooms of the same size (a join is announced to its room only, so per join notice delivered too).
+ * Each chat has a fixed cost besides its deliveries (reading, decoding, numbering it), which a room
+ * of 10 shares among 10: the room of 10 alone is what 100 rooms of 10 must match for rooms to cost nothing. Rooms cost nothing if the CPU per delivery and per notice stay the
  * same. Server on core 0, load generator on core 1. Run with
  * {@code ./mvnw -Pbench verify -Dbench.main=RoomsBenchmark} ({@code -Dbench.rounds=N}, default 3).
  */
 public final class RoomsBenchmark {
 
-    private static final int CLIENTS = 1000;
-
-    private record Setup(String name, int rooms, int senders) {
+    private record Setup(String name, int clients, int rooms, int senders) {
         int roomSize() {
-            return CLIENTS / rooms;
+            return clients / rooms;
         }
     }
 
@@ -33,7 +33,8 @@ public final class RoomsBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("bench.rounds", 3);
         PerformanceBenchmark.pin(ProcessHandle.current().pid(), "1");
-        List<Setup> setups = List.of(new Setup("1 room of 1000", 1, 10), new Setup("100 rooms of 10", 100, 100));
+        List<Setup> setups = List.of(new Setup("1 room of 1000", 1000, 1, 10), new Setup("100 rooms of 10", 1000, 100, 100),
+                new Setup("1 room of 10", 10, 1, 1));
         Map<Setup, List<Result>> results = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (Setup setup : setups) {
@@ -57,19 +58,27 @@ public final class RoomsBenchmark {
     private static Result measure(Setup setup) throws Exception {
         Map<String, String> settings = Map.of("chat.rate.limit", "0", "chat.max.connections", "20000",
                 "chat.max.connections.per.address", "0", "chat.history", "0");
-        try (ServerProcess server = ServerProcess.start("bench-rooms", List.of("taskset", "-c", "0"),
-                List.of("-Xmx1g", "-Xms1g"), settings);
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
+        String extra = System.getProperty("bench.serverJvm", ""); // e.g. a JFR recording, to profile
+        if (!extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        try (ServerProcess server = ServerProcess.start("bench-rooms-" + setup.rooms(), List.of("taskset", "-c", "0"), jvm, settings);
              LoadGenerator load = new LoadGenerator(new InetSocketAddress("127.0.0.1", server.application().getPort()), "/chat")) {
-            load.spreadOver(setup.rooms() == 1 ? 0 : setup.rooms());
-            long cpuBefore = ServerProcess.cpuMicros(server.pid());
-            List<LoadGenerator.Client> clients = load.connect(CLIENTS, 100, 120);
+            load.spreadOver(setup.rooms() == 1 ? 0 : setup.rooms(), "r"); // one room: the lobby
+            List<LoadGenerator.Client> clients = load.connect(setup.clients(), 100, 120);
             PerformanceBenchmark.awaitCount(load, clients, setup.roomSize(), 120);
+            PerformanceBenchmark.fanOut(load, List.of(server.pid()), setup.senders(), setup.roomSize()); // warm-up
+            Load fanOut = PerformanceBenchmark.fanOut(load, List.of(server.pid()), setup.senders(), setup.roomSize());
+            // Joins, measured once the server is warm: as many again, into as many new rooms of the same size.
+            load.spreadOver(setup.rooms(), "j");
+            long cpuBefore = ServerProcess.cpuMicros(server.pid());
+            List<LoadGenerator.Client> joiners = load.connect(setup.clients(), 100, 120);
+            PerformanceBenchmark.awaitCount(load, joiners, setup.roomSize(), 120);
             double joinCpu = ServerProcess.cpuMicros(server.pid()) - cpuBefore;
             long size = setup.roomSize();
             double notices = setup.rooms() * (size * (size + 1) / 2.0); // the k-th to join a room is announced to k
-            PerformanceBenchmark.fanOut(load, List.of(server.pid()), setup.senders(), setup.roomSize()); // warm-up
-            Load fanOut = PerformanceBenchmark.fanOut(load, List.of(server.pid()), setup.senders(), setup.roomSize());
-            return new Result(joinCpu / CLIENTS, joinCpu / notices, fanOut, load.violations());
+            return new Result(joinCpu / setup.clients(), joinCpu / notices, fanOut, load.violations());
         }
     }
 
