@@ -227,7 +227,8 @@ public final class Rooms implements AutoCloseable {
             }
         }
         if (logShutdown) {
-            LOG.info(() -> "shutting down: flushing and closing " + everyone.size() + " connections in " + shut.size() + " rooms");
+            LOG.info(() -> "shutting down: flushing and closing " + everyone.size() + " connections in " + shut.size()
+                    + (shut.size() == 1 ? " room" : " rooms"));
         }
         services.stopFlushing();
         services.closer.closeAll(everyone.toArray(Member[]::new), LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(),

@@ -57,7 +57,7 @@ class RoomsTest {
         String epoch = leaver.room().epoch();
         leaver.room().leave(leaver, LeaveCause.CLOSED);
         other.room().leave(other, LeaveCause.CLOSED);
-        awaitRooms(1);
+        awaitRooms(1); // the registry's own sweep, every tenth of CHAT_ROOM_IDLE_SECONDS (at least a second)
         Member back = enter("a");
         assertThat(back.room()).isNotSameAs(leaver.room());
         assertThat(back.room().epoch()).as("a new room, a new epoch").isNotEqualTo(epoch);
@@ -68,7 +68,7 @@ class RoomsTest {
     void theLobbyAndAnyRoomWithSomeoneInItOrOnTheWayInStay() throws Exception {
         Member staying = enter("a");
         Member pending = rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명"); // connected, never admitted
-        Thread.sleep(2500); // two sweeps past the idle time
+        rooms.dropQuietRooms(System.nanoTime() + TimeUnit.HOURS.toNanos(1)); // as if an hour had passed
         assertThat(rooms.connect("a", new FakePeer(), "test", "127.0.0.1", "익명").room()).isSameAs(staying.room());
         assertThat(rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명").room()).isSameAs(pending.room());
         assertThat(rooms.lobby()).isNotNull();
@@ -94,7 +94,7 @@ class RoomsTest {
             for (int thread = 0; thread < 2; thread++) {
                 connectors.add(pool.submit(() -> {
                     int turnedAway = 0;
-                    for (int i = 0; i < 20_000; i++) {
+                    for (int i = 0; i < 10_000; i++) {
                         FakePeer peer = new FakePeer();
                         Member member = rooms.connect("racy", peer, "test", "127.0.0.1", "익명");
                         member.room().admit(member, Resume.NONE);

@@ -97,7 +97,7 @@ class StandaloneJarIT {
         assertThat(server.waitFor(5, TimeUnit.SECONDS)).as("exited within 5 s").isTrue();
         // The JDK's own shutdown hook used to close the log handlers first: none of these appeared.
         awaitLine(Pattern.compile("ChatServer: stopping: the JVM is shutting down$"));
-        awaitLine(Pattern.compile("ChatRoom: shutting down: flushing and closing 2 connections$"));
+        awaitLine(Pattern.compile("Rooms: shutting down: flushing and closing 2 connections in 1 room$"));
         awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
         awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
         awaitLine(Pattern.compile("ChatServer: chat server stopped$"));
