@@ -237,9 +237,10 @@ public final class ChatRoom implements AutoCloseable {
      */
     @Override
     public void close() {
-        Member[] everyone = shut();
+        Member[] everyone = seal();
         if (everyone != null) {
             LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
+            flushOut(everyone);
             services.stopFlushing();
             services.closer.closeAll(everyone, LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(), SHUTDOWN_FLUSH_MILLIS);
             withdraw();
@@ -247,24 +248,28 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * The first half of a shutdown: refuses new members and starts sending each member what is
-     * queued for it; returns who they were, for the caller to close, or null if the room was shut already.
+     * The first step of a shutdown: refuses new members from now on; returns who was in, for the
+     * caller to {@linkplain #flushOut flush out} and close, or null if the room was shut already.
      */
-    Member[] shut() {
+    Member[] seal() {
         Member[] everyone = members.closeAll();
         if (everyone == null) {
             return null;
         }
         stopLiveness.run();
         meters.left(LeaveCause.SHUTDOWN, everyone.length);
+        return everyone;
+    }
+
+    /** The second: starts sending each member what is queued for it, and logs its close. */
+    void flushOut(Member[] everyone) {
         for (Member member : everyone) {
             LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + ": shutdown");
             member.outbox.flush();
         }
-        return everyone;
     }
 
-    /** The second half: withdraws from the fanout, and ends the services if they are this room's own. */
+    /** The last: withdraws from the fanout, and ends the services if they are this room's own. */
     void withdraw() {
         fanout.close();
         if (ownsServices) {

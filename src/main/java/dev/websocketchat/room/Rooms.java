@@ -218,17 +218,20 @@ public final class Rooms implements AutoCloseable {
             return;
         }
         closed = true;
-        List<Member> everyone = new ArrayList<>();
         List<ChatRoom> shut = new ArrayList<>(rooms.values());
+        List<Member[]> sealed = new ArrayList<>();
         for (ChatRoom room : shut) {
-            Member[] members = room.shut();
-            if (members != null) {
-                everyone.addAll(List.of(members));
-            }
+            Member[] members = room.seal();
+            sealed.add(members == null ? new Member[0] : members);
         }
+        List<Member> everyone = new ArrayList<>();
+        sealed.forEach(members -> everyone.addAll(List.of(members)));
         if (logShutdown) {
             LOG.info(() -> "shutting down: flushing and closing " + everyone.size() + " connections in " + shut.size()
                     + (shut.size() == 1 ? " room" : " rooms"));
+        }
+        for (int i = 0; i < shut.size(); i++) {
+            shut.get(i).flushOut(sealed.get(i));
         }
         services.stopFlushing();
         services.closer.closeAll(everyone.toArray(Member[]::new), LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(),
