@@ -14,7 +14,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.List;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -100,14 +101,36 @@ final class Connection {
                     CloseReason.CloseCodes.VIOLATED_POLICY, "no such room");
             return null;
         }
-        List<String> given = session.getRequestParameterMap().get("name");
         try {
-            return EventCodec.name(given == null || given.isEmpty() ? null : given.get(0));
+            return EventCodec.name(queryParameter(session, "name"));
         } catch (InvalidMessageException invalid) {
             turnAway(session, Rejection.of(invalid.kind()), "refused " + remote + ": " + invalid.getMessage(),
                     CloseReason.CloseCodes.VIOLATED_POLICY, invalid.getMessage());
             return null;
         }
+    }
+
+    /**
+     * A query parameter of the handshake, decoded as UTF-8 from the raw query string, or null; a
+     * broken escape ({@code %ZZ}) is refused as invalid. Not
+     * {@code getRequestParameterMap()}: Payara decodes that as ISO-8859-1, which turns a Korean
+     * name into mojibake.
+     */
+    private static String queryParameter(Session session, String name) throws InvalidMessageException {
+        String query = session.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                try {
+                    return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    throw new InvalidMessageException(InvalidMessageException.Kind.INVALID_UNICODE, name + " is not valid Unicode");
+                }
+            }
+        }
+        return null;
     }
 
     private void turnAway(Session session, Rejection rejection, String logLine, CloseReason.CloseCode code, String reason)

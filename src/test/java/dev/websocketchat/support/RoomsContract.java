@@ -129,7 +129,10 @@ public abstract class RoomsContract extends ServerContract {
         for (String bad : List.of("Design", "a".repeat(33), "bad.name", "%C3%A9", "%20")) {
             URI uri = roomUri(bad, null);
             if (refusesUnknownRoomsWith404()) {
-                assertThat(ChatClient.handshakeStatus(uri, null)).as(bad).isEqualTo(404);
+                // A path the container cannot decode into a name of ours it may refuse itself, before the
+                // application sees it: WildFly answers 400 for %C3%A9.
+                Integer[] refusals = bad.contains("%") ? new Integer[] {400, 404} : new Integer[] {404};
+                assertThat(ChatClient.handshakeStatus(uri, null)).as(bad).isIn((Object[]) refusals);
             } else {
                 ChatClient refused = track(ChatClient.connect(uri));
                 assertThat(refused.awaitClose()).as(bad).isEqualTo(new ChatClient.Closed(1008, "no such room"));
