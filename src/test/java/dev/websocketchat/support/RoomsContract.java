@@ -202,6 +202,9 @@ public abstract class RoomsContract extends ServerContract {
         UserList expected = UserList.from(List.of(new User("watcher", 1)));
         List<Participant> in = new ArrayList<>();
         for (int step = 0; step < 40; step++) {
+            for (Participant each : in) {
+                each.keepAlive(); // a raw socket answers no ping: past CHAT_IDLE_SECONDS it would leave by itself
+            }
             int op = in.isEmpty() ? 0 : random.nextInt(4);
             String name = names.get(random.nextInt(names.size()));
             if (op == 0) {
@@ -247,6 +250,13 @@ public abstract class RoomsContract extends ServerContract {
             ChatClient client = server.track(ChatClient.connect(uri));
             client.next(History.class);
             return new Participant(name, client, null);
+        }
+
+        /** An unsolicited pong, which shows the connection alive and which the server answers with nothing. */
+        void keepAlive() throws Exception {
+            if (raw != null) {
+                raw.sendFrame(0xA, new byte[0], true, true);
+            }
         }
 
         Participant renamed(String newName) {
