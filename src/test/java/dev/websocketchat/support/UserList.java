@@ -9,7 +9,6 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -59,10 +58,6 @@ public final class UserList {
         } else {
             throw new AssertionError("not a presence event: " + event);
         }
-    }
-
-    public Map<String, Integer> counts() {
-        return Map.copyOf(counts);
     }
 
     @Override
