@@ -11,11 +11,14 @@ public final class Cluster {
     }
 
     /**
-     * The rooms for this configuration: on their own, or, when {@code CHAT_REDIS_URL} is set, the
-     * lobby alone fanned out through Redis (rooms and the list of who is here are not clustered yet).
+     * The rooms for this configuration: on their own, or, when {@code CHAT_REDIS_URL} is set, each
+     * room joined through Redis to the same room on every other instance.
      */
     public static Rooms openRooms(ChatConfig config, Meters meters) {
-        return config.clustered() ? Rooms.lobbyOnly(config, meters, new RedisFanout(config.redisUrl(), config.history()))
-                : Rooms.local(config, meters);
+        if (!config.clustered()) {
+            return Rooms.local(config, meters);
+        }
+        RedisLink link = new RedisLink(config.redisUrl(), config.history());
+        return Rooms.shared(config, meters, link::fanout, link);
     }
 }

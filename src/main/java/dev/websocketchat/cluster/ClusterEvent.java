@@ -11,11 +11,13 @@ import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * What instances tell each other on {@link Scripts#CHANNEL}, one JSON object per message, told
- * apart by {@code "type"}. A chat is also kept, as the same JSON, in the shared history. The Lua
- * scripts write these: {@code presence.lua} and {@code reap.lua} the counts, and
+ * What instances tell each other on a room's channel (and, for {@link Users}, on an instance's
+ * own), one JSON object per message, told apart by {@code "type"}. A chat is also kept, as the
+ * same JSON, in the room's shared history. The Lua scripts write these: {@code presence.lua},
+ * {@code sync.lua} and {@code reap.lua} who is in the room, and
  * {@code publish-chat.lua} a chat, from a {@link Draft} its instance encoded once, by putting the
  * id Redis gave it in front.
  */
@@ -23,7 +25,9 @@ import java.time.Instant;
 @JsonSubTypes({
         @JsonSubTypes.Type(ClusterEvent.Said.class),
         @JsonSubTypes.Type(ClusterEvent.Joined.class),
-        @JsonSubTypes.Type(ClusterEvent.Left.class)})
+        @JsonSubTypes.Type(ClusterEvent.Left.class),
+        @JsonSubTypes.Type(ClusterEvent.Renamed.class),
+        @JsonSubTypes.Type(ClusterEvent.Users.class)})
 sealed interface ClusterEvent {
 
     ObjectMapper MAPPER = EventCodec.mapper();
@@ -42,16 +46,39 @@ sealed interface ClusterEvent {
     }
 
     /**
-     * Connections joined somewhere: one message per connection, {@code online} the cluster's count
-     * with it, {@code name} the connection's (null when a recount found connections it cannot name).
+     * A change of who is in the room, numbered by the room's presence sequence ({@code seq}), so
+     * that an instance applies each once and in order, and can tell when it missed one.
      */
-    @JsonTypeName("join")
-    record Joined(int online, String name) implements ClusterEvent {
+    sealed interface Change extends ClusterEvent {
+        long seq();
     }
 
-    /** Connections left somewhere, or went with an instance that died (then without a name). */
+    /**
+     * A connection joined the room somewhere: {@code online} the room's count on every instance
+     * with it. A join that {@code presence.lua} applied names the instance and its member, so that
+     * instance can admit the member at this point of the stream; one that {@code sync.lua} made
+     * up from a difference names neither.
+     */
+    @JsonTypeName("join")
+    record Joined(int online, String name, long seq, String instance, long member) implements Change {
+    }
+
+    /** A connection left the room somewhere, or went with an instance that died. */
     @JsonTypeName("leave")
-    record Left(int online, String name) implements ClusterEvent {
+    record Left(int online, String name, long seq) implements Change {
+    }
+
+    /** A connection in the room took a new name. */
+    @JsonTypeName("rename")
+    record Renamed(String from, String to, long seq) implements Change {
+    }
+
+    /**
+     * Everyone in a room on every instance, by name with their connections, current at presence
+     * number {@code seq}: sent by {@code sync.lua} to one instance alone, on its own channel.
+     */
+    @JsonTypeName("users")
+    record Users(String room, long seq, Map<String, Integer> users) implements ClusterEvent {
     }
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */

@@ -7,26 +7,40 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Lua scripts that keep the cluster's state consistent, each run atomically by Redis; the
- * {@code .lua} files beside this class document their keys and arguments. Every script touches
- * only keys under {@link #PREFIX}, and all instances of one chat must use the same Redis database.
+ * {@code .lua} files beside this class document their keys and arguments. Every key is under
+ * {@link #PREFIX}: a room's under {@link #room}, an instance's own ones under {@code chat:alive:},
+ * {@code chat:rooms:} and {@code chat:to:}. {@code reap.lua} finds a dead instance's rooms by
+ * these names rather than as declared keys, so the cluster needs one Redis (or one primary), not
+ * Redis Cluster, and every instance of one chat the same database.
  */
 final class Scripts {
 
     static final String PREFIX = "chat:";
-    static final String CHANNEL = PREFIX + "events";
-    static final String SEQUENCE = PREFIX + "sequence";
-    static final String HISTORY = PREFIX + "history";
-    static final String EPOCH = PREFIX + "epoch";
-    static final String COUNTS = PREFIX + "online";
+    static final String INSTANCES = PREFIX + "instances";
     static final String ALIVE = PREFIX + "alive:";
-    static final String NONCE = PREFIX + "sent:";
 
     static final String PUBLISH_CHAT = load("publish-chat.lua");
     static final String PRESENCE = load("presence.lua");
+    static final String SYNC = load("sync.lua");
     static final String REAP = load("reap.lua");
     static final String RESYNC = load("resync.lua");
 
     private Scripts() {
+    }
+
+    /** The prefix of a room's keys; its channel is {@code <prefix>events}. */
+    static String room(String name) {
+        return PREFIX + "room:" + name + ":";
+    }
+
+    /** The set of rooms an instance is in, which the reaper empties when it dies. */
+    static String roomsOf(String instance) {
+        return PREFIX + "rooms:" + instance;
+    }
+
+    /** The channel on which an instance alone hears the lists of its rooms ({@code sync.lua}). */
+    static String channelOf(String instance) {
+        return PREFIX + "to:" + instance;
     }
 
     private static String load(String name) {

@@ -63,9 +63,8 @@ final class Connection {
         String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
         member = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
         if (member == null) {
-            String why = rooms.noRoomReason();
-            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + " for room " + roomName + ": " + why,
-                    CloseReason.CloseCodes.TRY_AGAIN_LATER, why);
+            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + " for room " + roomName + ": too many rooms",
+                    CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many rooms");
             return;
         }
         room = member.room();

@@ -3,8 +3,10 @@ package dev.websocketchat.room;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Join;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A room's members as its {@link Fanout} sees them: where what is to be delivered comes back in.
@@ -15,7 +17,8 @@ public interface Audience {
 
     /**
      * Delivers an event to this instance's members: a chat numbered elsewhere (kept in the
-     * history too; the fanout hands chats over in increasing id order), or a join or leave.
+     * history too; the fanout hands chats over in increasing id order), or a join, leave or
+     * rename, which the list of who is here follows.
      */
     void deliver(ServerEvent event);
 
@@ -35,6 +38,20 @@ public interface Audience {
     /** Where the history stands: its epoch, and the highest id given or delivered (0 before the first chat). */
     Resume position();
 
-    /** Calls {@link Fanout#presence} with no change, under the room's lock, so that a count reported again is never out of date. */
+    /**
+     * Delivers the join of this instance's own member {@code member}, numbered by the cluster (its
+     * {@link Fanout#presence} returned null): the member, unless it left meanwhile, gets its history
+     * now, listing everyone up to and including itself, then everyone gets the join.
+     */
+    void admitted(long member, Join join);
+
+    /**
+     * Takes everyone in the room on every instance, by name with their connections, as the cluster
+     * has it now, and delivers the leaves and joins that bring the members' lists there (none if
+     * they agree already).
+     */
+    void everyone(Map<String, Integer> users);
+
+    /** Calls {@link Fanout#recount} with this instance's connections by name, under the room's lock. */
     void recount();
 }

@@ -178,7 +178,8 @@ public final class ChatRoom implements AutoCloseable {
     void say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
         LOG.info(() -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
-        if (from.state != Member.State.ADMITTED) { // without the lock: a chat racing its sender's leave goes out as if said just before
+        Member.State state = from.state; // without the lock: a chat racing its sender's leave goes out as if said just before
+        if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
             return;
         }
         String name = request.name() != null ? request.name() : from.name;

@@ -1,7 +1,9 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The one seam between a room and whatever spreads its events: the room hands every chat and
@@ -9,12 +11,12 @@ import java.time.Instant;
  * deliver back through the room's {@link Audience}, in one order:
  *
  * <pre>
- *   ChatRoom --chat(), presence()--> Fanout --deliver(), deliverNew(), adopt()--> Audience (the room's members)
+ *   ChatRoom --chat(), presence()--> Fanout --deliver(), deliverNew(), admitted(), everyone(), adopt()--> Audience
  * </pre>
  *
  * <p>{@link LocalFanout} is a room on its own: it has the room number each chat as it delivers
- * it. {@code RedisFanout} publishes to Redis, which numbers chats and totals the counts for every
- * instance, and falls back to numbering here while Redis is out of reach. The room never knows
+ * it. {@code RedisFanout} publishes to Redis, which numbers chats and keeps who is in the room on
+ * every instance, and falls back to numbering here while Redis is out of reach. The room never knows
  * which one it has.
  */
 public interface Fanout extends AutoCloseable {
@@ -29,22 +31,23 @@ public interface Fanout extends AutoCloseable {
     void chat(String name, String text, Instant time);
 
     /**
-     * This instance's count of connections changed ({@code change} is the join or leave that
-     * announces it, with this instance's count), or is reported again ({@code change} null, when
-     * the fanout asked through {@link Audience#recount}). Called with the room's lock held, so
-     * counts arrive in the order they changed: must neither block nor call back into the room.
+     * A connection of this instance joined, left or took a new name: {@code change} is the
+     * {@link ServerEvent.Join}, {@link ServerEvent.Leave} or {@link ServerEvent.Rename} that
+     * announces it (with this instance's count), {@code member} the connection's id. Called with the
+     * room's lock held, so changes arrive in the order they happened: must neither block nor call
+     * back into the room.
      *
-     * @return the event to deliver to this instance's members now, or null when the fanout will
-     *         deliver one itself (with the cluster's count) or nothing is to be announced
+     * @return the event to deliver to this instance's members now, or null when the fanout
+     *         delivers it itself, with the cluster's count: a join through {@link Audience#admitted},
+     *         at which point the newcomer gets its history
      */
-    ServerEvent presence(int here, ServerEvent change);
+    ServerEvent presence(ServerEvent change, long member);
 
     /**
-     * Whether this instance's members are everyone there is, so that the room can list who is
-     * here ({@code users} in the history frame); false for a cluster, whose list is not kept yet.
+     * This instance's connections by name, reported again because the fanout asked through
+     * {@link Audience#recount}; with the room's lock held, so no change is reported out of order.
      */
-    default boolean listsEveryone() {
-        return true;
+    default void recount(List<User> here) {
     }
 
     /** The count of connections clients are told, given this instance's. */

@@ -19,7 +19,7 @@ public final class LocalFanout implements Fanout {
     }
 
     @Override
-    public ServerEvent presence(int here, ServerEvent change) {
+    public ServerEvent presence(ServerEvent change, long member) {
         return change;
     }
 

@@ -7,12 +7,14 @@ import java.util.function.IntConsumer;
 
 /**
  * One connection as the room knows it. Created by {@link ChatRoom#connect}, it is
- * {@code PENDING} until admitted, then {@code ADMITTED}, then {@code GONE} for good; the state
- * is guarded by the room's lock, so admission and leaving each happen at most once.
+ * {@code PENDING} until admitted, then {@code ADMITTED}, then {@code GONE} for good; in a cluster,
+ * {@code JOINING} between the first two, while its join goes round the cluster (counted, and free
+ * to chat, but sent nothing yet). The state is guarded by the room's lock, so admission and
+ * leaving each happen at most once.
  */
 public final class Member {
 
-    enum State { PENDING, ADMITTED, GONE }
+    enum State { PENDING, JOINING, ADMITTED, GONE }
 
     private final ChatRoom room;
     private final long id;

@@ -10,8 +10,11 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -32,7 +35,12 @@ final class Members implements Audience {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Roster roster = new Roster();
-    private final NameCounts names = new NameCounts();
+    /** This instance's connections by name: what a cluster is told ({@link Fanout#recount}). */
+    private final NameCounts here = new NameCounts();
+    /** Everyone in the room by name, on every instance: what a newcomer is listed; follows every join, leave and rename delivered. */
+    private final NameCounts everyone = new NameCounts();
+    /** Members whose join goes round the cluster, by id, with where their history starts. */
+    private final Map<Long, Joining> joining = new HashMap<>();
     private final Flusher flusher;
     private final ChatConfig config;
     private final EventCodec codec;
@@ -41,6 +49,9 @@ final class Members implements Audience {
     private final Fanout fanout;
     private final Meters meters;
     private final Consumer<List<Member>> slowConsumers;
+    private record Joining(Member member, Resume resume) {
+    }
+
     /** Connected and neither admitted nor gone yet: a room with any is not {@linkplain #retireIfQuiet quiet}. */
     private int pending;
     /** When the room last had a chat or a leave (nanoTime), for {@link #retireIfQuiet}. */
@@ -80,7 +91,9 @@ final class Members implements Audience {
 
     /**
      * Admits a pending member, or turns it away; null if it already left. The history it is sent
-     * lists everyone here, itself included; its join, to everyone, follows it.
+     * lists everyone in the room, itself included; its join, to everyone, follows it. In a cluster
+     * both wait until the cluster has numbered the join ({@link #admitted}), so that the list and
+     * the joins and leaves after it agree.
      */
     Admission admit(Member member, Resume resume) {
         lock.lock();
@@ -93,18 +106,34 @@ final class Members implements Audience {
             if (refusal != null) {
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
-                return new Admission(refusal, roster.size(), List.of());
+                return new Admission(refusal, counted(), List.of());
             }
-            names.add(member.name);
-            List<User> users = fanout.listsEveryone() ? names.list() : null;
-            boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, users))));
-            member.state = Member.State.ADMITTED;
-            roster.add(member);
-            List<Member> overflowed = announce(Join.of(roster.size(), member.name));
-            return new Admission(null, roster.size(), historyFits ? overflowed : Roster.plus(overflowed, member));
+            here.add(member.name);
+            ServerEvent join = fanout.presence(Join.of(counted() + 1, member.name), member.id());
+            if (join == null) {
+                member.state = Member.State.JOINING;
+                joining.put(member.id(), new Joining(member, resume));
+                return new Admission(null, counted(), List.of());
+            }
+            return new Admission(null, counted() + 1, enter(member, resume, (Join) join));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Sends the member its history, listing everyone with its join counted, then announces the join. Lock held. */
+    private List<Member> enter(Member member, Resume resume, Join join) {
+        everyone.follow(join);
+        boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, everyone.list()))));
+        member.state = Member.State.ADMITTED;
+        roster.add(member);
+        List<Member> overflowed = queue(join);
+        return historyFits ? overflowed : Roster.plus(overflowed, member);
+    }
+
+    /** This instance's members, admitted or joining. Lock held. */
+    private int counted() {
+        return roster.size() + joining.size();
     }
 
     /**
@@ -119,22 +148,26 @@ final class Members implements Audience {
     Removal remove(Member member, LeaveCause cause) {
         lock.lock();
         try {
-            if (member.state == Member.State.GONE) {
+            Member.State state = member.state;
+            if (state == Member.State.GONE) {
                 return Removal.NONE;
             }
-            boolean wasAdmitted = member.state == Member.State.ADMITTED;
             member.state = Member.State.GONE;
             member.outbox.close();
-            if (!wasAdmitted) {
+            if (state == Member.State.PENDING) {
                 pending--;
                 return new Removal(true, -1, List.of());
             }
             meters.left(cause, 1); // before the count drops, so that a count of 0 means every leave is counted
-            roster.remove(member);
+            if (state == Member.State.JOINING) {
+                joining.remove(member.id());
+            } else {
+                roster.remove(member);
+            }
             capacity.release(member.clientAddress());
-            names.remove(member.name);
+            here.remove(member.name);
             lastEventNanos = System.nanoTime();
-            return new Removal(true, roster.size(), announce(Leave.of(roster.size(), member.name)));
+            return new Removal(true, counted(), announce(Leave.of(counted(), member.name), member));
         } finally {
             lock.unlock();
         }
@@ -149,14 +182,15 @@ final class Members implements Audience {
     List<Member> rename(Member member, String name) {
         lock.lock();
         try {
-            if (member.state != Member.State.ADMITTED || member.name.equals(name)) {
+            Member.State state = member.state;
+            if (state != Member.State.ADMITTED && state != Member.State.JOINING || member.name.equals(name)) {
                 return List.of();
             }
             String old = member.name;
-            names.remove(old);
-            names.add(name);
+            here.remove(old);
+            here.add(name);
             member.name = name;
-            return announce(new Rename(old, name));
+            return announce(new Rename(old, name), member);
         } finally {
             lock.unlock();
         }
@@ -175,14 +209,17 @@ final class Members implements Audience {
                 return null;
             }
             closed = true;
-            Member[] everyone = roster.clear(); // which also stops Liveness: it pings and sweeps the roster
-            for (Member member : everyone) {
+            List<Member> inRoom = new ArrayList<>(List.of(roster.clear())); // which also stops Liveness: it pings and sweeps the roster
+            joining.values().forEach(waiting -> inRoom.add(waiting.member()));
+            joining.clear();
+            for (Member member : inRoom) {
                 capacity.release(member.clientAddress());
                 member.state = Member.State.GONE;
                 member.outbox.seal();
             }
-            names.clear();
-            return everyone;
+            here.clear();
+            everyone.clear();
+            return inRoom.toArray(Member[]::new);
         } finally {
             lock.unlock();
         }
@@ -195,7 +232,7 @@ final class Members implements Audience {
     boolean retireIfQuiet(long nowNanos, long quietNanos) {
         lock.lock();
         try {
-            if (closed || roster.size() > 0 || pending > 0 || nowNanos - lastEventNanos < quietNanos) {
+            if (closed || counted() > 0 || pending > 0 || nowNanos - lastEventNanos < quietNanos) {
                 return false;
             }
             closed = true;
@@ -225,11 +262,55 @@ final class Members implements Audience {
                 history.keep(chat);
                 lastEventNanos = System.nanoTime();
             }
+            everyone.follow(event);
             overflowed = queue(event);
         } finally {
             lock.unlock();
         }
-        flusher.flushElsewhere(); // a fanout's thread goes back to its cluster while members are written to
+        sendElsewhere(overflowed);
+    }
+
+    @Override
+    public void admitted(long member, Join join) {
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            Joining waiting = joining.remove(member);
+            if (waiting == null) { // it left meanwhile: its join is announced like anyone's, and its leave follows
+                everyone.follow(join);
+                overflowed = queue(join);
+            } else {
+                overflowed = enter(waiting.member(), waiting.resume(), join);
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendElsewhere(overflowed);
+    }
+
+    @Override
+    public void everyone(Map<String, Integer> users) {
+        Set<Member> overflowed = new LinkedHashSet<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (ServerEvent change : everyone.become(users)) {
+                overflowed.addAll(queue(change));
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendElsewhere(List.copyOf(overflowed));
+    }
+
+    /** Starts the sends on the flushing threads, so that a fanout's thread goes back to its cluster; then evicts who overflowed. */
+    private void sendElsewhere(List<Member> overflowed) {
+        flusher.flushElsewhere();
         if (!overflowed.isEmpty()) {
             slowConsumers.accept(overflowed);
         }
@@ -268,10 +349,7 @@ final class Members implements Audience {
         } finally {
             lock.unlock();
         }
-        flusher.flushElsewhere();
-        if (!overflowed.isEmpty()) {
-            slowConsumers.accept(List.copyOf(overflowed));
-        }
+        sendElsewhere(List.copyOf(overflowed));
     }
 
     @Override
@@ -289,7 +367,7 @@ final class Members implements Audience {
         lock.lock();
         try {
             if (!closed) {
-                fanout.presence(roster.size(), null);
+                fanout.recount(here.list());
             }
         } finally {
             lock.unlock();
@@ -301,9 +379,13 @@ final class Members implements Audience {
         return roster.enqueue(Frame.of(codec.encode(event)));
     }
 
-    /** Hands the new count to the fanout and queues what it says to announce here now. Lock held. */
-    private List<Member> announce(ServerEvent presence) {
-        ServerEvent now = fanout.presence(roster.size(), presence);
-        return now == null ? List.of() : queue(now);
+    /** Hands a change of this instance's connections to the fanout, and queues what it says to announce here now. Lock held. */
+    private List<Member> announce(ServerEvent change, Member member) {
+        ServerEvent now = fanout.presence(change, member.id());
+        if (now == null) {
+            return List.of();
+        }
+        everyone.follow(now);
+        return queue(now);
     }
 }

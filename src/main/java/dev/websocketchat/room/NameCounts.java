@@ -1,5 +1,9 @@
 package dev.websocketchat.room;
 
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +30,44 @@ final class NameCounts {
 
     void clear() {
         counts.clear();
+    }
+
+    /** Follows a join, leave or rename announced to the room; nothing else changes the list. */
+    void follow(ServerEvent event) {
+        if (event instanceof Join join && join.name() != null) {
+            add(join.name());
+        } else if (event instanceof Leave leave && leave.name() != null) {
+            remove(leave.name());
+        } else if (event instanceof Rename rename) {
+            remove(rename.from());
+            add(rename.to());
+        }
+    }
+
+    /**
+     * Becomes {@code target}, and returns the leaves, then the joins, that say so, each with the
+     * count it leaves: counting from this list's total down and up to the target's.
+     */
+    List<ServerEvent> become(Map<String, Integer> target) {
+        int online = counts.values().stream().mapToInt(Integer::intValue).sum();
+        List<ServerEvent> changes = new ArrayList<>();
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            for (int gone = entry.getValue() - target.getOrDefault(entry.getKey(), 0); gone > 0; gone--) {
+                changes.add(Leave.of(--online, entry.getKey()));
+            }
+        }
+        for (Map.Entry<String, Integer> entry : new TreeMap<>(target).entrySet()) {
+            for (int come = entry.getValue() - counts.getOrDefault(entry.getKey(), 0); come > 0; come--) {
+                changes.add(Join.of(++online, entry.getKey()));
+            }
+        }
+        counts.clear();
+        target.forEach((name, count) -> {
+            if (count > 0) {
+                counts.put(name, count);
+            }
+        });
+        return changes;
     }
 
     /** The list as a newcomer gets it. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -31,17 +32,20 @@ public final class Rooms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
 
     private final RoomServices services;
-    /** The fanout for a new room of each name; null when this server has only the lobby. */
+    /** The fanout for a new room of each name. */
     private final Function<String, Fanout> fanouts;
+    /** What the fanouts share, such as a cluster's connections: closed after every room. */
+    private final AutoCloseable shared;
     private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
     /** Rooms open, or being opened: taken before a room is made, so that no two arrivals both make the last one. */
     private final AtomicInteger open = new AtomicInteger(1);
     private volatile boolean closed;
 
-    private Rooms(ChatConfig config, Meters meters, Fanout lobby, Function<String, Fanout> fanouts) {
+    private Rooms(ChatConfig config, Meters meters, Function<String, Fanout> fanouts, AutoCloseable shared) {
         this.services = new RoomServices(config, meters, Clock.systemUTC());
         this.fanouts = fanouts;
-        rooms.put(LOBBY, new ChatRoom(LOBBY, services, lobby));
+        this.shared = shared;
+        rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY)));
         meters.watch(this::online, this::queuedBytes, this::roomsOpen);
         long sweep = Math.max(1, config.roomIdleSeconds() / 10);
         services.timer.scheduleWithFixedDelay(() -> dropQuietRooms(System.nanoTime()), sweep, sweep, TimeUnit.SECONDS);
@@ -49,16 +53,15 @@ public final class Rooms implements AutoCloseable {
 
     /** Rooms on their own, in this process. */
     public static Rooms local(ChatConfig config, Meters meters) {
-        return new Rooms(config, meters, new LocalFanout(), name -> new LocalFanout());
+        return new Rooms(config, meters, name -> new LocalFanout(), () -> { });
     }
 
     /**
-     * The lobby alone, through the given fanout: every other room is refused (1013). For a
-     * cluster, until rooms are clustered: a room served per instance would split its people
-     * between instances without a word.
+     * Rooms whose fanouts join them to other instances: {@code fanouts} makes each room's as it
+     * opens, and {@code shared}, what they share, is closed after the last room.
      */
-    public static Rooms lobbyOnly(ChatConfig config, Meters meters, Fanout lobby) {
-        return new Rooms(config, meters, lobby, null);
+    public static Rooms shared(ChatConfig config, Meters meters, Function<String, Fanout> fanouts, AutoCloseable shared) {
+        return new Rooms(config, meters, fanouts, shared);
     }
 
     /** Whether {@code /chat/{name}} names a room: 1 to 32 of {@code a-z 0-9 - _}. */
@@ -82,8 +85,7 @@ public final class Rooms implements AutoCloseable {
      * Registers a connection to the named room, opening the room if it is not; see
      * {@link ChatRoom#connect}. The member's {@link Member#room} is where it goes on.
      *
-     * @return null if the room is not open and cannot be: {@code CHAT_MAX_ROOMS} rooms are, or this
-     *         server has {@linkplain #lobbyOnly only the lobby}; {@link #noRoomReason} says which
+     * @return null if the room is not open and cannot be: {@code CHAT_MAX_ROOMS} rooms are
      * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
      */
     public Member connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
@@ -101,16 +103,8 @@ public final class Rooms implements AutoCloseable {
         return made[0];
     }
 
-    /** Why {@link #connect} found no room: the close reason for the client. */
-    public String noRoomReason() {
-        return fanouts == null ? "only the lobby is served in cluster mode" : "too many rooms";
-    }
-
     /** A new room, or null at the limit. Inside the map's step for its name. */
     private ChatRoom open(String name) {
-        if (fanouts == null) {
-            return null;
-        }
         if (open.incrementAndGet() > services.config.maxRooms()) {
             open.decrementAndGet();
             return null;
@@ -173,22 +167,27 @@ public final class Rooms implements AutoCloseable {
         return total;
     }
 
-    /** Drops every room but the lobby that is empty, with nobody on the way in, and quiet since before {@code now} less the idle time. */
+    /**
+     * Drops every room but the lobby that is empty, with nobody on the way in, and quiet since
+     * before {@code now} less the idle time. The room withdraws from its fanout inside the map's
+     * step, so a room of the same name opened next starts its fanout after that (a cluster's
+     * fanout sends its withdrawal to Redis without waiting, in that order).
+     */
     void dropQuietRooms(long now) {
         for (String name : rooms.keySet()) {
-            ChatRoom[] dropped = new ChatRoom[1];
+            boolean[] dropped = new boolean[1];
             if (!name.equals(LOBBY)) {
                 rooms.computeIfPresent(name, (key, room) -> {
                     if (!room.retireIfQuiet(now)) {
                         return room;
                     }
-                    dropped[0] = room;
+                    room.withdraw();
+                    dropped[0] = true;
                     return null;
                 });
             }
-            if (dropped[0] != null) {
+            if (dropped[0]) {
                 open.decrementAndGet();
-                dropped[0].withdraw();
                 LOG.fine(() -> "dropped room " + name + ": empty and quiet for " + services.config.roomIdleSeconds() + " s");
             }
         }
@@ -240,5 +239,10 @@ public final class Rooms implements AutoCloseable {
             room.withdraw();
         }
         services.shutdown();
+        try {
+            shared.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, e, () -> "could not close what the rooms share");
+        }
     }
 }

@@ -1,33 +1,50 @@
--- Records one instance's count of connections, refreshes the key that says it is alive, and
--- publishes one join or leave per connection gained or lost, each with the cluster-wide total
--- ({"type":"join","online":N,"name":NAME} or {"type":"leave",...}: ClusterEvent.Joined and Left;
--- the name only when the count changed by one connection that has one).
--- KEYS: 1 the hash of counts by instance, 2 this instance's alive key (its count, with a TTL)
--- ARGV: 1 the channel, 2 the instance, 3 its count, 4 the alive key's TTL in ms, 5 '1' if it is leaving,
---       6 the name of the connection that joined or left ('' for none)
--- Returns the cluster-wide total.
-local count = tonumber(ARGV[3])
-local previous = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0')
-if ARGV[5] == '1' then
-  redis.call('HDEL', KEYS[1], ARGV[2])
-  redis.call('DEL', KEYS[2])
+-- Applies one change of one instance's connections to a room: a join, a leave or a rename, and
+-- publishes it on the room's channel with the room's next presence number, so that every instance
+-- applies the changes in one order and can tell when it missed one (ClusterEvent.Joined, Left, Renamed):
+--   {"type":"join","online":N,"name":NAME,"seq":S,"instance":I,"member":M}
+--   {"type":"leave","online":N,"name":NAME,"seq":S}
+--   {"type":"rename","from":OLD,"to":NEW,"seq":S}
+-- A change Lettuce sends again after a reconnect carries an op number already applied, and is ignored.
+-- KEYS: 1 the room's prefix (chat:room:NAME:)
+-- ARGV: 1 the instance, 2 its op number (increasing per instance), 3 join, leave or rename,
+--       4 the connection's name, 5 the new name (rename) or the member's id (join)
+-- Returns the room's count of connections on every instance, or -1 for a change applied already.
+local room, instance, op = KEYS[1], ARGV[1], tonumber(ARGV[2])
+if tonumber(redis.call('HGET', room .. 'ops', instance) or '-1') >= op then
+  return -1
+end
+redis.call('HSET', room .. 'ops', instance, op)
+
+local function bump(hash, field, by)
+  if redis.call('HINCRBY', hash, field, by) <= 0 then
+    redis.call('HDEL', hash, field)
+  end
+end
+
+local names = room .. 'names:' .. instance
+local kind, name = ARGV[3], ARGV[4]
+local event
+if kind == 'rename' then
+  bump(names, name, -1)
+  bump(names, ARGV[5], 1)
+  event = {type = 'rename', from = name, to = ARGV[5]}
 else
-  redis.call('HSET', KEYS[1], ARGV[2], count)
-  redis.call('SET', KEYS[2], count, 'PX', ARGV[4])
+  local step = kind == 'join' and 1 or -1
+  bump(names, name, step)
+  bump(room .. 'online', instance, step)
+  event = {type = kind, name = name}
+  if kind == 'join' then
+    event.instance = instance
+    event.member = tonumber(ARGV[5])
+  end
 end
 local total = 0
-for _, value in ipairs(redis.call('HVALS', KEYS[1])) do
-  total = total + tonumber(value)
+for _, count in ipairs(redis.call('HVALS', room .. 'online')) do
+  total = total + tonumber(count)
 end
-local step = count > previous and 1 or -1
-local kind = count > previous and 'join' or 'leave'
-local announced = total - (count - previous)
-local name = ''
-if ARGV[6] ~= '' and math.abs(count - previous) == 1 then
-  name = ',"name":' .. cjson.encode(ARGV[6])
+if kind ~= 'rename' then
+  event.online = total
 end
-while announced ~= total do
-  announced = announced + step
-  redis.call('PUBLISH', ARGV[1], '{"type":"' .. kind .. '","online":' .. announced .. name .. '}')
-end
+event.seq = redis.call('INCR', room .. 'presence')
+redis.call('PUBLISH', room .. 'events', cjson.encode(event))
 return total

@@ -1,23 +1,36 @@
--- Forgets every instance whose alive key has expired (it crashed, or lost Redis for longer than
--- the TTL) and publishes one leave per connection it held ({"type":"leave","online":N}: ClusterEvent.Left),
--- so the total becomes exact again.
--- KEYS: 1 the hash of counts by instance
--- ARGV: 1 the channel, 2 the alive keys' prefix
+-- An instance's heartbeat: says it is alive for the TTL, then forgets every instance whose alive key
+-- has expired (it crashed, or lost Redis for longer than the TTL). For each room such an instance
+-- was in, its connections are taken out and one leave per connection is published, with the
+-- connection's name and the room's next presence number, as presence.lua publishes them.
+-- KEYS: none; every key is under chat: (see Scripts.java)
+-- ARGV: 1 this instance, 2 the alive keys' TTL in ms
 -- Returns how many instances were forgotten.
-local counts = redis.call('HGETALL', KEYS[1])
-local total = 0
-for i = 2, #counts, 2 do
-  total = total + tonumber(counts[i])
-end
+redis.call('SET', 'chat:alive:' .. ARGV[1], '1', 'PX', ARGV[2])
+redis.call('SADD', 'chat:instances', ARGV[1])
 local forgotten = 0
-for i = 1, #counts, 2 do
-  if redis.call('EXISTS', ARGV[2] .. counts[i]) == 0 then
-    redis.call('HDEL', KEYS[1], counts[i])
+for _, instance in ipairs(redis.call('SMEMBERS', 'chat:instances')) do
+  if redis.call('EXISTS', 'chat:alive:' .. instance) == 0 then
     forgotten = forgotten + 1
-    for _ = 1, tonumber(counts[i + 1]) do
-      total = total - 1
-      redis.call('PUBLISH', ARGV[1], '{"type":"leave","online":' .. total .. '}')
+    for _, name in ipairs(redis.call('SMEMBERS', 'chat:rooms:' .. instance)) do
+      local room = 'chat:room:' .. name .. ':'
+      local total = 0
+      for _, count in ipairs(redis.call('HVALS', room .. 'online')) do
+        total = total + tonumber(count)
+      end
+      local theirs = redis.call('HGETALL', room .. 'names:' .. instance)
+      redis.call('DEL', room .. 'names:' .. instance)
+      redis.call('HDEL', room .. 'online', instance)
+      redis.call('HDEL', room .. 'ops', instance)
+      for i = 1, #theirs, 2 do
+        for _ = 1, tonumber(theirs[i + 1]) do
+          total = total - 1
+          local seq = redis.call('INCR', room .. 'presence')
+          redis.call('PUBLISH', room .. 'events', cjson.encode({type = 'leave', online = total, name = theirs[i], seq = seq}))
+        end
+      end
     end
+    redis.call('DEL', 'chat:rooms:' .. instance)
+    redis.call('SREM', 'chat:instances', instance)
   end
 end
 return forgotten

@@ -1,7 +1,7 @@
--- Run by an instance on (re)connecting: adopts the cluster's epoch (proposing its own if Redis has
--- none, as after a restart that lost its data), makes sure the next id is above every id the
--- instance has given or seen, and returns the shared history.
--- KEYS: 1 the epoch, 2 the id sequence, 3 the shared history
+-- Run by an instance for a room on opening it and on (re)connecting: adopts the room's epoch
+-- (proposing its own if Redis has none, as after a restart that lost its data), makes sure the
+-- next id is above every id the instance has given or seen, and returns the shared history.
+-- KEYS: 1 the room's epoch, 2 its id sequence, 3 its shared history
 -- ARGV: 1 the instance's epoch, 2 the highest id it knows
 -- Returns {epoch, entry...}, oldest entry first.
 redis.call('SET', KEYS[1], ARGV[1], 'NX')

@@ -8,6 +8,7 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.RedisServer;
@@ -51,7 +52,7 @@ class ClusterTest {
     private final List<ChatServer> servers = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
     private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
-    private final Logger relayLog = Logger.getLogger(RedisFanout.class.getName());
+    private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
     private Handler capture;
 
     @BeforeEach
@@ -177,27 +178,38 @@ class ClusterTest {
     }
 
     @Test
-    void anInstanceThatDiesWithoutCleaningUpIsForgottenWithinTenSeconds() throws Exception {
+    void anInstanceThatDiesWithoutCleaningUpIsForgottenInEveryRoomWithinTenSeconds() throws Exception {
         ChatServer a = instance();
-        ChatClient watcher = joined(a, 1);
+        ChatClient inLobby = joined(a, 1);
+        ChatClient inDesign = joined(roomUri(a.port(), "design", "watcher"), 1);
         Process doomed = instanceProcess();
         try {
-            URI doomedChat = URI.create("ws://127.0.0.1:" + port(doomed) + "/chat");
-            joined(doomedChat, 2);
-            joined(doomedChat, 3);
-            assertThat(watcher.next(Join.class).online()).isEqualTo(2);
-            assertThat(watcher.next(Join.class).online()).isEqualTo(3);
+            int port = port(doomed);
+            joined(roomUri(port, "lobby", "영희"), 2);
+            joined(roomUri(port, "design", "철수"), 2);
+            joined(roomUri(port, "design", "철수"), 3);
+            assertThat(inLobby.next(Join.class)).isEqualTo(Join.of(2, "영희"));
+            assertThat(inDesign.next(Join.class)).isEqualTo(Join.of(2, "철수"));
+            assertThat(inDesign.next(Join.class)).isEqualTo(Join.of(3, "철수"));
 
             long killed = System.nanoTime();
             doomed.destroyForcibly();
-            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(2, null));
-            assertThat(watcher.next(Leave.class)).isEqualTo(Leave.of(1, null));
+            assertThat(inLobby.next(Leave.class)).isEqualTo(Leave.of(1, "영희"));
+            assertThat(inDesign.next(Leave.class)).isEqualTo(Leave.of(2, "철수"));
+            assertThat(inDesign.next(Leave.class)).isEqualTo(Leave.of(1, "철수"));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-            LOG.info(() -> "a killed instance's 2 connections were announced gone after " + millis + " ms");
+            LOG.info(() -> "a killed instance's 3 connections in 2 rooms were announced gone after " + millis + " ms");
             assertThat(millis).isLessThan(10_000);
+
+            ChatClient newcomer = track(ChatClient.connect(roomUri(a.port(), "design", "newcomer")));
+            assertThat(newcomer.next(History.class).users()).containsExactly(new User("newcomer", 1), new User("watcher", 1));
         } finally {
             doomed.destroyForcibly();
         }
+    }
+
+    private static URI roomUri(int port, String room, String name) {
+        return URI.create("ws://127.0.0.1:" + port + "/chat/" + room + "?name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
     @Test

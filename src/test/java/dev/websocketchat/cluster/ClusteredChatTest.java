@@ -46,11 +46,6 @@ class ClusteredChatTest extends ChatProtocolContract {
     }
 
     @Override
-    protected boolean clustered() {
-        return true;
-    }
-
-    @Override
     protected URI applicationUri() {
         return URI.create("http://127.0.0.1:" + server.port() + "/");
     }

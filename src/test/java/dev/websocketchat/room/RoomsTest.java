@@ -33,7 +33,6 @@ class RoomsTest {
         assertThat(a.room().name()).isEqualTo("a");
         assertThat(enter("a").room()).as("the same room again").isSameAs(a.room());
         assertThat(rooms.connect("c", new FakePeer(), "test", "127.0.0.1", "익명")).as("a fourth room").isNull();
-        assertThat(rooms.noRoomReason()).isEqualTo("too many rooms");
         assertThat(enter(Rooms.LOBBY).room()).isSameAs(rooms.lobby());
         assertThat(rooms.occupied()).containsExactly(new Rooms.Occupancy("a", 2), new Rooms.Occupancy("b", 1),
                 new Rooms.Occupancy(Rooms.LOBBY, 1));
@@ -116,12 +115,57 @@ class RoomsTest {
     }
 
     @Test
-    void aClusterWithOnlyTheLobbyRefusesEveryOtherRoom() {
-        try (Rooms lobbyOnly = Rooms.lobbyOnly(CONFIG, Meters.NONE, new LocalFanout())) {
-            assertThat(lobbyOnly.connect("design", new FakePeer(), "test", "127.0.0.1", "익명")).isNull();
-            assertThat(lobbyOnly.noRoomReason()).isEqualTo("only the lobby is served in cluster mode");
-            assertThat(lobbyOnly.connect(Rooms.LOBBY, new FakePeer(), "test", "127.0.0.1", "익명").room())
-                    .isSameAs(lobbyOnly.lobby());
+    void sharedRoomsGetAFanoutEachAndCloseWhatTheyShareAfterTheLastRoom() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Rooms shared = Rooms.shared(CONFIG, Meters.NONE, name -> new Recorded(name, events), () -> events.add("close shared"));
+        try (shared) {
+            assertThat(shared.connect("design", new FakePeer(), "test", "127.0.0.1", "익명").room().name()).isEqualTo("design");
+            assertThat(events).containsExactly("start lobby", "start design");
+        }
+        assertThat(events.subList(2, 4)).containsExactlyInAnyOrder("close lobby", "close design");
+        assertThat(events).hasSize(5).endsWith("close shared");
+    }
+
+    /** A room on its own that records its start and close. */
+    private static final class Recorded implements Fanout {
+        private final LocalFanout local = new LocalFanout();
+        private final String name;
+        private final List<String> events;
+
+        Recorded(String name, List<String> events) {
+            this.name = name;
+            this.events = events;
+        }
+
+        @Override
+        public void start(Audience room) {
+            local.start(room);
+            events.add("start " + name);
+        }
+
+        @Override
+        public void chat(String who, String text, java.time.Instant time) {
+            local.chat(who, text, time);
+        }
+
+        @Override
+        public dev.websocketchat.protocol.ServerEvent presence(dev.websocketchat.protocol.ServerEvent change, long member) {
+            return change;
+        }
+
+        @Override
+        public int online(int here) {
+            return here;
+        }
+
+        @Override
+        public boolean degraded() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            events.add("close " + name);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.websocketchat.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
@@ -16,9 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * Rooms and who is in them, as every deployment must behave: {@code /chat/{room}}, the names of
@@ -31,25 +27,6 @@ public abstract class RoomsContract extends ServerContract {
     /** Whether a path that names no room is refused with HTTP 404 (the WAR's filter) rather than a 1008 close. */
     protected boolean refusesUnknownRoomsWith404() {
         return false;
-    }
-
-    /** In cluster mode only the lobby is served, and nobody is listed, until rooms are clustered: every other test here is skipped. */
-    @BeforeEach
-    void roomsAreServed(TestInfo test) {
-        if (!test.getTestMethod().orElseThrow().getName().equals("inClusterModeOnlyTheLobbyIsServedAndNobodyIsListed")) {
-            assumeFalse(clustered(), "rooms and the list of who is here are not clustered yet");
-        }
-    }
-
-    @Test
-    void inClusterModeOnlyTheLobbyIsServedAndNobodyIsListed() {
-        assumeTrue(clustered(), "a single instance serves every room");
-        ChatClient lobby = track(ChatClient.connect(roomUri("lobby", named("철수"))));
-        assertThat(lobby.next(History.class).users()).isNull();
-        assertThat(ownJoin(lobby)).isEqualTo(Join.of(1, "철수"));
-        ChatClient refused = track(ChatClient.connect(roomUri("design", null)));
-        assertThat(refused.awaitClose()).isEqualTo(new ChatClient.Closed(1013, "only the lobby is served in cluster mode"));
-        assertThat(refused.drain()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,333 @@
+package dev.websocketchat.cluster;
+
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.room.DaemonThreads;
+import dev.websocketchat.room.Fanout;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One instance's way into the cluster: the two Redis connections (Lettuce) that the
+ * {@link RedisFanout}s of all its rooms share, one for commands and one for the channels, its
+ * heartbeat, and whether the cluster can be reached. Every {@value #HEARTBEAT_MILLIS} ms,
+ * {@code reap.lua} says this instance is alive for {@value #ALIVE_MILLIS} ms and forgets, room by
+ * room, every instance that stopped saying so.
+ *
+ * <p>Losing Redis: a dropped connection or the first failed command turns the link down, with
+ * one WARN, and every room serves its own members alone (see {@link RedisFanout}). A dropped
+ * connection counts even if Redis is back before the next command: a Redis restarted without its
+ * data has forgotten every room. Lettuce reconnects by itself, with backoff; the first heartbeat
+ * that gets through then {@linkplain #recover recovers} every room, and the link is up again,
+ * with one INFO.
+ *
+ * <p>Threads: commands are sent without blocking, in the order they are sent (so a room may send
+ * with its lock held); the channels are read on one Lettuce I/O thread, in the order Redis
+ * published to them; heartbeats and recovery run on the link's one timer thread.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
+    /** Lettuce warns on every failed reconnect; unless configured otherwise, only the link's one WARN per outage shows. */
+    private static final Logger RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+    static final long HEARTBEAT_MILLIS = 1000;
+    /** How long an instance stays in the cluster without a heartbeat: the others forget it within this plus one heartbeat. */
+    static final long ALIVE_MILLIS = 5000;
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
+
+    final int history;
+    final String instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    final String ownChannel = Scripts.channelOf(instance);
+    /** The heartbeat's thread, which rooms also hand what they must not do on a container's or Lettuce's thread. */
+    final ScheduledExecutorService timer = DaemonThreads.timer("chat-redis");
+    private final RedisURI uri;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final AtomicLong ops = new AtomicLong();
+    private final AtomicLong chats = new AtomicLong();
+    /** The open rooms' fanouts, by channel. */
+    private final ConcurrentHashMap<String, RedisFanout> rooms = new ConcurrentHashMap<>();
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private volatile StatefulRedisConnection<String, String> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> feed;
+    private volatile boolean up;
+    private volatile boolean closed;
+    private volatile boolean warned;
+    /** Whether the first room tried to connect; guarded by this. */
+    private boolean triedToConnect;
+    /** Until the first connection: when to try again, and the next wait; guarded by this. */
+    private long nextConnectNanos;
+    private long connectWaitMillis = HEARTBEAT_MILLIS;
+
+    /**
+     * @param url     {@code CHAT_REDIS_URL}
+     * @param history how many chats each room's shared history keeps ({@code CHAT_HISTORY})
+     */
+    public RedisLink(String url, int history) {
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
+        if (RECONNECTS.getLevel() == null) {
+            RECONNECTS.setLevel(Level.SEVERE);
+        }
+        this.history = history;
+        this.uri = RedisURI.create(url);
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closed) {
+                    lost(new IllegalStateException("a connection to it closed"));
+                }
+            }
+        });
+        timer.scheduleWithFixedDelay(this::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The fanout of a room as it opens: {@link dev.websocketchat.room.Rooms#shared} calls this. */
+    public Fanout fanout(String room) {
+        return new RedisFanout(this, room);
+    }
+
+    /**
+     * A room opened: it hears its channel from now on, and is recovered at once if the cluster is
+     * reachable. The first room tries once to connect, so a server that starts with Redis there
+     * is in the cluster before its first client.
+     */
+    void join(RedisFanout room) {
+        rooms.put(room.channel, room);
+        if (commands == null) {
+            synchronized (this) {
+                if (!triedToConnect) {
+                    triedToConnect = true;
+                    if (connect()) {
+                        recover();
+                    }
+                }
+            }
+        } else if (up) {
+            try {
+                room.recover();
+            } catch (RuntimeException e) {
+                lost(e);
+            }
+        }
+    }
+
+    /** A room closed: it withdraws (see {@link RedisFanout#close}) and is heard no more. */
+    void leave(RedisFanout room) {
+        rooms.remove(room.channel, room);
+        StatefulRedisPubSubConnection<String, String> subscriber = feed;
+        if (subscriber != null && subscriber.isOpen()) {
+            subscriber.async().unsubscribe(room.channel);
+        }
+    }
+
+    /** The command connection, for sending without blocking; throws while there has never been one. */
+    StatefulRedisConnection<String, String> commands() {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null) {
+            throw new IllegalStateException("not connected yet");
+        }
+        return connection;
+    }
+
+    /** Subscribes to a room's channel and waits until Redis confirms it, so every message published from now on arrives. */
+    void subscribe(String channel) {
+        feed.sync().subscribe(channel);
+    }
+
+    /** The next op number: increasing for this instance, so Redis can ignore a change Lettuce sends twice. */
+    long nextOp() {
+        return ops.incrementAndGet();
+    }
+
+    /** A nonce no other chat of the cluster has: this instance's id and its count of chats. */
+    String nextNonce() {
+        return instance + ":" + chats.incrementAndGet();
+    }
+
+    /** Whether the cluster can be reached and every room was recovered. */
+    boolean isUp() {
+        return up;
+    }
+
+    /** Runs a task on the link's timer thread, unless the link is closed. */
+    void later(Runnable task) {
+        try {
+            timer.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // closed: the rooms are closing too
+        }
+    }
+
+    /** Every heartbeat: connects if never connected, says this instance is alive, and forgets the dead. */
+    private void tick() {
+        try {
+            if (commands == null && !connectInTime()) {
+                return;
+            }
+            commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], instance, Long.toString(ALIVE_MILLIS))
+                    .whenComplete((forgotten, failure) -> {
+                        if (failure == null) {
+                            answered();
+                        } else {
+                            lost(failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            lost(e);
+        }
+    }
+
+    /** Tries the first connection again, with backoff doubling to {@value #LONGEST_CONNECT_WAIT_MILLIS} ms. */
+    private synchronized boolean connectInTime() {
+        if (System.nanoTime() < nextConnectNanos) {
+            return false;
+        }
+        if (connect()) {
+            return true;
+        }
+        nextConnectNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectWaitMillis);
+        connectWaitMillis = Math.min(2 * connectWaitMillis, LONGEST_CONNECT_WAIT_MILLIS);
+        return false;
+    }
+
+    /** The first connection; after it, Lettuce reconnects by itself. */
+    private boolean connect() {
+        StatefulRedisConnection<String, String> connected = null;
+        try {
+            connected = client.connect();
+            StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+            subscriber.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    receive(channel, message);
+                }
+            });
+            feed = subscriber;
+            commands = connected;
+            return true;
+        } catch (RuntimeException e) {
+            if (connected != null) {
+                connected.closeAsync();
+            }
+            lost(e);
+            return false;
+        }
+    }
+
+    /** A command got through: if the link was down, recover on the timer thread. */
+    private void answered() {
+        if (!up && feed != null && feed.isOpen() && recovering.compareAndSet(false, true)) {
+            later(this::recover);
+        }
+    }
+
+    /**
+     * Recovers every room ({@link RedisFanout#recover}), then is up. A room that opened meanwhile
+     * either sees the link up as it joins or is recovered here, after the link is up.
+     */
+    private void recover() {
+        try {
+            feed.sync().subscribe(ownChannel);
+            for (RedisFanout room : rooms.values()) {
+                room.recover();
+            }
+            up = true;
+            for (RedisFanout room : rooms.values()) {
+                if (room.degraded()) {
+                    room.recover();
+                }
+            }
+            LOG.info(() -> (warned ? "Redis at " + where() + " is back: cluster fan-out resumed"
+                    : "joined the cluster through Redis at " + where()) + " as instance " + instance);
+            warned = false;
+        } catch (RuntimeException e) {
+            lost(e);
+        } finally {
+            recovering.set(false);
+        }
+    }
+
+    /** Goes down, saying so once per outage, and has every room serve its own members alone. Takes no lock. */
+    void lost(Throwable failure) {
+        up = false;
+        rooms.values().forEach(RedisFanout::down);
+        if (!warned) {
+            warned = true;
+            LOG.warning(() -> "Redis at " + where() + " is unreachable (" + failure + "): serving this instance's clients only, and retrying");
+        }
+    }
+
+    private void receive(String channel, String message) {
+        ClusterEvent event;
+        try {
+            event = ClusterEvent.decode(message);
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "ignored a message on " + LogSafe.text(channel) + " that no instance writes: " + LogSafe.text(message));
+            return;
+        }
+        RedisFanout room = rooms.get(event instanceof ClusterEvent.Users users ? Scripts.room(users.room()) + "events" : channel);
+        if (room != null) {
+            room.receive(event);
+        }
+    }
+
+    private String where() {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /**
+     * Takes this instance out of the cluster once its rooms have withdrawn (each sent its own
+     * leaves, without waiting; this waits for them, as Redis answers in order), then disconnects.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        up = false;
+        timer.shutdownNow();
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection != null && connection.isOpen()) {
+            try {
+                connection.sync().del(Scripts.ALIVE + instance, Scripts.roomsOf(instance));
+                connection.sync().srem(Scripts.INSTANCES, instance);
+            } catch (RuntimeException e) {
+                LOG.log(Level.INFO, e, () -> "could not withdraw this instance; the others will forget it within "
+                        + (ALIVE_MILLIS + HEARTBEAT_MILLIS) + " ms");
+            }
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.websocketchat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Rename;
+import dev.websocketchat.protocol.ServerEvent.User;
+import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.OpenedClients;
+import dev.websocketchat.support.RawWebSocket;
+import dev.websocketchat.support.RedisServer;
+import dev.websocketchat.support.UserList;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rooms and who is in them across two standalone instances joined through a real
+ * {@code redis-server}: a room is one room whichever instance its people are on, and every
+ * member's list, kept from its history plus the joins, leaves and renames after it, is the
+ * cluster's, through churn on both instances and through an outage of Redis.
+ * (ClusterTest kills an instance and watches it leave every room.)
+ */
+class ClusterRoomsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private RedisServer redis;
+    private final List<ChatServer> servers = new ArrayList<>();
+    private final OpenedClients opened = new OpenedClients();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        opened.closeAll();
+        servers.forEach(ChatServer::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aRoomIsOneRoomAcrossInstancesWithOneListOfWhoIsHere() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient lobbyOnB = enter(b, "lobby", "로비");
+        ChatClient alice = enter(a, "design", "alice");
+
+        ChatClient bob = opened.track(ChatClient.connect(roomUri(b, "design", "bob")));
+        History history = bob.next(History.class);
+        assertThat(history.users()).containsExactly(new User("alice", 1), new User("bob", 1));
+        assertThat(bob.next(Join.class)).isEqualTo(Join.of(2, "bob"));
+        assertThat(alice.next(Join.class)).isEqualTo(Join.of(2, "bob"));
+
+        bob.send("{\"type\":\"rename\",\"name\":\"밥\"}");
+        assertThat(alice.next(Rename.class)).isEqualTo(new Rename("bob", "밥"));
+        assertThat(bob.next(Rename.class)).isEqualTo(new Rename("bob", "밥"));
+        bob.send("{\"type\":\"chat\",\"text\":\"hi from b\"}");
+        Chat chat = alice.next(Chat.class);
+        assertThat(chat.name()).isEqualTo("밥");
+        assertThat(bob.next(Chat.class)).isEqualTo(chat);
+        assertThat(get(a, "rooms")).isEqualTo("[{\"room\":\"design\",\"online\":2},{\"room\":\"lobby\",\"online\":1}]");
+
+        ChatClient late = opened.track(ChatClient.connect(roomUri(a, "design", "carol")));
+        History lateHistory = late.next(History.class);
+        assertThat(lateHistory.users()).containsExactly(new User("alice", 1), new User("carol", 1), new User("밥", 1));
+        assertThat(lateHistory.messages()).containsExactly(chat);
+
+        bob.close();
+        assertThat(alice.next(Join.class)).isEqualTo(Join.of(3, "carol"));
+        assertThat(alice.next(Leave.class)).isEqualTo(Leave.of(2, "밥"));
+        lobbyOnB.expectSilence(Duration.ofMillis(300));
+    }
+
+    /**
+     * Forty random steps on two instances, each a join (a client or a raw socket), a clean leave,
+     * a TCP reset or a rename; after each, a watcher on each instance has applied one event, and
+     * both lists equal what the test did. Then a newcomer on each instance is told the same list.
+     */
+    @Test
+    void everyListStaysExactThroughRandomChurnOnBothInstances() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<ChatServer> both = List.of(instance(), instance());
+        List<String> names = List.of("철수", "영희", "민수", "Zoë");
+        ChatClient onA = enter(both.get(0), "churn", "watcher");
+        ChatClient onB = opened.track(ChatClient.connect(roomUri(both.get(1), "churn", "watcher")));
+        UserList seenOnA = UserList.from(List.of(new User("watcher", 1)));
+        seenOnA.apply(onA.next(Join.class));
+        UserList seenOnB = UserList.from(onB.next(History.class));
+        onB.next(Join.class);
+        UserList expected = UserList.from(List.of(new User("watcher", 2)));
+        assertThat(seenOnA).isEqualTo(expected);
+        assertThat(seenOnB).isEqualTo(expected);
+
+        List<Participant> in = new ArrayList<>();
+        for (int step = 0; step < 40; step++) {
+            for (Participant each : in) {
+                each.keepAlive();
+            }
+            int op = in.isEmpty() ? 0 : random.nextInt(4);
+            String name = names.get(random.nextInt(names.size()));
+            if (op == 0) {
+                URI uri = roomUri(both.get(random.nextInt(2)), "churn", name);
+                in.add(random.nextBoolean() ? Participant.raw(name, opened.track(RawWebSocket.open(uri)))
+                        : Participant.client(name, opened.track(ChatClient.connect(uri))));
+                expected.add(name);
+            } else if (op == 3) {
+                Participant renamer = in.get(random.nextInt(in.size()));
+                if (renamer.client() == null || renamer.name().equals(name)) {
+                    continue;
+                }
+                renamer.client().send("{\"type\":\"rename\",\"name\":\"" + name + "\"}");
+                expected.rename(renamer.name(), name);
+                in.set(in.indexOf(renamer), renamer.renamed(name));
+            } else {
+                Participant leaving = in.remove(random.nextInt(in.size()));
+                leaving.leave(op == 2);
+                expected.remove(leaving.name());
+            }
+            seenOnA.apply(onA.next());
+            seenOnB.apply(onB.next());
+            assertThat(seenOnA).as("on A after step %d (seed %d)", step, seed).isEqualTo(expected);
+            assertThat(seenOnB).as("on B after step %d (seed %d)", step, seed).isEqualTo(expected);
+        }
+        for (ChatServer server : both) {
+            ChatClient newcomer = opened.track(ChatClient.connect(roomUri(server, "churn", "watcher")));
+            UserList told = UserList.from(newcomer.next(History.class));
+            told.remove("watcher");
+            assertThat(told).as("what a newcomer on port %d is told (seed %d)", server.port(), seed).isEqualTo(expected);
+            expected.add("watcher");
+        }
+    }
+
+    /**
+     * While Redis is down each instance serves its own members: their lists keep the others'
+     * people as last heard of (still connected, to their own instance) and follow the changes
+     * here. Once Redis is back (empty, as after a crash), the leaves and joins that bring every
+     * list to the cluster's are delivered, and every list, a newcomer's too, agrees again.
+     */
+    @Test
+    void afterAnOutageEveryListIsBroughtBackToTheCluster() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient onA = enter(a, "ops", "a");
+        UserList seenOnA = UserList.from(List.of(new User("a", 1)));
+        ChatClient bob = opened.track(ChatClient.connect(roomUri(b, "ops", "bob")));
+        bob.next(History.class);
+        bob.next(Join.class);
+        seenOnA.apply(onA.next(Join.class));
+
+        redis.kill();
+        awaitHealth(a, "DEGRADED");
+        awaitHealth(b, "DEGRADED");
+        bob.close();
+        ChatClient carol = opened.track(ChatClient.connect(roomUri(b, "ops", "carol")));
+        UserList seenByCarol = UserList.from(carol.next(History.class));
+        carol.next(Join.class);
+        assertThat(seenByCarol).as("on B while Redis is down").isEqualTo(UserList.from(List.of(new User("a", 1), new User("carol", 1))));
+        enter(a, "ops", "dave");
+        seenOnA.apply(onA.next(Join.class));
+        assertThat(seenOnA).as("on A while Redis is down").isEqualTo(UserList.from(List.of(new User("a", 1), new User("bob", 1), new User("dave", 1))));
+
+        redis.restart();
+        awaitHealth(a, "\"status\":\"UP\"");
+        awaitHealth(b, "\"status\":\"UP\"");
+        UserList cluster = UserList.from(List.of(new User("a", 1), new User("carol", 1), new User("dave", 1)));
+        awaitList(onA, seenOnA, cluster);
+        awaitList(carol, seenByCarol, cluster);
+        for (ChatServer server : List.of(a, b)) {
+            UserList told = UserList.from(opened.track(ChatClient.connect(roomUri(server, "ops", "x"))).next(History.class));
+            told.remove("x");
+            assertThat(told).as("what a newcomer on port %d is told", server.port()).isEqualTo(cluster);
+            cluster.add("x");
+        }
+    }
+
+    /** Applies the client's presence events to its list until it equals the target; each wait is ChatClient's. */
+    private static void awaitList(ChatClient client, UserList list, UserList target) {
+        while (!list.equals(target)) {
+            ServerEvent event = client.next();
+            if (!(event instanceof Chat)) {
+                list.apply(event);
+            }
+        }
+    }
+
+    /** A client in the room under the name, its history and own join read. */
+    private ChatClient enter(ChatServer server, String room, String name) {
+        ChatClient client = opened.track(ChatClient.connect(roomUri(server, room, name)));
+        client.next(History.class);
+        assertThat(client.next(Join.class).name()).isEqualTo(name);
+        return client;
+    }
+
+    private static URI roomUri(ChatServer server, String room, String name) {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/chat/" + room + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+    }
+
+    private ChatServer instance() throws Exception {
+        Properties settings = new Properties();
+        settings.put("chat.port", "0");
+        settings.put("chat.host", "127.0.0.1");
+        settings.put("chat.rate.limit", "0");
+        settings.put("chat.redis.url", redis.url());
+        ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        servers.add(server);
+        return server;
+    }
+
+    private static String get(ChatServer server, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/" + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Polls {@code /health} for up to 20 s until its answer contains the fragment. */
+    private static void awaitHealth(ChatServer server, String fragment) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last = get(server, "health");
+        while (!last.contains(fragment) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            last = get(server, "health");
+        }
+        assertThat(last).as("health within 20 s").contains(fragment);
+    }
+
+    /** One connection of the random test: a client that reads, or a raw socket that can only leave, by close or reset. */
+    private record Participant(String name, ChatClient client, RawWebSocket raw) {
+
+        static Participant client(String name, ChatClient client) {
+            client.next(History.class);
+            return new Participant(name, client, null);
+        }
+
+        static Participant raw(String name, RawWebSocket raw) {
+            return new Participant(name, null, raw);
+        }
+
+        /** An unsolicited pong, which shows a raw socket alive (it answers no pings). */
+        void keepAlive() throws Exception {
+            if (raw != null) {
+                raw.sendFrame(0xA, new byte[0], true, true);
+            }
+        }
+
+        Participant renamed(String newName) {
+            return new Participant(newName, client, raw);
+        }
+
+        void leave(boolean reset) throws Exception {
+            if (raw != null && reset) {
+                raw.reset();
+            } else if (raw != null) {
+                raw.close();
+            } else {
+                client.close();
+            }
+        }
+    }
+}
