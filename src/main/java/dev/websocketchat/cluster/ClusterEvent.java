@@ -14,8 +14,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What instances tell each other on a room's channel (and, for {@link Users}, on an instance's
- * own), one JSON object per message, told apart by {@code "type"}. A chat is also kept, as the
+ * What instances tell each other on a room's channel, one JSON object per message, told apart by {@code "type"}. A chat is also kept, as the
  * same JSON, in the room's shared history. The Lua scripts write these: {@code presence.lua},
  * {@code sync.lua} and {@code reap.lua} who is in the room, and
  * {@code publish-chat.lua} a chat, from a {@link Draft} its instance encoded once, by putting the
@@ -74,11 +73,12 @@ sealed interface ClusterEvent {
     }
 
     /**
-     * Everyone in a room on every instance, by name with their connections, current at presence
-     * number {@code seq}: sent by {@code sync.lua} to one instance alone, on its own channel.
+     * Everyone in the room on every instance, by name with their connections, current at presence
+     * number {@code seq}: published by {@code sync.lua} for one instance ({@code to}), which the
+     * others skip.
      */
     @JsonTypeName("users")
-    record Users(String room, long seq, Map<String, Integer> users) implements ClusterEvent {
+    record Users(String to, long seq, Map<String, Integer> users) implements ClusterEvent {
     }
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */

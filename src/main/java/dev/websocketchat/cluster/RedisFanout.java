@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A newcomer's history waits for its join: the room's {@link Audience} has it
  * {@code JOINING} until its join comes back on the channel, and sends it its history then
  * ({@link Audience#admitted}), so it lists exactly the joins and leaves before it. The room's list
- * here starts from a snapshot that {@code sync.lua} publishes, as the room opens and on every
- * recovery, to this instance alone, at its place in the same stream ({@link ClusterEvent.Users});
+ * here starts from a snapshot that {@code sync.lua} publishes for this instance, as the room
+ * opens and on every recovery, at its place in the room's stream ({@link ClusterEvent.Users});
  * changes up to its number are in it and skipped, a gap after it (a lost message) is an outage.
  *
  * <p>While the link is down the room serves its own members alone, and never knows: chats are
@@ -58,7 +58,7 @@ final class RedisFanout implements Fanout {
     final String channel;
     private final Set<String> deliveredHere = ConcurrentHashMap.newKeySet();
     /** Joins of members here that went out to the cluster and have not come back: admitted here if it goes down first. */
-    private final Map<Long, Join> joining = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> joining = new ConcurrentHashMap<>();
     private volatile Audience audience;
     /** Whether this room is in the cluster now: recovered, and not down since. */
     private volatile boolean up;
@@ -68,6 +68,9 @@ final class RedisFanout implements Fanout {
     private long lastRelayed = -1;
     /** The presence number the list here is current at; -1 while waiting for a snapshot. Guarded by {@link #order}. */
     private long presence = -1;
+
+    private record Pending(Join join, long sinceNanos) {
+    }
 
     RedisFanout(RedisLink link, String room) {
         this.link = link;
@@ -135,7 +138,7 @@ final class RedisFanout implements Fanout {
         }
         String[] args;
         if (change instanceof Join join) {
-            joining.put(member, join);
+            joining.put(member, new Pending(join, System.nanoTime()));
             args = new String[] {"join", join.name(), Long.toString(member)};
         } else if (change instanceof Leave leave) {
             joining.remove(member);
@@ -162,7 +165,8 @@ final class RedisFanout implements Fanout {
         if (change instanceof Leave && joining.remove(member) != null) {
             return null;
         }
-        if (change instanceof Rename rename && joining.computeIfPresent(member, (id, join) -> Join.of(join.online(), rename.to())) != null) {
+        if (change instanceof Rename rename
+                && joining.computeIfPresent(member, (id, out) -> new Pending(Join.of(out.join().online(), rename.to()), out.sinceNanos())) != null) {
             return null;
         }
         return change;
@@ -204,7 +208,7 @@ final class RedisFanout implements Fanout {
             throw new UncheckedIOException(e);
         }
         return link.commands().async().eval(Scripts.SYNC, ScriptOutputType.INTEGER, new String[] {keys, Scripts.roomsOf(link.instance)},
-                link.instance, Long.toString(link.nextOp()), room, json, leaving ? "0" : "1", link.ownChannel, leaving ? "1" : "0");
+                link.instance, Long.toString(link.nextOp()), room, json, leaving ? "0" : "1", leaving ? "1" : "0");
     }
 
     /** The link went down: serve this room's members alone until {@link #recover}. Takes no lock; the rest runs on the timer. */
@@ -215,12 +219,26 @@ final class RedisFanout implements Fanout {
                 presence = -1;
             }
             for (Long member : List.copyOf(joining.keySet())) {
-                Join join = joining.remove(member);
-                if (join != null) {
-                    audience.admitted(member, join);
+                Pending out = joining.remove(member);
+                if (out != null) {
+                    audience.admitted(member, out.join());
                 }
             }
         });
+    }
+
+    /**
+     * A join that has not come back within {@code timeoutNanos} means the cluster lost it (its
+     * reply came, its message did not): the link goes down, which admits the member here, and
+     * the recovery brings the lists back. Every heartbeat; no newcomer waits longer for its history.
+     */
+    void checkJoins(long nowNanos, long timeoutNanos) {
+        for (Pending out : joining.values()) {
+            if (nowNanos - out.sinceNanos() > timeoutNanos) {
+                link.lost(new IllegalStateException("a join in room " + room + " did not come back"));
+                return;
+            }
+        }
     }
 
     /**
@@ -253,6 +271,9 @@ final class RedisFanout implements Fanout {
                 relay(said.chat());
             }
         } else if (event instanceof ClusterEvent.Users users) {
+            if (!link.instance.equals(users.to())) {
+                return; // another instance's snapshot
+            }
             synchronized (order) {
                 presence = users.seq();
                 online = users.users().values().stream().mapToInt(Integer::intValue).sum();

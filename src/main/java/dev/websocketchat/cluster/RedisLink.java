@@ -57,10 +57,11 @@ public final class RedisLink implements AutoCloseable {
     static final long ALIVE_MILLIS = 5000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
+    /** How long a newcomer's join may take to come back before the link counts it lost: a command's timeout and a heartbeat. */
+    private static final long JOIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT.toMillis() + HEARTBEAT_MILLIS);
 
     final int history;
     final String instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    final String ownChannel = Scripts.channelOf(instance);
     /** The heartbeat's thread, which rooms also hand what they must not do on a container's or Lettuce's thread. */
     final ScheduledExecutorService timer = DaemonThreads.timer("chat-redis");
     private final RedisURI uri;
@@ -197,6 +198,8 @@ public final class RedisLink implements AutoCloseable {
             if (commands == null && !connectInTime()) {
                 return;
             }
+            long now = System.nanoTime();
+            rooms.values().forEach(room -> room.checkJoins(now, JOIN_TIMEOUT_NANOS));
             commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], instance, Long.toString(ALIVE_MILLIS))
                     .whenComplete((forgotten, failure) -> {
                         if (failure == null) {
@@ -260,7 +263,6 @@ public final class RedisLink implements AutoCloseable {
      */
     private void recover() {
         try {
-            feed.sync().subscribe(ownChannel);
             for (RedisFanout room : rooms.values()) {
                 room.recover();
             }
@@ -298,7 +300,7 @@ public final class RedisLink implements AutoCloseable {
             LOG.warning(() -> "ignored a message on " + LogSafe.text(channel) + " that no instance writes: " + LogSafe.text(message));
             return;
         }
-        RedisFanout room = rooms.get(event instanceof ClusterEvent.Users users ? Scripts.room(users.room()) + "events" : channel);
+        RedisFanout room = rooms.get(channel);
         if (room != null) {
             room.receive(event);
         }

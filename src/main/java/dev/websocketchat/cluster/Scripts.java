@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The Lua scripts that keep the cluster's state consistent, each run atomically by Redis; the
  * {@code .lua} files beside this class document their keys and arguments. Every key is under
- * {@link #PREFIX}: a room's under {@link #room}, an instance's own ones under {@code chat:alive:},
- * {@code chat:rooms:} and {@code chat:to:}. {@code reap.lua} finds a dead instance's rooms by
+ * {@link #PREFIX}: a room's under {@link #room}, an instance's own ones under {@code chat:alive:}
+ * and {@code chat:rooms:}. {@code reap.lua} finds a dead instance's rooms by
  * these names rather than as declared keys, so the cluster needs one Redis (or one primary), not
  * Redis Cluster, and every instance of one chat the same database.
  */
@@ -36,11 +36,6 @@ final class Scripts {
     /** The set of rooms an instance is in, which the reaper empties when it dies. */
     static String roomsOf(String instance) {
         return PREFIX + "rooms:" + instance;
-    }
-
-    /** The channel on which an instance alone hears the lists of its rooms ({@code sync.lua}). */
-    static String channelOf(String instance) {
-        return PREFIX + "to:" + instance;
     }
 
     private static String load(String name) {

@@ -2,12 +2,13 @@
 -- says it has: on joining the room, on recovering from an outage, and on leaving it. Every
 -- difference is published as the joins and leaves (with names) that make it, each with the room's
 -- next presence number, as presence.lua publishes them. Then, if asked, the whole list of the room
--- is published to the instance alone, on its own channel, with the presence number it is current
--- at (ClusterEvent.Users: {"type":"users","room":R,"seq":S,"users":{NAME:CONNECTIONS,...}}): in the one
--- stream the instance reads, it comes after every change it includes and before every later one.
+-- is published for the instance, with the presence number it is current at (ClusterEvent.Users:
+-- {"type":"users","to":I,"seq":S,"users":{NAME:CONNECTIONS,...}}; the other instances skip it). On
+-- the room's channel, it comes after every change it includes and before every later one: Redis
+-- keeps the order of one channel, which nothing guarantees across channels.
 -- KEYS: 1 the room's prefix (chat:room:NAME:), 2 the set of rooms the instance is in (chat:rooms:I)
 -- ARGV: 1 the instance, 2 its op number, 3 the room's name, 4 its connections, {NAME:CONNECTIONS,...},
---       5 '1' to publish the list to the instance, 6 the instance's channel, 7 '1' if it leaves the room
+--       5 '1' to publish the list for the instance, 6 '1' if it leaves the room
 -- Returns the room's count of connections on every instance, or -1 for a sync applied already.
 local room, instance, op = KEYS[1], ARGV[1], tonumber(ARGV[2])
 if tonumber(redis.call('HGET', room .. 'ops', instance) or '-1') >= op then
@@ -50,7 +51,7 @@ if mine > 0 then
 else
   redis.call('HDEL', room .. 'online', instance)
 end
-if ARGV[7] == '1' then
+if ARGV[6] == '1' then
   redis.call('HDEL', room .. 'ops', instance)
   redis.call('SREM', KEYS[2], ARGV[3])
 else
@@ -67,6 +68,6 @@ if ARGV[5] == '1' then
     end
   end
   local seq = tonumber(redis.call('GET', room .. 'presence') or '0')
-  redis.call('PUBLISH', ARGV[6], cjson.encode({type = 'users', room = ARGV[3], seq = seq, users = everyone}))
+  redis.call('PUBLISH', room .. 'events', cjson.encode({type = 'users', to = instance, seq = seq, users = everyone}))
 end
 return total

@@ -51,7 +51,12 @@ abstract class BrowserScenarios {
     }
 
     protected ChatPage openPage() {
-        return page("ko-KR", DESKTOP).open(applicationUri());
+        return page("ko-KR", DESKTOP).open(pageUri());
+    }
+
+    /** Where the next page opens: the application, or, across a cluster, each instance in turn. */
+    protected URI pageUri() {
+        return applicationUri();
     }
 
     protected void closePage(ChatPage page) {
@@ -166,12 +171,12 @@ abstract class BrowserScenarios {
     void twoRoomsInTwoTabsShowWhoIsInEachAndAThirdTabsJoinRenameAndLeaveShowOnlyWhereItIs() {
         ChatPage lobby = openPage();
         lobby.renameTo("로비");
-        ChatPage design = page("ko-KR", DESKTOP).open(applicationUri().resolve("#room=design"));
+        ChatPage design = page("ko-KR", DESKTOP).open(pageUri().resolve("#room=design"));
         design.renameTo("디자이너");
         lobby.awaitUsers("로비");
         design.awaitUsers("디자이너");
 
-        ChatPage third = page("ko-KR", DESKTOP).open(applicationUri().resolve("#room=design"));
+        ChatPage third = page("ko-KR", DESKTOP).open(pageUri().resolve("#room=design"));
         design.awaitUsers("디자이너", "익명").awaitNotice("새로운 유저 접속 [현재: 2명]");
         third.renameTo("손님");
         design.awaitUsers("디자이너", "손님").awaitNotice("익명 님이 이름을 손님(으)로 바꿨습니다");

@@ -50,11 +50,6 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
-    /** Opens the page without waiting for a connection, for one that will not be admitted. */
-    void openWithoutWaiting(URI application) {
-        driver.get(application.toString());
-    }
-
     ChatPage awaitState(String state) {
         wait.withMessage(() -> "status should become " + state + " but is " + state() + ": " + statusText())
                 .until(d -> state.equals(state()));

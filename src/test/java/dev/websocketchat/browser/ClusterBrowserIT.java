@@ -54,8 +54,8 @@ class ClusterBrowserIT extends BrowserScenarios {
     }
 
     @Override
-    protected ChatPage openPage() {
-        return page("ko-KR", DESKTOP).open(uri(opened++ % 2 == 0 ? first : second));
+    protected URI pageUri() {
+        return uri(opened++ % 2 == 0 ? first : second);
     }
 
     @Test
@@ -76,18 +76,6 @@ class ClusterBrowserIT extends BrowserScenarios {
         assertThat(onSecond.awaitChats(2).chats()).containsExactly(
                 new ChatLine("철수", "첫 번째 서버에서", false), new ChatLine("영희", "두 번째 서버에서", true));
         assertThat(onSecond.onlineCount()).isEqualTo(2);
-    }
-
-    /** Rooms and the list of who is here are not clustered yet: the lobby hides its list, and no other room is served. */
-    @Override
-    @Test
-    void twoRoomsInTwoTabsShowWhoIsInEachAndAThirdTabsJoinRenameAndLeaveShowOnlyWhereItIs() {
-        ChatPage onFirst = page("ko-KR", DESKTOP).open(uri(first));
-        assertThat(onFirst.users()).as("no list in cluster mode").isEmpty();
-        ChatPage elsewhere = page("ko-KR", DESKTOP);
-        elsewhere.openWithoutWaiting(uri(second).resolve("#room=design"));
-        elsewhere.awaitState("reconnecting");
-        assertThat(onFirst.onlineCount()).isEqualTo(1);
     }
 
     private static URI uri(ChatServer server) {
