@@ -18,7 +18,7 @@ public final class Cluster {
         if (!config.clustered()) {
             return Rooms.local(config, meters);
         }
-        RedisLink link = new RedisLink(config.redisUrl(), config.history());
+        RedisLink link = new RedisLink(config.redisUrl(), config.history(), config.roomIdleSeconds());
         return Rooms.shared(config, meters, link::fanout, link);
     }
 }

@@ -10,6 +10,7 @@ import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.room.Audience;
 import dev.websocketchat.room.Fanout;
+import dev.websocketchat.room.Rooms;
 import io.lettuce.core.ScriptOutputType;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -208,7 +209,8 @@ final class RedisFanout implements Fanout {
             throw new UncheckedIOException(e);
         }
         return link.commands().async().eval(Scripts.SYNC, ScriptOutputType.INTEGER, new String[] {keys, Scripts.roomsOf(link.instance)},
-                link.instance, Long.toString(link.nextOp()), room, json, leaving ? "0" : "1", leaving ? "1" : "0");
+                link.instance, Long.toString(link.nextOp()), room, json, leaving ? "0" : "1", leaving ? "1" : "0",
+                room.equals(Rooms.LOBBY) ? "0" : Long.toString(link.abandonedRoomSeconds));
     }
 
     /** The link went down: serve this room's members alone until {@link #recover}. Takes no lock; the rest runs on the timer. */

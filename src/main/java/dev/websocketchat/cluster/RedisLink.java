@@ -61,6 +61,8 @@ public final class RedisLink implements AutoCloseable {
     private static final long JOIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT.toMillis() + HEARTBEAT_MILLIS);
 
     final int history;
+    /** How long Redis keeps a room's state once no instance has it open, in seconds: {@code CHAT_ROOM_IDLE_SECONDS}. */
+    final long abandonedRoomSeconds;
     final String instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     /** The heartbeat's thread, which rooms also hand what they must not do on a container's or Lettuce's thread. */
     final ScheduledExecutorService timer = DaemonThreads.timer("chat-redis");
@@ -85,14 +87,17 @@ public final class RedisLink implements AutoCloseable {
 
     /**
      * @param url     {@code CHAT_REDIS_URL}
-     * @param history how many chats each room's shared history keeps ({@code CHAT_HISTORY})
+     * @param history              how many chats each room's shared history keeps ({@code CHAT_HISTORY})
+     * @param abandonedRoomSeconds how long Redis keeps a room's state once no instance has it open,
+     *                             the lobby's excepted ({@code CHAT_ROOM_IDLE_SECONDS})
      */
-    public RedisLink(String url, int history) {
+    public RedisLink(String url, int history, long abandonedRoomSeconds) {
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
         if (RECONNECTS.getLevel() == null) {
             RECONNECTS.setLevel(Level.SEVERE);
         }
         this.history = history;
+        this.abandonedRoomSeconds = abandonedRoomSeconds;
         this.uri = RedisURI.create(url);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
@@ -200,7 +205,8 @@ public final class RedisLink implements AutoCloseable {
             }
             long now = System.nanoTime();
             rooms.values().forEach(room -> room.checkJoins(now, JOIN_TIMEOUT_NANOS));
-            commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], instance, Long.toString(ALIVE_MILLIS))
+            commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0],
+                            instance, Long.toString(ALIVE_MILLIS), Long.toString(abandonedRoomSeconds))
                     .whenComplete((forgotten, failure) -> {
                         if (failure == null) {
                             answered();

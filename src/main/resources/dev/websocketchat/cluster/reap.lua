@@ -1,9 +1,10 @@
 -- An instance's heartbeat: says it is alive for the TTL, then forgets every instance whose alive key
 -- has expired (it crashed, or lost Redis for longer than the TTL). For each room such an instance
 -- was in, its connections are taken out and one leave per connection is published, with the
--- connection's name and the room's next presence number, as presence.lua publishes them.
+-- connection's name and the room's next presence number, as presence.lua publishes them; a room
+-- no instance has open any more expires as sync.lua has it.
 -- KEYS: none; every key is under chat: (see Scripts.java)
--- ARGV: 1 this instance, 2 the alive keys' TTL in ms
+-- ARGV: 1 this instance, 2 the alive keys' TTL in ms, 3 an abandoned room's TTL in seconds (not the lobby's)
 -- Returns how many instances were forgotten.
 redis.call('SET', 'chat:alive:' .. ARGV[1], '1', 'PX', ARGV[2])
 redis.call('SADD', 'chat:instances', ARGV[1])
@@ -21,6 +22,12 @@ for _, instance in ipairs(redis.call('SMEMBERS', 'chat:instances')) do
       redis.call('DEL', room .. 'names:' .. instance)
       redis.call('HDEL', room .. 'online', instance)
       redis.call('HDEL', room .. 'ops', instance)
+      redis.call('SREM', room .. 'instances', instance)
+      if name ~= 'lobby' and redis.call('SCARD', room .. 'instances') == 0 then
+        for _, key in ipairs({'sequence', 'history', 'epoch', 'presence', 'ops', 'instances'}) do
+          redis.call('EXPIRE', room .. key, ARGV[3])
+        end
+      end
       for i = 1, #theirs, 2 do
         for _ = 1, tonumber(theirs[i + 1]) do
           total = total - 1

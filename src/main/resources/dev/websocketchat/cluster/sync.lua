@@ -6,9 +6,11 @@
 -- {"type":"users","to":I,"seq":S,"users":{NAME:CONNECTIONS,...}}; the other instances skip it). On
 -- the room's channel, it comes after every change it includes and before every later one: Redis
 -- keeps the order of one channel, which nothing guarantees across channels.
+-- The room's state (history, ids, epoch) lasts while any instance has the room open; once the last
+-- one leaves, it expires after the TTL (never for 0: the lobby), as a single process drops a quiet room.
 -- KEYS: 1 the room's prefix (chat:room:NAME:), 2 the set of rooms the instance is in (chat:rooms:I)
 -- ARGV: 1 the instance, 2 its op number, 3 the room's name, 4 its connections, {NAME:CONNECTIONS,...},
---       5 '1' to publish the list for the instance, 6 '1' if it leaves the room
+--       5 '1' to publish the list for the instance, 6 '1' if it leaves the room, 7 the TTL in seconds
 -- Returns the room's count of connections on every instance, or -1 for a sync applied already.
 local room, instance, op = KEYS[1], ARGV[1], tonumber(ARGV[2])
 if tonumber(redis.call('HGET', room .. 'ops', instance) or '-1') >= op then
@@ -51,12 +53,23 @@ if mine > 0 then
 else
   redis.call('HDEL', room .. 'online', instance)
 end
+local state = {'sequence', 'history', 'epoch', 'presence', 'ops', 'instances'}
 if ARGV[6] == '1' then
   redis.call('HDEL', room .. 'ops', instance)
   redis.call('SREM', KEYS[2], ARGV[3])
+  redis.call('SREM', room .. 'instances', instance)
+  if redis.call('SCARD', room .. 'instances') == 0 and tonumber(ARGV[7]) > 0 then
+    for _, key in ipairs(state) do
+      redis.call('EXPIRE', room .. key, ARGV[7])
+    end
+  end
 else
   redis.call('HSET', room .. 'ops', instance, op)
   redis.call('SADD', KEYS[2], ARGV[3])
+  redis.call('SADD', room .. 'instances', instance)
+  for _, key in ipairs(state) do
+    redis.call('PERSIST', room .. key)
+  end
 end
 
 if ARGV[5] == '1' then

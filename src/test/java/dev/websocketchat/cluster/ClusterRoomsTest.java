@@ -197,6 +197,43 @@ class ClusterRoomsTest {
         }
     }
 
+    /**
+     * A room no instance has open any more leaves nothing in Redis after its idle time, so rooms
+     * opened and abandoned one after another cannot fill Redis; the lobby's history stays.
+     */
+    @Test
+    void anAbandonedRoomsStateExpiresFromRedisAndTheLobbysStays() throws Exception {
+        ChatServer a = instance("1");
+        ChatClient lobby = enter(a, "lobby", "a");
+        lobby.send("kept");
+        lobby.next(Chat.class);
+        ChatClient passing = enter(a, "passing", "a");
+        passing.send("gone with the room");
+        passing.next(Chat.class);
+        assertThat(keys("chat:room:passing:*")).isNotEmpty();
+        passing.close();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!lasting("chat:room:passing:*").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(lasting("chat:room:passing:*")).as("the room's keys, 15 s after it emptied, but for chats' nonces").isEmpty();
+        assertThat(keys("chat:room:passing:sent:*")).as("a nonce, which lasts a minute").hasSize(1);
+        assertThat(lasting("chat:room:lobby:*")).contains("chat:room:lobby:history");
+    }
+
+    private List<String> keys(String pattern) {
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+             io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().keys(pattern);
+        }
+    }
+
+    /** The keys matching the pattern that exist now, but for chats' nonces, which expire by themselves within a minute. */
+    private List<String> lasting(String pattern) {
+        return keys(pattern).stream().filter(key -> !key.contains(":sent:")).toList();
+    }
+
     /** Applies the client's presence events to its list until it equals the target; each wait is ChatClient's. */
     private static void awaitList(ChatClient client, UserList list, UserList target) {
         while (!list.equals(target)) {
@@ -220,7 +257,12 @@ class ClusterRoomsTest {
     }
 
     private ChatServer instance() throws Exception {
+        return instance("600");
+    }
+
+    private ChatServer instance(String roomIdleSeconds) throws Exception {
         Properties settings = new Properties();
+        settings.put("chat.room.idle.seconds", roomIdleSeconds);
         settings.put("chat.port", "0");
         settings.put("chat.host", "127.0.0.1");
         settings.put("chat.rate.limit", "0");
