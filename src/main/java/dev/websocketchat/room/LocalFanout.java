@@ -3,8 +3,11 @@ package dev.websocketchat.room;
 import dev.websocketchat.protocol.ServerEvent;
 import java.time.Instant;
 
-/** A room on its own: every chat is numbered in this process as it is delivered, and the count is the room's. */
-public final class LocalFanout implements Fanout {
+/**
+ * A room on its own: every chat is numbered in this process as it is delivered, and the count is
+ * the room's. Not final, so that a test can watch a room start and close.
+ */
+public class LocalFanout implements Fanout {
 
     private volatile Audience audience;
 

@@ -8,7 +8,6 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
-import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,7 +2,6 @@ package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
@@ -12,8 +11,8 @@ import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.Churn;
 import dev.websocketchat.support.OpenedClients;
-import dev.websocketchat.support.RawWebSocket;
 import dev.websocketchat.support.RedisServer;
 import dev.websocketchat.support.UserList;
 import java.net.URI;
@@ -23,11 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,21 +39,21 @@ class ClusterRoomsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private TestCluster cluster;
     private RedisServer redis;
-    private final List<ChatServer> servers = new ArrayList<>();
     private final OpenedClients opened = new OpenedClients();
 
     @BeforeEach
     void startRedis() throws Exception {
-        redis = RedisServer.start();
+        cluster = TestCluster.start();
+        redis = cluster.redis;
     }
 
     @AfterEach
     void stopAll() throws Exception {
         opened.closeAll();
-        servers.forEach(ChatServer::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -102,9 +98,7 @@ class ClusterRoomsTest {
     @Test
     void everyListStaysExactThroughRandomChurnOnBothInstances() throws Exception {
         long seed = System.nanoTime();
-        Random random = new Random(seed);
         List<ChatServer> both = List.of(instance(), instance());
-        List<String> names = List.of("철수", "영희", "민수", "Zoë");
         ChatClient onA = enter(both.get(0), "churn", "watcher");
         ChatClient onB = opened.track(ChatClient.connect(roomUri(both.get(1), "churn", "watcher")));
         UserList seenOnA = UserList.from(List.of(new User("watcher", 1)));
@@ -115,36 +109,8 @@ class ClusterRoomsTest {
         assertThat(seenOnA).isEqualTo(expected);
         assertThat(seenOnB).isEqualTo(expected);
 
-        List<Participant> in = new ArrayList<>();
-        for (int step = 0; step < 40; step++) {
-            for (Participant each : in) {
-                each.keepAlive();
-            }
-            int op = in.isEmpty() ? 0 : random.nextInt(4);
-            String name = names.get(random.nextInt(names.size()));
-            if (op == 0) {
-                URI uri = roomUri(both.get(random.nextInt(2)), "churn", name);
-                in.add(random.nextBoolean() ? Participant.raw(name, opened.track(RawWebSocket.open(uri)))
-                        : Participant.client(name, opened.track(ChatClient.connect(uri))));
-                expected.add(name);
-            } else if (op == 3) {
-                Participant renamer = in.get(random.nextInt(in.size()));
-                if (renamer.client() == null || renamer.name().equals(name)) {
-                    continue;
-                }
-                renamer.client().send("{\"type\":\"rename\",\"name\":\"" + name + "\"}");
-                expected.rename(renamer.name(), name);
-                in.set(in.indexOf(renamer), renamer.renamed(name));
-            } else {
-                Participant leaving = in.remove(random.nextInt(in.size()));
-                leaving.leave(op == 2);
-                expected.remove(leaving.name());
-            }
-            seenOnA.apply(onA.next());
-            seenOnB.apply(onB.next());
-            assertThat(seenOnA).as("on A after step %d (seed %d)", step, seed).isEqualTo(expected);
-            assertThat(seenOnB).as("on B after step %d (seed %d)", step, seed).isEqualTo(expected);
-        }
+        new Churn(seed, opened, (random, name) -> roomUri(both.get(random.nextInt(2)), "churn", name))
+                .run(40, List.of(new Churn.Watcher("on A", onA, seenOnA), new Churn.Watcher("on B", onB, seenOnB)), expected);
         for (ChatServer server : both) {
             ChatClient newcomer = opened.track(ChatClient.connect(roomUri(server, "churn", "watcher")));
             UserList told = UserList.from(newcomer.next(History.class));
@@ -203,7 +169,7 @@ class ClusterRoomsTest {
      */
     @Test
     void anAbandonedRoomsStateExpiresFromRedisAndTheLobbysStays() throws Exception {
-        ChatServer a = instance("1");
+        ChatServer a = cluster.instance(Map.of("chat.room.idle.seconds", "1"));
         ChatClient lobby = enter(a, "lobby", "a");
         lobby.send("kept");
         lobby.next(Chat.class);
@@ -257,19 +223,7 @@ class ClusterRoomsTest {
     }
 
     private ChatServer instance() throws Exception {
-        return instance("600");
-    }
-
-    private ChatServer instance(String roomIdleSeconds) throws Exception {
-        Properties settings = new Properties();
-        settings.put("chat.room.idle.seconds", roomIdleSeconds);
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
-        settings.put("chat.rate.limit", "0");
-        settings.put("chat.redis.url", redis.url());
-        ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
-        servers.add(server);
-        return server;
+        return cluster.instance();
     }
 
     private static String get(ChatServer server, String path) throws Exception {
@@ -286,39 +240,5 @@ class ClusterRoomsTest {
             last = get(server, "health");
         }
         assertThat(last).as("health within 20 s").contains(fragment);
-    }
-
-    /** One connection of the random test: a client that reads, or a raw socket that can only leave, by close or reset. */
-    private record Participant(String name, ChatClient client, RawWebSocket raw) {
-
-        static Participant client(String name, ChatClient client) {
-            client.next(History.class);
-            return new Participant(name, client, null);
-        }
-
-        static Participant raw(String name, RawWebSocket raw) {
-            return new Participant(name, null, raw);
-        }
-
-        /** An unsolicited pong, which shows a raw socket alive (it answers no pings). */
-        void keepAlive() throws Exception {
-            if (raw != null) {
-                raw.sendFrame(0xA, new byte[0], true, true);
-            }
-        }
-
-        Participant renamed(String newName) {
-            return new Participant(newName, client, raw);
-        }
-
-        void leave(boolean reset) throws Exception {
-            if (raw != null && reset) {
-                raw.reset();
-            } else if (raw != null) {
-                raw.close();
-            } else {
-                client.close();
-            }
-        }
     }
 }

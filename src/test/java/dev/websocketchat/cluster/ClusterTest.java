@@ -2,7 +2,6 @@ package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +46,8 @@ class ClusterTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration RECOVERY = Duration.ofSeconds(20);
 
+    private TestCluster cluster;
     private RedisServer redis;
-    private final List<ChatServer> servers = new ArrayList<>();
     private final List<ChatClient> clients = new ArrayList<>();
     private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
     private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
@@ -57,7 +55,8 @@ class ClusterTest {
 
     @BeforeEach
     void startRedis() throws Exception {
-        redis = RedisServer.start();
+        cluster = TestCluster.start();
+        redis = cluster.redis;
     }
 
     @AfterEach
@@ -66,9 +65,8 @@ class ClusterTest {
             relayLog.removeHandler(capture);
         }
         clients.forEach(ChatClient::close);
-        servers.forEach(ChatServer::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -267,15 +265,8 @@ class ClusterTest {
         chatBothWays(onA, onB, "after", "after too");
     }
 
-    private ChatServer instance() throws IOException {
-        Properties settings = new Properties();
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
-        settings.put("chat.rate.limit", "0");
-        settings.put("chat.redis.url", redis.url());
-        ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
-        servers.add(server);
-        return server;
+    private ChatServer instance() throws Exception {
+        return cluster.instance();
     }
 
     /** An instance in a JVM of its own, to be killed without any chance to clean up. */

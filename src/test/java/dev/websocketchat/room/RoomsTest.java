@@ -127,8 +127,7 @@ class RoomsTest {
     }
 
     /** A room on its own that records its start and close. */
-    private static final class Recorded implements Fanout {
-        private final LocalFanout local = new LocalFanout();
+    private static final class Recorded extends LocalFanout {
         private final String name;
         private final List<String> events;
 
@@ -139,28 +138,8 @@ class RoomsTest {
 
         @Override
         public void start(Audience room) {
-            local.start(room);
+            super.start(room);
             events.add("start " + name);
-        }
-
-        @Override
-        public void chat(String who, String text, java.time.Instant time) {
-            local.chat(who, text, time);
-        }
-
-        @Override
-        public dev.websocketchat.protocol.ServerEvent presence(dev.websocketchat.protocol.ServerEvent change, long member) {
-            return change;
-        }
-
-        @Override
-        public int online(int here) {
-            return here;
-        }
-
-        @Override
-        public boolean degraded() {
-            return false;
         }
 
         @Override

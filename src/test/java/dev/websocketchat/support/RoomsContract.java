@@ -11,9 +11,7 @@ import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,38 +169,12 @@ public abstract class RoomsContract extends ServerContract {
     @Test
     void theListStaysExactThroughRandomJoinsLeavesRenamesAndResets() throws Exception {
         long seed = System.nanoTime();
-        Random random = new Random(seed);
-        List<String> names = List.of("철수", "영희", "민수", "Zoë");
         ChatClient watcher = track(ChatClient.connect(roomUri("churn", named("watcher"))));
         UserList seen = UserList.from(watcher.next(History.class));
         ownJoin(watcher);
         UserList expected = UserList.from(List.of(new User("watcher", 1)));
-        List<Participant> in = new ArrayList<>();
-        for (int step = 0; step < 40; step++) {
-            for (Participant each : in) {
-                each.keepAlive(); // a raw socket answers no ping: past CHAT_IDLE_SECONDS it would leave by itself
-            }
-            int op = in.isEmpty() ? 0 : random.nextInt(4);
-            String name = names.get(random.nextInt(names.size()));
-            if (op == 0) {
-                in.add(Participant.join(this, roomUri("churn", named(name)), name, random.nextBoolean()));
-                expected.add(name);
-            } else if (op == 3) {
-                Participant renamer = in.get(random.nextInt(in.size()));
-                if (renamer.client() == null || renamer.name().equals(name)) {
-                    continue; // raw sockets only leave; a rename to the same name announces nothing
-                }
-                renamer.client().send("{\"type\":\"rename\",\"name\":\"" + name + "\"}");
-                expected.rename(renamer.name(), name);
-                in.set(in.indexOf(renamer), renamer.renamed(name));
-            } else {
-                Participant leaving = in.remove(random.nextInt(in.size()));
-                leaving.leave(op == 2);
-                expected.remove(leaving.name());
-            }
-            seen.apply(watcher.next());
-            assertThat(seen).as("after step %d (seed %d)", step, seed).isEqualTo(expected);
-        }
+        new Churn(seed, opened(), (random, name) -> roomUri("churn", named(name)))
+                .run(40, List.of(new Churn.Watcher("the watcher", watcher, seen)), expected);
         ChatClient newcomer = track(ChatClient.connect(roomUri("churn", named("watcher"))));
         UserList told = UserList.from(newcomer.next(History.class));
         told.remove("watcher");
@@ -215,39 +187,5 @@ public abstract class RoomsContract extends ServerContract {
         client.next(History.class);
         assertThat(ownJoin(client).name()).isEqualTo(name);
         return client;
-    }
-
-    /** One connection of the random test: a client that reads, or a raw socket that can only leave, by close or reset. */
-    private record Participant(String name, ChatClient client, RawWebSocket raw) {
-
-        static Participant join(ServerContract server, URI uri, String name, boolean raw) throws Exception {
-            if (raw) {
-                return new Participant(name, null, server.track(RawWebSocket.open(uri)));
-            }
-            ChatClient client = server.track(ChatClient.connect(uri));
-            client.next(History.class);
-            return new Participant(name, client, null);
-        }
-
-        /** An unsolicited pong, which shows the connection alive and which the server answers with nothing. */
-        void keepAlive() throws Exception {
-            if (raw != null) {
-                raw.sendFrame(0xA, new byte[0], true, true);
-            }
-        }
-
-        Participant renamed(String newName) {
-            return new Participant(newName, client, raw);
-        }
-
-        void leave(boolean reset) throws Exception {
-            if (raw != null && reset) {
-                raw.reset();
-            } else if (raw != null) {
-                raw.close();
-            } else {
-                client.close();
-            }
-        }
     }
 }

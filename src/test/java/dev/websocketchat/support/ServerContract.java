@@ -74,6 +74,11 @@ public abstract class ServerContract {
         return (Join) event;
     }
 
+    /** What this test opened, closed after it. */
+    protected OpenedClients opened() {
+        return opened;
+    }
+
     protected <T extends AutoCloseable> T track(T client) {
         return opened.track(client);
     }
