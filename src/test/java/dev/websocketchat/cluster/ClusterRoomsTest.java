@@ -17,9 +17,6 @@ import dev.websocketchat.support.RedisServer;
 import dev.websocketchat.support.UserList;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +33,6 @@ import org.junit.jupiter.api.Test;
  * (ClusterTest kills an instance and watches it leave every room.)
  */
 class ClusterRoomsTest {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private TestCluster cluster;
     private RedisServer redis;
@@ -77,7 +72,7 @@ class ClusterRoomsTest {
         Chat chat = alice.next(Chat.class);
         assertThat(chat.name()).isEqualTo("밥");
         assertThat(bob.next(Chat.class)).isEqualTo(chat);
-        assertThat(get(a, "rooms")).isEqualTo("[{\"room\":\"design\",\"online\":2},{\"room\":\"lobby\",\"online\":1}]");
+        assertThat(TestCluster.get(a, "rooms")).isEqualTo("[{\"room\":\"design\",\"online\":2},{\"room\":\"lobby\",\"online\":1}]");
 
         ChatClient late = opened.track(ChatClient.connect(roomUri(a, "design", "carol")));
         History lateHistory = late.next(History.class);
@@ -138,8 +133,8 @@ class ClusterRoomsTest {
         seenOnA.apply(onA.next(Join.class));
 
         redis.kill();
-        awaitHealth(a, "DEGRADED");
-        awaitHealth(b, "DEGRADED");
+        TestCluster.awaitHealth(a, "DEGRADED");
+        TestCluster.awaitHealth(b, "DEGRADED");
         bob.close();
         ChatClient carol = opened.track(ChatClient.connect(roomUri(b, "ops", "carol")));
         UserList seenByCarol = UserList.from(carol.next(History.class));
@@ -150,8 +145,8 @@ class ClusterRoomsTest {
         assertThat(seenOnA).as("on A while Redis is down").isEqualTo(UserList.from(List.of(new User("a", 1), new User("bob", 1), new User("dave", 1))));
 
         redis.restart();
-        awaitHealth(a, "\"status\":\"UP\"");
-        awaitHealth(b, "\"status\":\"UP\"");
+        TestCluster.awaitHealth(a, "\"status\":\"UP\"");
+        TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         UserList cluster = UserList.from(List.of(new User("a", 1), new User("carol", 1), new User("dave", 1)));
         awaitList(onA, seenOnA, cluster);
         awaitList(carol, seenByCarol, cluster);
@@ -226,19 +221,4 @@ class ClusterRoomsTest {
         return cluster.instance();
     }
 
-    private static String get(ChatServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/" + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** Polls {@code /health} for up to 20 s until its answer contains the fragment. */
-    private static void awaitHealth(ChatServer server, String fragment) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = get(server, "health");
-        while (!last.contains(fragment) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = get(server, "health");
-        }
-        assertThat(last).as("health within 20 s").contains(fragment);
-    }
 }

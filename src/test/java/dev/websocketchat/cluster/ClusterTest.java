@@ -15,9 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Duration RECOVERY = Duration.ofSeconds(20);
 
     private TestCluster cluster;
     private RedisServer redis;
@@ -102,9 +97,9 @@ class ClusterTest {
         ChatClient third = joined(a, 3);
         assertThat(first.next(Join.class).online()).isEqualTo(3);
         assertThat(second.next(Join.class).online()).isEqualTo(3);
-        awaitHealth(b, "\"online\":3,\"here\":1");
+        TestCluster.awaitHealth(b, "\"online\":3,\"here\":1");
         ChatServer fresh = instance();
-        awaitHealth(fresh, "\"status\":\"UP\",\"online\":3,\"here\":0");
+        TestCluster.awaitHealth(fresh, "\"status\":\"UP\",\"online\":3,\"here\":0");
 
         second.close();
 
@@ -224,14 +219,14 @@ class ClusterTest {
             onA.sendChat("a", "during " + i);
             assertThat(onA.next(Chat.class).text()).isEqualTo("during " + i);
         }
-        assertThat(health(a)).contains("\"status\":\"DEGRADED\"");
-        assertThat(health(b)).contains("\"status\":\"DEGRADED\"");
+        assertThat(TestCluster.get(a, "health")).contains("\"status\":\"DEGRADED\"");
+        assertThat(TestCluster.get(b, "health")).contains("\"status\":\"DEGRADED\"");
         onB.expectSilence(Duration.ofMillis(500));
 
         long restarted = System.nanoTime();
         redis.restart();
-        awaitHealth(a, "\"status\":\"UP\"");
-        awaitHealth(b, "\"status\":\"UP\"");
+        TestCluster.awaitHealth(a, "\"status\":\"UP\"");
+        TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         long back = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
         LOG.info(() -> "both instances were back in the cluster " + back + " ms after Redis restarted");
         assertThat(warnings).as("one warning per instance for the whole outage, 20 chats included")
@@ -254,7 +249,7 @@ class ClusterTest {
         List<LogRecord> records = capture(Level.INFO);
         redis.kill();
         redis.restart();
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        long deadline = System.nanoTime() + TestCluster.RECOVERY.toNanos();
         while (records.stream().filter(record -> record.getMessage().contains("is back")).count() < 2
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -397,22 +392,6 @@ class ClusterTest {
 
     private static URI chatUri(ChatServer server) {
         return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
-    }
-
-    private static String health(ChatServer server) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** Polls {@code /health} until its answer contains the fragment. */
-    private static void awaitHealth(ChatServer server, String fragment) throws Exception {
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
-        String last = health(server);
-        while (!last.contains(fragment) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = health(server);
-        }
-        assertThat(last).as("health within " + RECOVERY).contains(fragment);
     }
 
     /** The records at or above {@code minimum} the relay logs from now until the test ends (the handler is removed after it). */

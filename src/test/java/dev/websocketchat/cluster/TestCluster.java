@@ -1,8 +1,15 @@
 package dev.websocketchat.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +20,10 @@ import java.util.Properties;
  * through it, on loopback and ephemeral ports, without a rate limit; all closed after the test.
  */
 final class TestCluster implements AutoCloseable {
+
+    /** How long an instance may take to rejoin after an outage. */
+    static final Duration RECOVERY = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final RedisServer redis;
     private final List<ChatServer> servers = new ArrayList<>();
@@ -41,6 +52,23 @@ final class TestCluster implements AutoCloseable {
 
     ChatServer instance() throws Exception {
         return instance(Map.of());
+    }
+
+    /** The body of {@code GET /path} on the instance. */
+    static String get(ChatServer server, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/" + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Polls {@code /health} until its answer contains the fragment, for at most {@link #RECOVERY}. */
+    static void awaitHealth(ChatServer server, String fragment) throws Exception {
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        String last = get(server, "health");
+        while (!last.contains(fragment) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            last = get(server, "health");
+        }
+        assertThat(last).as("health within " + RECOVERY).contains(fragment);
     }
 
     @Override
