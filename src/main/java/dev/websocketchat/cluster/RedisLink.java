@@ -57,8 +57,12 @@ public final class RedisLink implements AutoCloseable {
     static final long ALIVE_MILLIS = 5000;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
-    /** How long a newcomer's join may take to come back before the link counts it lost: a command's timeout and a heartbeat. */
-    private static final long JOIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT.toMillis() + HEARTBEAT_MILLIS);
+    /**
+     * How long a newcomer's join may take to come back before the link counts it lost: a command's
+     * timeout and three heartbeats, so that a connect storm's backlog on the channel is not taken
+     * for an outage (3,000 joins at once on two instances came back well within it).
+     */
+    private static final long JOIN_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT.toMillis() + 3 * HEARTBEAT_MILLIS);
 
     final int history;
     /** How long Redis keeps a room's state once no instance has it open, in seconds: {@code CHAT_ROOM_IDLE_SECONDS}. */
