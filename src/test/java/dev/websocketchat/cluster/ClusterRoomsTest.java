@@ -1,6 +1,7 @@
 package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
@@ -83,6 +84,40 @@ class ClusterRoomsTest {
         assertThat(alice.next(Join.class)).isEqualTo(Join.of(3, "carol"));
         assertThat(alice.next(Leave.class)).isEqualTo(Leave.of(2, "밥"));
         lobbyOnB.expectSilence(Duration.ofMillis(300));
+    }
+
+    /**
+     * A chat sent while the newcomer's join is still going round the cluster is kept: it comes
+     * after the newcomer's history and own join, to everyone. Redis is kept busy for a second (a
+     * script that spins; under the instances' 2 s command timeout), so the chat arrives while the
+     * join waits; a machine too slow to connect and send within that second skips the test.
+     */
+    @Test
+    void aChatSentWhileTheJoinGoesRoundIsDeliveredAfterIt() throws Exception {
+        ChatServer a = instance();
+        ChatServer b = instance();
+        ChatClient watcher = enter(b, "quick", "watcher");
+        enter(a, "quick", "early");
+        watcher.next(Join.class);
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+             io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
+            io.lettuce.core.RedisFuture<Object> busy = connection.async().eval(
+                    "local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 1000000; "
+                            + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop; return 1",
+                    io.lettuce.core.ScriptOutputType.INTEGER);
+            Thread.sleep(50); // the script has started
+            ChatClient quick = opened.track(ChatClient.connect(roomUri(a, "quick", "빠른")));
+            quick.send("{\"type\":\"chat\",\"text\":\"at once\"}");
+            assumeFalse(busy.isDone(), "Redis was no longer busy when the chat was sent");
+            assertThat(quick.next(History.class).users())
+                    .containsExactly(new User("early", 1), new User("watcher", 1), new User("빠른", 1));
+            assertThat(quick.next(Join.class)).isEqualTo(Join.of(3, "빠른"));
+            Chat chat = quick.next(Chat.class);
+            assertThat(chat.name()).isEqualTo("빠른");
+            assertThat(chat.text()).isEqualTo("at once");
+            assertThat(watcher.next(Join.class)).isEqualTo(Join.of(3, "빠른"));
+            assertThat(watcher.next(Chat.class)).isEqualTo(chat);
+        }
     }
 
     /**
