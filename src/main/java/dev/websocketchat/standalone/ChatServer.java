@@ -62,6 +62,7 @@ public final class ChatServer implements AutoCloseable {
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
         listener.registerAddOn(guard.addOn()); // first, so that Tyrus's filter goes in right behind it
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
+        listener.registerAddOn(guard.afterTyrus()); // last, so that it goes in right behind Tyrus's filter
         http.addListener(listener);
         SocketCount sockets = SocketCount.of(listener.getTransport());
         metrics.countSockets(sockets::open);

@@ -64,6 +64,10 @@ final class ConnectionGuard {
         return upgraded;
     }
 
+    Connection<?> connection() {
+        return connection;
+    }
+
     FrameScanner scanner() {
         return scanner;
     }

@@ -105,6 +105,7 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                         throw new IllegalStateException("a WebSocket upgrade that the guard filter did not see");
                     }
                     guard.markUpgraded(); // Tyrus's own writer is left unused: see TyrusWriter
+                    UpgradedReads.release(guard.connection());
                     return FrameTransport.opening(new TyrusFrameTransport(guard),
                             () -> upgrade.createConnection(new TyrusWriter(guard), closeListener));
                 }

@@ -60,9 +60,25 @@ final class GuardFilter extends BaseFilter {
         this.timer = timer;
     }
 
-    /** Puts this filter right in front of where Tyrus's add-on, registered after this one, puts its own. */
+    /**
+     * Puts this filter right in front of where Tyrus's add-on, registered after this one, puts its
+     * own, and {@link UpgradedReads} right in front of Grizzly's HTTP codec.
+     */
     AddOn addOn() {
-        return (listener, chain) -> chain.add(chain.indexOfType(HttpServerFilter.class), this);
+        return (listener, chain) -> {
+            chain.add(chain.indexOfType(HttpServerFilter.class), this);
+            chain.add(chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class), new UpgradedReads());
+        };
+    }
+
+    /** Puts {@link UpgradedReads.Leftovers} right behind Tyrus's filter: registered after Tyrus's add-on. */
+    AddOn afterTyrus() {
+        return (listener, chain) -> chain.add(chain.indexOfType(HttpServerFilter.class), new UpgradedReads.Leftovers());
+    }
+
+    /** The guard of a connection this filter has seen a WebSocket handshake on; null for any other. */
+    static ConnectionGuard guardOf(Connection<?> connection) {
+        return GUARD.get(connection);
     }
 
     /** The guard of the connection this thread is upgrading, once; null if there is none. */
