@@ -20,9 +20,11 @@ final class Scripts {
     static final String ALIVE = PREFIX + "alive:";
 
     static final String PUBLISH_CHAT = load("publish-chat.lua");
-    static final String PRESENCE = load("presence.lua");
-    static final String SYNC = load("sync.lua");
-    static final String REAP = load("reap.lua");
+    /** What the scripts that change who is in a room share ({@code room.lua}), put in front of each. */
+    private static final String ROOM = load("room.lua");
+    static final String PRESENCE = ROOM + load("presence.lua");
+    static final String SYNC = ROOM + load("sync.lua");
+    static final String REAP = ROOM + load("reap.lua");
     static final String RESYNC = load("resync.lua");
 
     private Scripts() {

@@ -38,10 +38,7 @@ else
     event.member = tonumber(ARGV[5])
   end
 end
-local total = 0
-for _, count in ipairs(redis.call('HVALS', room .. 'online')) do
-  total = total + tonumber(count)
-end
+local total = online(room)
 if kind ~= 'rename' then
   event.online = total
 end

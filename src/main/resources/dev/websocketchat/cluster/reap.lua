@@ -14,20 +14,11 @@ for _, instance in ipairs(redis.call('SMEMBERS', 'chat:instances')) do
     forgotten = forgotten + 1
     for _, name in ipairs(redis.call('SMEMBERS', 'chat:rooms:' .. instance)) do
       local room = 'chat:room:' .. name .. ':'
-      local total = 0
-      for _, count in ipairs(redis.call('HVALS', room .. 'online')) do
-        total = total + tonumber(count)
-      end
+      local total = online(room)
       local theirs = redis.call('HGETALL', room .. 'names:' .. instance)
       redis.call('DEL', room .. 'names:' .. instance)
       redis.call('HDEL', room .. 'online', instance)
-      redis.call('HDEL', room .. 'ops', instance)
-      redis.call('SREM', room .. 'instances', instance)
-      if name ~= 'lobby' and redis.call('SCARD', room .. 'instances') == 0 then
-        for _, key in ipairs({'sequence', 'history', 'epoch', 'presence', 'ops', 'instances'}) do
-          redis.call('EXPIRE', room .. key, ARGV[3])
-        end
-      end
+      leave_room(room, instance, name == 'lobby' and 0 or tonumber(ARGV[3]))
       for i = 1, #theirs, 2 do
         for _ = 1, tonumber(theirs[i + 1]) do
           total = total - 1

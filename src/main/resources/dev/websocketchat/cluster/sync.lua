@@ -24,10 +24,7 @@ for i = 1, #flat, 2 do
 end
 local after = cjson.decode(ARGV[4])
 
-local total = 0
-for _, count in ipairs(redis.call('HVALS', room .. 'online')) do
-  total = total + tonumber(count)
-end
+local total = online(room)
 local function announce(kind, name, times)
   for _ = 1, times do
     total = total + (kind == 'join' and 1 or -1)
@@ -53,23 +50,13 @@ if mine > 0 then
 else
   redis.call('HDEL', room .. 'online', instance)
 end
-local state = {'sequence', 'history', 'epoch', 'presence', 'ops', 'instances'}
 if ARGV[6] == '1' then
-  redis.call('HDEL', room .. 'ops', instance)
   redis.call('SREM', KEYS[2], ARGV[3])
-  redis.call('SREM', room .. 'instances', instance)
-  if redis.call('SCARD', room .. 'instances') == 0 and tonumber(ARGV[7]) > 0 then
-    for _, key in ipairs(state) do
-      redis.call('EXPIRE', room .. key, ARGV[7])
-    end
-  end
+  leave_room(room, instance, tonumber(ARGV[7]))
 else
   redis.call('HSET', room .. 'ops', instance, op)
   redis.call('SADD', KEYS[2], ARGV[3])
-  redis.call('SADD', room .. 'instances', instance)
-  for _, key in ipairs(state) do
-    redis.call('PERSIST', room .. key)
-  end
+  open_room(room, instance)
 end
 
 if ARGV[5] == '1' then
