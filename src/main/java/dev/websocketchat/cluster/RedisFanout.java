@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Joins one room to the same room on the other instances, through the instance's
@@ -61,6 +62,8 @@ final class RedisFanout implements Fanout {
     /** Joins of members here that went out to the cluster and have not come back: admitted here if it goes down first. */
     private final Map<Long, Pending> joining = new ConcurrentHashMap<>();
     private volatile Audience audience;
+    /** Whether a {@link #down} is queued on the timer and has not started yet. */
+    private final AtomicBoolean downQueued = new AtomicBoolean();
     /** Whether this room is in the cluster now: recovered, and not down since. */
     private volatile boolean up;
     private volatile int online;
@@ -213,10 +216,17 @@ final class RedisFanout implements Fanout {
                 room.equals(Rooms.LOBBY) ? "0" : Long.toString(link.abandonedRoomSeconds));
     }
 
-    /** The link went down: serve this room's members alone until {@link #recover}. Takes no lock; the rest runs on the timer. */
+    /**
+     * The link went down: serve this room's members alone until {@link #recover}. Takes no lock;
+     * the rest runs on the timer, queued at most once however often the link reports failures.
+     */
     void down() {
         up = false;
+        if (!downQueued.compareAndSet(false, true)) {
+            return;
+        }
         link.later(() -> {
+            downQueued.set(false);
             synchronized (order) {
                 presence = -1;
             }

@@ -187,11 +187,6 @@ public final class RedisLink implements AutoCloseable {
         return instance + ":" + chats.incrementAndGet();
     }
 
-    /** Whether the cluster can be reached and every room was recovered. */
-    boolean isUp() {
-        return up;
-    }
-
     /** Runs a task on the link's timer thread, unless the link is closed. */
     void later(Runnable task) {
         try {
