@@ -14,7 +14,6 @@ import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.Churn;
 import dev.websocketchat.support.OpenedClients;
-import dev.websocketchat.support.RedisServer;
 import dev.websocketchat.support.UserList;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,8 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rooms and who is in them across two standalone instances joined through a real
@@ -35,22 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterRoomsTest {
 
-    private TestCluster cluster;
-    private RedisServer redis;
+    @RegisterExtension
+    final TestCluster cluster = new TestCluster();
     private final OpenedClients opened = new OpenedClients();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        cluster = TestCluster.start();
-        redis = cluster.redis;
-    }
 
     @AfterEach
     void stopAll() throws Exception {
         opened.closeAll();
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -99,7 +89,7 @@ class ClusterRoomsTest {
         ChatClient watcher = enter(b, "quick", "watcher");
         enter(a, "quick", "early");
         watcher.next(Join.class);
-        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(cluster.redis().url());
              io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
             io.lettuce.core.RedisFuture<Object> busy = connection.async().eval(
                     "local t = redis.call('TIME'); local stop = t[1] * 1000000 + t[2] + 1000000; "
@@ -167,7 +157,7 @@ class ClusterRoomsTest {
         bob.next(Join.class);
         seenOnA.apply(onA.next(Join.class));
 
-        redis.kill();
+        cluster.redis().kill();
         TestCluster.awaitHealth(a, "DEGRADED");
         TestCluster.awaitHealth(b, "DEGRADED");
         bob.close();
@@ -179,7 +169,7 @@ class ClusterRoomsTest {
         seenOnA.apply(onA.next(Join.class));
         assertThat(seenOnA).as("on A while Redis is down").isEqualTo(UserList.from(List.of(new User("a", 1), new User("bob", 1), new User("dave", 1))));
 
-        redis.restart();
+        cluster.redis().restart();
         TestCluster.awaitHealth(a, "\"status\":\"UP\"");
         TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         UserList cluster = UserList.from(List.of(new User("a", 1), new User("carol", 1), new User("dave", 1)));
@@ -219,7 +209,7 @@ class ClusterRoomsTest {
     }
 
     private List<String> keys(String pattern) {
-        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(cluster.redis().url());
              io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().keys(pattern);
         }

@@ -10,7 +10,6 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
-import dev.websocketchat.support.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,8 +30,8 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several standalone instances joined through a real {@code redis-server} on a free port: one
@@ -41,18 +40,12 @@ import org.junit.jupiter.api.Test;
 class ClusterTest {
 
 
-    private TestCluster cluster;
-    private RedisServer redis;
+    @RegisterExtension
+    final TestCluster cluster = new TestCluster();
     private final List<ChatClient> clients = new ArrayList<>();
     private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
     private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
     private Handler capture;
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        cluster = TestCluster.start();
-        redis = cluster.redis;
-    }
 
     @AfterEach
     void stopAll() throws Exception {
@@ -60,9 +53,6 @@ class ClusterTest {
             relayLog.removeHandler(capture);
         }
         clients.forEach(ChatClient::close);
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -214,7 +204,7 @@ class ClusterTest {
         chatting(onA, onB);
         List<LogRecord> warnings = capture(Level.WARNING);
 
-        redis.kill();
+        cluster.redis().kill();
         for (int i = 0; i < 20; i++) {
             onA.sendChat("a", "during " + i);
             assertThat(onA.next(Chat.class).text()).isEqualTo("during " + i);
@@ -224,7 +214,7 @@ class ClusterTest {
         onB.expectSilence(Duration.ofMillis(500));
 
         long restarted = System.nanoTime();
-        redis.restart();
+        cluster.redis().restart();
         TestCluster.awaitHealth(a, "\"status\":\"UP\"");
         TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         long back = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
@@ -247,8 +237,8 @@ class ClusterTest {
         // Restarted empty, its id sequence is back at 0: unnoticed, the next chat would be numbered
         // as one the instances already delivered, and skipped by both.
         List<LogRecord> records = capture(Level.INFO);
-        redis.kill();
-        redis.restart();
+        cluster.redis().kill();
+        cluster.redis().restart();
         long deadline = System.nanoTime() + TestCluster.RECOVERY.toNanos();
         while (records.stream().filter(record -> record.getMessage().contains("is back")).count() < 2
                 && System.nanoTime() < deadline) {
@@ -274,7 +264,7 @@ class ClusterTest {
                 "-Djava.util.logging.config.file=" + serverLogging,
                 "-cp", System.getProperty("java.class.path"), ChatServer.class.getName()));
         builder.environment().putAll(Map.of("PORT", "0", "CHAT_HOST", "127.0.0.1", "CHAT_RATE_LIMIT", "0",
-                "CHAT_REDIS_URL", redis.url()));
+                "CHAT_REDIS_URL", cluster.redis().url()));
         return builder.redirectErrorStream(true).start();
     }
 

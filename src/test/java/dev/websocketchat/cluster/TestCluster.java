@@ -14,27 +14,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a free port and the standalone instances of one test joined
- * through it, on loopback and ephemeral ports, without a rate limit; all closed after the test.
+ * through it, on loopback and ephemeral ports, without a rate limit: a JUnit extension
+ * ({@code @RegisterExtension}) that starts Redis before each test (or skips it where none is
+ * installed, outside CI) and closes everything after it, once the test's own {@code @AfterEach}
+ * has closed its clients.
  */
-final class TestCluster implements AutoCloseable {
+final class TestCluster implements BeforeEachCallback, AfterEachCallback {
 
     /** How long an instance may take to rejoin after an outage. */
     static final Duration RECOVERY = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final RedisServer redis;
     private final List<ChatServer> servers = new ArrayList<>();
+    private RedisServer redis;
 
-    private TestCluster(RedisServer redis) {
-        this.redis = redis;
+    @Override
+    public void beforeEach(ExtensionContext test) throws Exception {
+        redis = RedisServer.start();
     }
 
-    /** Starts Redis, or skips the test where none is installed (outside CI). */
-    static TestCluster start() throws Exception {
-        return new TestCluster(RedisServer.start());
+    /** This test's Redis. */
+    RedisServer redis() {
+        return redis;
     }
 
     /** A new instance in this JVM, with settings on top of the cluster's ({@code chat.*} property names). */
@@ -72,8 +79,11 @@ final class TestCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterEach(ExtensionContext test) throws Exception {
         servers.forEach(ChatServer::close);
-        redis.close();
+        servers.clear();
+        if (redis != null) {
+            redis.close();
+        }
     }
 }
