@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -99,11 +100,11 @@ public abstract class HostileClientContract {
 
     /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
     /**
-     * How the leave of a ping flooder that reads nothing is counted: the standalone server cuts it
-     * off when the pongs waiting for it pass their bound, as a slow consumer.
+     * How the leave of a ping flooder that reads nothing may be counted: the standalone server cuts
+     * it off when the pongs waiting for it pass their bound, as a slow consumer.
      */
-    protected String pingFloodLeaveCause() {
-        return "slow_consumer";
+    protected Set<String> pingFloodLeaveCauses() {
+        return Set.of("slow_consumer");
     }
 
     /**
@@ -176,7 +177,9 @@ public abstract class HostileClientContract {
         }
         assertThat(ended).as("the server ended the flooder's connection within %s, after %d pings", GONE_WITHIN, pings.get()).isTrue();
         assertThat(nextLeave(alice).online()).isEqualTo(2);
-        assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).as("the flooder's leave").isEqualTo(Map.of(pingFloodLeaveCause(), 1));
+        Map<String, Integer> leaves = Scrape.awaitLeaves(applicationUri(), before, 1);
+        assertThat(leaves).as("the flooder's leave").hasSize(1).containsValue(1);
+        assertThat(pingFloodLeaveCauses()).as("the flooder's leave, %s", leaves).containsAll(leaves.keySet());
         chatGoesThrough("after the flood");
         awaitNothingLeftBehind();
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -70,11 +71,13 @@ class WarHostileIT extends HostileClientContract {
      * WildFly's Undertow answers every ping and gives up on no write, and the WAR sees no control
      * frames (the standard API shows none): the flooder's pings make it neither heard from nor a
      * slow consumer, so it ends as idle, {@code CHAT_IDLE_SECONDS} after its last message. Tomcat
-     * gives up its blocking write of pongs, which the endpoint hears of as a timed-out write.
+     * gives up its blocking write of pongs, which the endpoint hears of as a timed-out write (a
+     * slow consumer), unless the room's own ping to it fails first (a failed send): which write
+     * hits the blocked socket first is a race, seen once in a CI simulation.
      */
     @Override
-    protected String pingFloodLeaveCause() {
-        return WILDFLY ? "idle" : "slow_consumer";
+    protected Set<String> pingFloodLeaveCauses() {
+        return WILDFLY ? Set.of("idle") : Set.of("slow_consumer", "send_failed");
     }
 
     /**
