@@ -507,10 +507,17 @@ public abstract class ChatProtocolContract extends RoomsContract {
         readers.get(0).sendChat("reader", end);
         List<List<String>> heard = new ArrayList<>();
         for (ChatClient reader : readers) {
+            // Read to the end and on until the count is the readers' again: a fuzzer's connection whose handshake
+            // the server had not read yet when the count first read 3 is opened late, and joins and leaves around the
+            // end. A count that never comes back, or a leave never announced, fails next()'s bounded wait.
             List<String> chats = new ArrayList<>();
             int lastCount = -1;
-            for (ServerEvent event = reader.next(); !(event instanceof Chat chat && chat.text().equals(end)); event = reader.next()) {
-                if (event instanceof Chat chat) {
+            boolean ended = false;
+            while (!ended || lastCount != readers.size()) {
+                ServerEvent event = reader.next();
+                if (event instanceof Chat chat && chat.text().equals(end)) {
+                    ended = true;
+                } else if (event instanceof Chat chat) {
                     chats.add(chat.text());
                 } else if (event instanceof Join join) {
                     lastCount = join.online();
@@ -518,13 +525,13 @@ public abstract class ChatProtocolContract extends RoomsContract {
                     lastCount = leave.online();
                 }
             }
-            assertThat(lastCount).as("seed %d: the last count before the end", seed).isEqualTo(readers.size());
             heard.add(chats);
         }
         assertThat(heard.get(0)).as("seed %d: every accepted chat", seed).containsAll(accepted)
                 .allSatisfy(text -> assertThat(text).startsWith(Fuzzer.MARK)).doesNotHaveDuplicates();
         assertThat(heard).as("seed %d: the same chats in the same order for every reader", seed).allSatisfy(chats ->
                 assertThat(chats).isEqualTo(heard.get(0)));
+        awaitOnline(readers.size());
         assertThat(get("health").body()).isEqualTo("{\"status\":\"UP\",\"online\":3,\"here\":3}");
     }
 
