@@ -31,6 +31,9 @@ import java.util.logging.Logger;
 public final class ChatRoom implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
+
+    /** The source {@link #say} names for its log line, which java.util.logging would otherwise find by walking the stack. */
+    private static final String SOURCE = ChatRoom.class.getName();
     static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
     private final String name;
@@ -177,7 +180,9 @@ public final class ChatRoom implements AutoCloseable {
      */
     void say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
-        LOG.info(() -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
+        // Every chat is logged, as the tutorial did. Naming the source spares each one the stack walk (StackWalker)
+        // by which the formatter's source is found otherwise: 8 % of the server's CPU in rooms of 10.
+        LOG.logp(Level.INFO, SOURCE, "say", () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         Member.State state = from.state; // without the lock: a chat racing its sender's leave goes out as if said just before
         if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
             return;
