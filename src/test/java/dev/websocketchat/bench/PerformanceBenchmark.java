@@ -157,16 +157,22 @@ public final class PerformanceBenchmark {
         return fanOut(load, serverPids, SENDERS, clients.size() - stalled.size());
     }
 
+    /** {@link #fanOut(LoadGenerator, List, int, int, int)} with {@value #PER_SENDER} chats per sender. */
+    static Load fanOut(LoadGenerator load, List<Long> serverPids, int senders, int readersPerChat) throws Exception {
+        return fanOut(load, serverPids, senders, readersPerChat, PER_SENDER);
+    }
+
     /**
-     * Clients {@code 0 .. senders - 1} each send {@value #PER_SENDER} chats, each after its last one
+     * Clients {@code 0 .. senders - 1} each send {@code perSender} chats, each after its last one
      * came back, and each chat reaches {@code readersPerChat} clients (the sender's room, less the stalled).
      */
-    static Load fanOut(LoadGenerator load, List<Long> serverPids, int senders, int readersPerChat) throws Exception {
-        Recorder recorder = new Recorder(readersPerChat * senders * PER_SENDER);
+    static Load fanOut(LoadGenerator load, List<Long> serverPids, int senders, int readersPerChat, int perSender)
+            throws Exception {
+        Recorder recorder = new Recorder(readersPerChat * senders * perSender);
         load.forEach(LoadGenerator.Client::resetOrder);
         load.onChat((receiver, sender, seq, sent) -> {
             recorder.record(sent);
-            if (receiver.index == sender && seq + 1 < PER_SENDER) {
+            if (receiver.index == sender && seq + 1 < perSender) {
                 receiver.sendChat(seq + 1);
             }
         });
