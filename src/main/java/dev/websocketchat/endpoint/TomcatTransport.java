@@ -58,21 +58,22 @@ final class TomcatTransport implements FrameTransport, SendHandler, CompletionHa
      * not complete inline, where doWrite's {@code COMPLETE_WRITE_WITH_COMPLETION} reports every one.
      */
     private record Socket(MethodHandle wrapper, MethodHandle hasAsyncIO, MethodHandle write, Object semiBlock,
-                          Object completeWrite) {
+                          Object completeWrite, Object inline) {
 
         static Socket of(Class<?> endpoint) throws ReflectiveOperationException {
             ClassLoader tomcat = endpoint.getClassLoader();
             Class<?> wrapper = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false, tomcat);
             Class<?> mode = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase$BlockingMode", false, tomcat);
             Class<?> check = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase$CompletionCheck", false, tomcat);
+            Class<?> state = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase$CompletionState", false, tomcat);
             MethodHandles.Lookup inEndpoint = MethodHandles.privateLookupIn(endpoint, MethodHandles.lookup());
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             return new Socket(inEndpoint.findGetter(endpoint, "socketWrapper", wrapper),
                     lookup.findVirtual(wrapper, "hasAsyncIO", MethodType.methodType(boolean.class)),
-                    lookup.findVirtual(wrapper, "write", MethodType.methodType(Class.forName(
-                            "org.apache.tomcat.util.net.SocketWrapperBase$CompletionState", false, tomcat), mode, long.class,
-                            TimeUnit.class, Object.class, check, CompletionHandler.class, ByteBuffer[].class)),
-                    mode.getField("SEMI_BLOCK").get(null), wrapper.getField("COMPLETE_WRITE").get(null));
+                    lookup.findVirtual(wrapper, "write", MethodType.methodType(state, mode, long.class, TimeUnit.class,
+                            Object.class, check, CompletionHandler.class, ByteBuffer[].class)),
+                    mode.getField("SEMI_BLOCK").get(null), wrapper.getField("COMPLETE_WRITE").get(null),
+                    state.getField("INLINE").get(null));
         }
     }
 
@@ -155,8 +156,7 @@ final class TomcatTransport implements FrameTransport, SendHandler, CompletionHa
                 return;
             }
             Socket io = access.socket();
-            Object state = io.write().invoke(socket, io.semiBlock(), -1L, TimeUnit.MILLISECONDS, null, io.completeWrite(), this, wire);
-            if (((Enum<?>) state).name().equals("INLINE")) {
+            if (io.write().invoke(socket, io.semiBlock(), -1L, TimeUnit.MILLISECONDS, null, io.completeWrite(), this, wire) == io.inline()) {
                 onResult(OK); // written whole before the call returned; Tomcat calls no handler for that
             } // otherwise Tomcat reports to completed or failed: the poller finishes the write, or it failed
         } catch (Throwable e) {

@@ -97,8 +97,8 @@ public final class RoomsBenchmark {
 
     /**
      * Fan-out rounds until the server has made {@value #WARM_UP_DELIVERIES} deliveries: one round in the room of
-     * 1000, a few hundred in the room of 10, whose round of 1,000 deliveries alone would be measured mostly in
-     * the interpreter and the JIT compiler.
+     * 1000, three in the rooms of 10 (100,000 deliveries a round). One round of 100 chats in a room of 10 left the
+     * measured round mostly to the interpreter and the JIT compiler.
      */
     private static void warmUp(LoadGenerator load, ServerProcess server, Setup setup) throws Exception {
         for (long delivered = 0; delivered < WARM_UP_DELIVERIES; delivered += setup.deliveries()) {

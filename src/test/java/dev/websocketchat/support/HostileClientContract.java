@@ -98,7 +98,6 @@ public abstract class HostileClientContract {
         return null;
     }
 
-    /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
     /**
      * How the leave of a ping flooder that reads nothing may be counted: the standalone server cuts
      * it off when the pongs waiting for it pass their bound, as a slow consumer.
@@ -120,6 +119,7 @@ public abstract class HostileClientContract {
                 "a 2 MiB frame", Map.of("too_big", 1));
     }
 
+    /** The series that count what the server holds for its connections; each must return to what the victims alone need. */
     protected List<String> heldSeries() {
         return List.of("chat_sessions_open");
     }
