@@ -2,6 +2,7 @@ package dev.websocketchat.endpoint;
 
 import dev.websocketchat.room.Batch;
 import dev.websocketchat.room.LeaveCause;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -21,6 +22,15 @@ public interface FrameTransport {
 
     /** Writes the frames; reports completion (null) or failure to {@code done}, on any thread. */
     void write(Batch frames, Consumer<Throwable> done);
+
+    /**
+     * The executor of the thread this transport's writes are made on, where the container hands
+     * over every write made on another thread; null (the default) where any thread may write.
+     * See {@code Peer.writer()}.
+     */
+    default Executor writer() {
+        return null;
+    }
 
     /**
      * Writes the close frame (RFC 6455 5.5.1) now, ahead of the container's own, which the

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,6 +68,11 @@ final class SessionPeer implements Peer, SendHandler {
     @Override
     public void write(Batch frames, Consumer<Throwable> done) {
         transport.write(frames, done);
+    }
+
+    @Override
+    public Executor writer() {
+        return transport != null ? transport.writer() : null;
     }
 
     @Override

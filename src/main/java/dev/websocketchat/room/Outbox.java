@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -20,6 +21,12 @@ import java.util.function.IntConsumer;
  * is outstanding at a time. Completions may arrive on any thread, even inside {@code Peer.send};
  * the drain loop keeps going in that case instead of recursing, so the stack stays flat however
  * many frames are queued.
+ *
+ * <p>Where sends are made: on the thread that flushes, unless the peer names a
+ * {@linkplain Peer#writer writer}; then {@link #flush} hands the flush to that executor, at most
+ * one at a time, and the frames are taken off the queue only when it runs. Frames queued while
+ * the flush waits go in the same write, and the container's I/O thread makes the write itself
+ * rather than being handed one write per batch.
  *
  * <p>Limit: the bytes queued plus the one in flight may not exceed {@code limitBytes}. The
  * {@link #enqueue} that would go over closes the outbox and returns false; the room then evicts
@@ -40,6 +47,8 @@ final class Outbox {
     private final Consumer<Throwable> onFailure;
     private final IntConsumer onDelivered;
     private final Consumer<Throwable> onSent = this::completed;
+    private final Executor writer;
+    private final Runnable flushHere = this::flushHere;
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private long bytes;
@@ -48,6 +57,7 @@ final class Outbox {
     private boolean pingWanted;
     private boolean inFlight;
     private boolean draining;
+    private boolean handedOver;
     private boolean closed;
     private boolean sealed;
     private Runnable whenDrained;
@@ -59,6 +69,7 @@ final class Outbox {
     Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure, IntConsumer onDelivered) {
         this.peer = peer;
         this.batching = peer.writesFrames();
+        this.writer = peer.writer();
         this.limitBytes = limitBytes;
         this.onFailure = onFailure;
         this.onDelivered = onDelivered;
@@ -127,9 +138,28 @@ final class Outbox {
         return bytes;
     }
 
-    /** Starts sending what is queued, unless a send is already in flight or another thread is sending. */
+    /**
+     * Starts sending what is queued, unless a send is already in flight or another thread is
+     * sending; on the peer's {@linkplain Peer#writer writer} if it has one, unless a flush
+     * handed to it is still waiting there.
+     */
     void flush() {
+        if (writer == null) {
+            flushHere();
+            return;
+        }
         synchronized (this) {
+            if (handedOver || draining || !canSend()) {
+                return;
+            }
+            handedOver = true;
+        }
+        writer.execute(flushHere);
+    }
+
+    private void flushHere() {
+        synchronized (this) {
+            handedOver = false;
             if (draining || !canSend()) {
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.websocketchat.room;
 
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,10 @@ import java.util.function.Consumer;
  * <p>A peer that can reach its connection's transport past the WebSocket API says so with
  * {@link #writesFrames}; the outbox then hands it whole frames, encoded once per broadcast and
  * several to a {@link #write}, instead of one text message per {@link #send}.
+ *
+ * <p>A peer whose container makes every write on the connection's own I/O thread, handing over
+ * each write made elsewhere, names that thread's executor with {@link #writer}; the outbox then
+ * flushes there, so its writes are made where the container would make them anyway.
  */
 public interface Peer {
 
@@ -35,6 +40,17 @@ public interface Peer {
      */
     default void write(Batch frames, Consumer<Throwable> done) {
         throw new UnsupportedOperationException("this peer sends text messages only");
+    }
+
+    /**
+     * Runs tasks on the thread that makes this connection's writes, if the container makes them
+     * on one thread and hands over those made on any other (Undertow's I/O threads); else null,
+     * and the outbox sends on whichever thread flushes it. The executor runs a task at once when
+     * called on its own thread, may run several connections' tasks in one hand-over, and runs a
+     * task on the calling thread rather than lose it. Never changes for a given peer.
+     */
+    default Executor writer() {
+        return null;
     }
 
     void ping(Consumer<Throwable> done);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -14,24 +15,30 @@ import java.util.function.Consumer;
  * (as Tyrus may do); {@link #hold()} keeps sends pending until the test completes or fails them.
  * It records what it was sent and checks that sends never overlap. One made by
  * {@link #writingFrames()} takes whole frames instead of texts, decodes them, and records how many
- * each write carried.
+ * each write carried; {@link #writingFramesOn} names a {@linkplain Peer#writer writer} as well.
  */
 final class FakePeer implements Peer {
 
     private final boolean framing;
+    private final Executor writer;
     /** For a peer writing frames: how many frames each write carried. */
     final List<Integer> writes = Collections.synchronizedList(new ArrayList<>());
 
     FakePeer() {
-        this(false);
+        this(false, null);
     }
 
-    private FakePeer(boolean framing) {
+    private FakePeer(boolean framing, Executor writer) {
         this.framing = framing;
+        this.writer = writer;
     }
 
     static FakePeer writingFrames() {
-        return new FakePeer(true);
+        return new FakePeer(true, null);
+    }
+
+    static FakePeer writingFramesOn(Executor writer) {
+        return new FakePeer(true, writer);
     }
 
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
@@ -127,6 +134,11 @@ final class FakePeer implements Peer {
         }
         writes.add(count);
         start(done);
+    }
+
+    @Override
+    public Executor writer() {
+        return writer;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -264,6 +265,46 @@ class OutboxTest {
         assertThat(failure).hasValue(broken);
         assertThat(framing.writes).containsExactly(2);
         assertThat(delivered).hasValue(0);
+        assertThat(outbox.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aPeersWriterGetsOneFlushAtATimeWhichTakesTheFramesQueuedUntilItRuns() {
+        ArrayDeque<Runnable> handedOver = new ArrayDeque<>();
+        FakePeer framing = FakePeer.writingFramesOn(handedOver::add);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.enqueue(Frame.of("b"));
+        outbox.flush();
+        assertThat(handedOver).as("the second flush finds the first still waiting").hasSize(1);
+        assertThat(framing.writes).as("nothing is written before the writer runs").isEmpty();
+        handedOver.poll().run();
+        assertThat(framing.writes).containsExactly(2);
+        outbox.flush();
+        assertThat(handedOver).as("nothing queued: nothing handed over").isEmpty();
+        outbox.enqueue(Frame.of("c"));
+        outbox.flush();
+        handedOver.poll().run();
+        assertThat(framing.writes).containsExactly(2, 1);
+        assertThat(framing.sent).containsExactly("a", "b", "c");
+        assertThat(delivered).hasValue(3);
+        assertThat(failure).hasNullValue();
+    }
+
+    @Test
+    void aFlushWaitingOnTheWriterWritesNothingOnceTheOutboxIsClosed() {
+        ArrayDeque<Runnable> handedOver = new ArrayDeque<>();
+        FakePeer framing = FakePeer.writingFramesOn(handedOver::add);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        outbox.enqueue(Frame.of("a"));
+        outbox.flush();
+        outbox.close();
+        AtomicInteger drained = new AtomicInteger();
+        outbox.whenDrained(drained::incrementAndGet);
+        assertThat(drained).as("nothing in flight: the close need not wait for the writer").hasValue(1);
+        handedOver.poll().run();
+        assertThat(framing.writes).isEmpty();
         assertThat(outbox.queuedBytes()).isZero();
     }
 }
