@@ -28,7 +28,8 @@ import java.util.function.ToDoubleFunction;
  * next chat when its previous one comes back); a fixed rate (1000 clients, 20 chats/s in total,
  * 10 s); fan-out again with 10 % of the readers stalled; a connect storm (5000 clients, each
  * join broadcast to everyone); and those 5000 connections idle, for memory. A lost, repeated or
- * reordered chat voids the run.
+ * reordered chat voids the run. {@code -Dbench.profile} runs a profiler over the measured
+ * fan-out ({@link Profile}).
  */
 public final class PerformanceBenchmark {
 
@@ -37,6 +38,7 @@ public final class PerformanceBenchmark {
     private static final int SENDERS = 10;
     static final int PER_SENDER = 100;
     private static final int STORM = Integer.getInteger("bench.storm", 5000);
+    private static final int WARM_UPS = Integer.getInteger("bench.warmups", 1);
 
     /** Milliseconds. */
     record Latency(double p50, double p99, double max) {
@@ -108,8 +110,12 @@ public final class PerformanceBenchmark {
         try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
             List<LoadGenerator.Client> clients = load.connect(CLIENTS, 100, 120);
             awaitCount(load, clients, CLIENTS, 120);
-            fanOut(load, server, clients, List.of()); // warm-up, for the JIT's sake; both servers get one
-            fanOut = fanOut(load, server, clients, List.of());
+            for (int i = 0; i < WARM_UPS; i++) { // for the JIT's sake; every server gets the same
+                fanOut(load, server, clients, List.of());
+            }
+            try (Profile profile = Profile.start(kind, JVMS.contains(kind), server)) {
+                fanOut = fanOut(load, server, clients, List.of());
+            }
             fixedRate = fixedRate(load, server, clients, 20, 10);
             List<LoadGenerator.Client> stalledReaders = clients.subList(CLIENTS - CLIENTS / 10, CLIENTS);
             load.forEach(client -> {

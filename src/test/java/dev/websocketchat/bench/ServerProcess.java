@@ -162,7 +162,7 @@ final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
-    private String jcmd(String command) throws IOException, InterruptedException {
+    String jcmd(String command) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(java("jcmd"), String.valueOf(pid()), command).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
