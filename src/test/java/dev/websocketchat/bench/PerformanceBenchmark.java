@@ -38,7 +38,7 @@ public final class PerformanceBenchmark {
     private static final int SENDERS = 10;
     static final int PER_SENDER = 100;
     private static final int STORM = Integer.getInteger("bench.storm", 5000);
-    private static final int WARM_UPS = Integer.getInteger("bench.warmups", 1);
+    private static final int WARM_UPS = Integer.getInteger("bench.warmups", 5);
 
     /** Milliseconds. */
     record Latency(double p50, double p99, double max) {
