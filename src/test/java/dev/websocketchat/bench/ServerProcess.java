@@ -99,8 +99,33 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static long cpuMicros(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return statCpuMicros(Path.of("/proc", String.valueOf(pid), "stat"));
+    }
+
+    /**
+     * CPU time HotSpot's JIT compiler threads have used so far, in microseconds; 0 for a process
+     * that has none (Node, Bun). A compiler thread that has ended no longer counts.
+     */
+    long compilerCpuMicros() throws IOException {
+        long micros = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        micros += statCpuMicros(task.resolve("stat"));
+                    }
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return micros;
+    }
+
+    private static long statCpuMicros(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * 10_000; // USER_HZ is 100 on Linux
     }
