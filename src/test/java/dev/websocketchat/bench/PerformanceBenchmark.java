@@ -107,11 +107,12 @@ public final class PerformanceBenchmark {
     }
 
     /**
-     * Fan-outs before the measured one, for the JIT: {@value #WARM_UPS} or -Dbench.warmups, and for
-     * a JVM as many more as it takes for one to run with its compiler threads under 1 % of its CPU
+     * Fan-outs before the measured one, for the JIT: five (-Dbench.warmups), and for a JVM as many
+     * more as it takes for one to run with its compiler threads under 1 % of its CPU
      * ({@value #MAX_WARM_UPS} at most). Pinned to one core, C2 shares it with the server's own
      * threads and falls behind: after five fan-outs it still took 30 % of the jar's CPU in the next.
-     * Node and Bun compile inside their own threads and get the fixed count.
+     * Node and Bun, whose compilers this does not see, get the fixed count (Bun's cost does not
+     * move with more).
      */
     private static void warmUp(String kind, LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> clients)
             throws Exception {
