@@ -119,7 +119,8 @@ public final class PerformanceBenchmark {
         StringBuilder costs = new StringBuilder();
         double compiling = 1;
         int done = 0;
-        while (done < WARM_UPS || JVMS.contains(kind) && compiling >= COMPILING && done < MAX_WARM_UPS) {
+        boolean jvm = JVMS.contains(kind);
+        while (done < WARM_UPS || (jvm && compiling >= COMPILING && done < MAX_WARM_UPS)) {
             long cpuBefore = server.cpuMicros();
             long compilerBefore = server.compilerCpuMicros();
             Load fanOut = fanOut(load, server, clients, List.of());

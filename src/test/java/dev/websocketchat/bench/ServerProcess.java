@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ final class ServerProcess implements AutoCloseable {
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
                         micros += statCpuMicros(task.resolve("stat"));
                     }
-                } catch (java.nio.file.NoSuchFileException ended) {
+                } catch (NoSuchFileException ended) {
                     // the thread ended between the listing and the read
                 }
             }
