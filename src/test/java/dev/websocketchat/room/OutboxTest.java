@@ -251,6 +251,32 @@ class OutboxTest {
     }
 
     @Test
+    void aBurstLargerThanTheKeptQueueLeavesInOrderAndSoDoesWhatFollowsIt() {
+        FakePeer framing = FakePeer.writingFrames();
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
+        String kib = "k".repeat(1024);
+        int burst = Outbox.KEPT_FRAMES * 2; // more than one batch, so the queue is not empty after the first
+        List<String> expected = new ArrayList<>();
+        framing.hold();
+        for (int i = 0; i < burst; i++) {
+            expected.add(i + kib);
+            outbox.enqueue(Frame.of(i + kib));
+        }
+        outbox.flush();
+        framing.release();
+        for (int i = 0; i < 3; i++) {
+            expected.add("after " + i);
+            outbox.enqueue(Frame.of("after " + i));
+            outbox.flush();
+        }
+        assertThat(framing.sent).containsExactlyElementsOf(expected);
+        assertThat(framing.writes).as("the burst left in batches").hasSizeGreaterThan(4);
+        assertThat(delivered).hasValue(burst + 3);
+        assertThat(outbox.queuedBytes()).isZero();
+        assertThat(failure).hasNullValue();
+    }
+
+    @Test
     void aFailedWriteFailsTheOutboxOnceAndDropsTheRest() {
         FakePeer framing = FakePeer.writingFrames();
         Outbox outbox = new Outbox(framing, Long.MAX_VALUE, failure::set, delivered::addAndGet);
