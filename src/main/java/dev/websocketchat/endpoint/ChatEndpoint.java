@@ -9,6 +9,7 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,18 @@ public class ChatEndpoint {
      * to partial messages, with 1009).
      */
     public static final int BINARY_DEFAULT_BYTES = 128;
+
+    /**
+     * The session defaults a container applies before {@code @OnOpen} can set a session's own:
+     * the two buffers above, and no idle timeout, since the room's liveness check finds idle
+     * connections. Without that default Tyrus (the standalone server, Payara) schedules an idle
+     * timer task for every new session and keeps it, cancelled, for the session's life.
+     */
+    public static void setSessionDefaults(WebSocketContainer container) {
+        container.setDefaultMaxTextMessageBufferSize(TEXT_PART_CHARS);
+        container.setDefaultMaxBinaryMessageBufferSize(BINARY_DEFAULT_BYTES);
+        container.setDefaultMaxSessionIdleTimeout(-1);
+    }
 
     private final Connection connection = new Connection();
 

@@ -48,9 +48,11 @@ final class Connection {
         session.setMaxBinaryMessageBufferSize(settings.maxFrame());
         // Never time out: the room's Liveness finds idle connections. Negative rather than the
         // default 0, which means the same, because Tyrus re-arms a timer task on every send unless
-        // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR).
+        // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR);
+        // ChatEndpoint.setSessionDefaults makes it the container's default too.
         session.setMaxIdleTimeout(-1);
-        HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().get(HandshakeCapture.KEY);
+        // taken out, not read: the session's user properties live as long as it does
+        HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().remove(HandshakeCapture.KEY);
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
         if (refuses(session, handshake, remote, settings)) {

@@ -12,7 +12,7 @@ import java.util.Map;
  * headers only here, and {@code checkOrigin} alone cannot compare the origin with {@code Host}.
  * The container hands {@code modifyHandshake} a per-connection copy of the user properties
  * (checked by the contract test {@code originsAreJudgedPerConnectionEvenWhenHandshakesOverlap}),
- * and that copy reaches {@code @OnOpen}.
+ * and that copy reaches {@code @OnOpen}, which takes the handshake out of it.
  */
 public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
 

@@ -58,6 +58,7 @@ public final class ChatServer implements AutoCloseable {
         GuardFilter guard = new GuardFilter(config.maxFrame(), config.sendQueueBytes(), guardTimer);
         EmbeddedTyrusContainer webSockets =
                 new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class, RoomEndpoint.class), readBufferBytes(config), guard::takeUpgrading);
+        ChatEndpoint.setSessionDefaults(webSockets);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
         listener.registerAddOn(guard.addOn()); // first, so that Tyrus's filter goes in right behind it

@@ -39,9 +39,7 @@ public class ChatApplication implements ServletContextListener {
         ServletContext context = event.getServletContext();
         Rooms rooms = Cluster.openRooms(ChatConfig.from(System.getenv(), settings(context)), new ChatMetrics());
         ServerContainer container = container(context);
-        // Tomcat sizes each new session's buffers from these before ChatEndpoint can set its own
-        container.setDefaultMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
-        container.setDefaultMaxBinaryMessageBufferSize(ChatEndpoint.BINARY_DEFAULT_BYTES);
+        ChatEndpoint.setSessionDefaults(container); // Tomcat sizes each new session's buffers from them
         ChatRooms.bind(container, rooms);
         LOG.info(() -> "chat ready at " + context.getContextPath() + "/chat and " + context.getContextPath() + "/chat/{room}");
     }
