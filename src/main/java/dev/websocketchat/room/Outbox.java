@@ -38,16 +38,21 @@ import java.util.function.IntConsumer;
  *
  * <p>Memory: a queue's array only grows, so a burst (a connect storm queues a join notice per
  * newcomer for everyone) would leave every connection holding its high-water mark while idle,
- * about 1.3 KiB each after 2,000 joins. A queue that held more than {@value #KEPT_FRAMES} frames
- * is replaced by a new, small one once it is empty again.
+ * about 1.3 KiB each after 2,000 joins. A queue that held more than {@value #KEPT_FRAMES} frames,
+ * which is all a new one has room for, is replaced by a new one once it is empty again. A busy
+ * connection pays for that with a new queue per drain that held more: a few small arrays, against
+ * the dozens of frames the drain sends.
  */
 final class Outbox {
 
     /** The most bytes one batched write takes, unless a single frame is larger. */
     static final int BATCH_BYTES = 32 * 1024;
 
-    /** How many frames a queue may have held and still be kept, rather than replaced, once empty. */
-    static final int KEPT_FRAMES = 64;
+    /**
+     * How many frames a queue may have held and still be kept, rather than replaced, once empty:
+     * as many as a new {@link ArrayDeque} holds before it grows.
+     */
+    static final int KEPT_FRAMES = 16;
 
     private final Peer peer;
     private final boolean batching;
