@@ -35,11 +35,12 @@ final class SessionPeer implements Peer, SendHandler {
      * (pings, pongs, the close frame) may wait for a peer that does not read (default 20 s), how
      * long a close frame that could not be sent normally may take (default 20 s), and how long it
      * waits for the peer's answer to its close before it drops the connection (default 30 s; its
-     * background check runs every 10 s, so the connection ends within 15 s of the close).
+     * background check runs every 10 s, so the connection ends within 15 s of the close). Set
+     * only on Tomcat's sessions: elsewhere they would sit in every session's properties for nothing.
      */
     private static final List<String> TOMCAT_TIMEOUTS = List.of("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
             "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT");
-    private static final long TOMCAT_TIMEOUT_MILLIS = 5_000;
+    private static final Long TOMCAT_TIMEOUT_MILLIS = 5_000L; // boxed once: Tomcat reads a Long
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -51,7 +52,9 @@ final class SessionPeer implements Peer, SendHandler {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.transport = transport != null && session.getNegotiatedExtensions().isEmpty() ? transport : null;
-        TOMCAT_TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TOMCAT_TIMEOUT_MILLIS));
+        if (session.getClass().getName().equals(TomcatTransport.SESSION_CLASS)) {
+            TOMCAT_TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TOMCAT_TIMEOUT_MILLIS));
+        }
     }
 
     @Override

@@ -45,6 +45,8 @@ import java.util.logging.Logger;
 final class TomcatTransport implements FrameTransport, SendHandler, CompletionHandler<Long, Object> {
 
     private static final Logger LOG = Logger.getLogger(TomcatTransport.class.getName());
+    /** The class of Tomcat's sessions. */
+    static final String SESSION_CLASS = "org.apache.tomcat.websocket.WsSession";
     private static final SendResult OK = new SendResult();
 
     /** Tomcat's members this class uses; null for a session class that is not a Tomcat it knows. */
@@ -80,7 +82,7 @@ final class TomcatTransport implements FrameTransport, SendHandler, CompletionHa
     private static final ClassValue<Access> ACCESS = new ClassValue<>() {
         @Override
         protected Access computeValue(Class<?> type) {
-            if (!type.getName().equals("org.apache.tomcat.websocket.WsSession")) {
+            if (!type.getName().equals(SESSION_CLASS)) {
                 return null;
             }
             try {
