@@ -51,8 +51,10 @@ final class Connection {
         // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR);
         // ChatEndpoint.setSessionDefaults makes it the container's default too.
         session.setMaxIdleTimeout(-1);
-        // taken out, not read: the session's user properties live as long as it does
+        // taken out, not read: the session's user properties live as long as it does (Tyrus
+        // hands the session the handshake's map, Tomcat a copy of it)
         HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().remove(HandshakeCapture.KEY);
+        session.getUserProperties().remove(HandshakeCapture.KEY);
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
         if (refuses(session, handshake, remote, settings)) {
