@@ -28,9 +28,13 @@ final class BenchReport {
         rows.put("10% stalled: deliveries/s", run -> run.stalled().deliveriesPerSecond());
         rows.put("10% stalled: others' latency p99 ms", run -> run.stalled().latency().p99());
         rows.put("10% stalled: p99 / fan-out p99 unstalled", run -> run.stalled().latency().p99() / run.fanOut().latency().p99());
-        rows.put("connect storm of 5000, s", Run::stormSeconds);
-        rows.put("idle: heap KiB per connection (after GC)", Run::heapKibPerIdle);
-        rows.put("idle: RSS KiB per connection", Run::rssKibPerIdle);
+        rows.put("connect storm of 5000, s", run -> run.storm().seconds());
+        rows.put("storm: server CPU us per join, fresh server", run -> run.storm().coldMicrosPerJoin());
+        rows.put("storm: of which JIT compilers", run -> run.storm().compilerMicrosPerJoin());
+        rows.put("storm again, warm server, s", run -> run.storm().warmSeconds());
+        rows.put("storm again: server CPU us per join", run -> run.storm().warmMicrosPerJoin());
+        rows.put("idle: heap KiB per connection (after GC)", run -> run.storm().heapKibPerIdle());
+        rows.put("idle: RSS KiB per connection", run -> run.storm().rssKibPerIdle());
         return rows;
     }
 
@@ -68,12 +72,14 @@ final class BenchReport {
         Load fanOut = run.fanOut();
         return String.format(Locale.ROOT, "{\"fanOutDeliveriesPerSecond\":%.0f,\"fanOutServerMicrosPerDelivery\":%.3f,"
                         + "\"fanOutGeneratorMicrosPerDelivery\":%.3f,\"fanOutP99Ms\":%.2f,\"fixedRateP50Ms\":%.2f,\"fixedRateP99Ms\":%.2f,"
-                        + "\"fixedRateMaxMs\":%.2f,\"stalledP99Ms\":%.2f,\"stormSeconds\":%.1f,\"heapKibPerIdle\":%.2f,"
+                        + "\"fixedRateMaxMs\":%.2f,\"stalledP99Ms\":%.2f,\"stormSeconds\":%.1f,\"stormColdMicrosPerJoin\":%.0f,"
+                        + "\"stormCompilerMicrosPerJoin\":%.0f,\"stormWarmSeconds\":%.1f,\"stormWarmMicrosPerJoin\":%.0f,\"heapKibPerIdle\":%.2f,"
                         + "\"rssKibPerIdle\":%.2f,\"violations\":%d}",
                 fanOut.deliveriesPerSecond(), fanOut.serverMicrosPerDelivery(), fanOut.generatorMicrosPerDelivery(),
                 fanOut.latency().p99(), run.fixedRate().latency().p50(), run.fixedRate().latency().p99(),
-                run.fixedRate().latency().max(), run.stalled().latency().p99(), run.stormSeconds(), run.heapKibPerIdle(),
-                run.rssKibPerIdle(), run.violations());
+                run.fixedRate().latency().max(), run.stalled().latency().p99(), run.storm().seconds(), run.storm().coldMicrosPerJoin(),
+                run.storm().compilerMicrosPerJoin(), run.storm().warmSeconds(), run.storm().warmMicrosPerJoin(), run.storm().heapKibPerIdle(),
+                run.storm().rssKibPerIdle(), run.violations());
     }
 
     private BenchReport() {

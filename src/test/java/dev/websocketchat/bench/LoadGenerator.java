@@ -34,6 +34,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private static final byte[] CHAT = "{\"type\":\"chat\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] JOIN = "{\"type\":\"join\",\"online\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LEAVE = "{\"type\":\"leave\",\"online\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT = "\"text\":\"b ".getBytes(StandardCharsets.US_ASCII);
 
     private final List<InetSocketAddress> servers;
@@ -80,6 +81,7 @@ final class LoadGenerator implements AutoCloseable {
         private boolean upgraded;
         private boolean reading = true;
         private int[] nextSeq = new int[0];
+        /** The count of the last join or leave announcement this client read. */
         int lastOnline;
         long chats;
         CompletableFuture<Client> ready = new CompletableFuture<>();
@@ -214,6 +216,8 @@ final class LoadGenerator implements AutoCloseable {
                 }
             } else if (startsWith(at, length, JOIN)) {
                 lastOnline = (int) number(new int[] {at + JOIN.length});
+            } else if (startsWith(at, length, LEAVE)) {
+                lastOnline = (int) number(new int[] {at + LEAVE.length});
             }
         }
 

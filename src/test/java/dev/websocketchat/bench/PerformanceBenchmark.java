@@ -27,8 +27,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Workloads: fan-out (1000 clients, 10 senders × 100 chats, closed loop: a sender sends its
  * next chat when its previous one comes back); a fixed rate (1000 clients, 20 chats/s in total,
- * 10 s); fan-out again with 10 % of the readers stalled; a connect storm (5000 clients, each
- * join broadcast to everyone); and those 5000 connections idle, for memory. A lost, repeated or
+ * 10 s); fan-out again with 10 % of the readers stalled; a connect storm on a fresh server
+ * (5000 clients, each join broadcast to everyone: its time, and the server's CPU per join with the
+ * JIT compilers' share of it); and those 5000 connections idle, for memory. A lost, repeated or
  * reordered chat voids the run. {@code -Dbench.profile} runs a profiler over the measured
  * fan-out ({@link Profile}).
  */
@@ -39,6 +40,7 @@ public final class PerformanceBenchmark {
     private static final int SENDERS = 10;
     static final int PER_SENDER = 100;
     private static final int STORM = Integer.getInteger("bench.storm", 5000);
+    private static final int STORM_WINDOW = 200;
     private static final int WARM_UPS = Integer.getInteger("bench.warmups", 5);
     private static final int MAX_WARM_UPS = 30;
     /** A JVM is warm once its JIT compilers used less than this share of its CPU over one fan-out. */
@@ -61,8 +63,19 @@ public final class PerformanceBenchmark {
     record Load(double deliveriesPerSecond, double serverMicrosPerDelivery, double generatorMicrosPerDelivery, Latency latency) {
     }
 
-    record Run(String server, Load fanOut, Load fixedRate, Load stalled, double stormSeconds, double heapKibPerIdle,
-               double rssKibPerIdle, long violations) {
+    record Run(String server, Load fanOut, Load fixedRate, Load stalled, Storm storm, long violations) {
+    }
+
+    /**
+     * The connect storm's outcome ({@link #storm}). A join's CPU is the server's over the storm
+     * per client that joined: its handshake and its announcement to everyone already there.
+     *
+     * @param compilerMicrosPerJoin the part of {@code coldMicrosPerJoin} a JVM's JIT compilers
+     *                              used (0 for Node and Bun, whose compilers this does not see)
+     */
+    record Storm(double seconds, double coldMicrosPerJoin, double compilerMicrosPerJoin, double warmSeconds,
+                 double warmMicrosPerJoin, double heapKibPerIdle, double rssKibPerIdle, long violations) {
+        static final Storm NONE = new Storm(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
     }
 
     /** The servers there are, in the order of the report's columns; each round starts one further along. */
@@ -155,29 +168,62 @@ public final class PerformanceBenchmark {
             stalled = fanOut(load, server, clients, stalledReaders);
             violations = load.violations();
         }
-        double stormSeconds = Double.NaN;
-        double heapPer = Double.NaN;
-        double rssPer = Double.NaN;
-        if (STORM == 0) { // -Dbench.storm=0: one server process per round, e.g. to profile it
-            return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
-        }
-        try (ServerProcess server = start(kind); LoadGenerator load = generator(server)) {
+        Storm storm = STORM == 0 ? Storm.NONE : storm(kind); // -Dbench.storm=0: one server process per round, e.g. to profile it
+        return new Run(kind, fanOut, fixedRate, stalled, storm, violations + storm.violations());
+    }
+
+    /**
+     * The connect storm, on a fresh server: {@value #STORM_WINDOW} handshakes in flight until each
+     * of the {@link #STORM} clients has seen all of them online. Those connections then idle, for
+     * memory, and leave; once a new client sees itself alone, the same storm again on the now warm
+     * server, which is what a join costs a server that has been running.
+     */
+    private static Storm storm(String kind) throws Exception {
+        try (ServerProcess server = start(kind)) {
             boolean jvm = JVMS.contains(kind);
             long heapBefore = jvm ? server.heapAfterGcKib() : 0;
             long rssBefore = server.rssKib();
-            long started = System.nanoTime();
-            List<LoadGenerator.Client> clients = load.connect(STORM, 200, 600);
-            awaitCount(load, clients, STORM, 600);
-            stormSeconds = (System.nanoTime() - started) / 1e9;
-            long heapAfter = jvm ? server.heapAfterGcKib() : 0;
-            long rssAfter = server.rssKib();
-            heapPer = jvm ? (heapAfter - heapBefore) / (double) STORM : Double.NaN; // a JVM's heap only
-            rssPer = (rssAfter - rssBefore) / (double) STORM;
+            long compilerBefore = server.compilerCpuMicros();
+            Joins cold;
+            long compilerMicros;
+            long heapAfter;
+            long rssAfter;
+            long violations;
+            try (LoadGenerator load = generator(server)) {
+                cold = joins(load, server, List.of());
+                compilerMicros = server.compilerCpuMicros() - compilerBefore;
+                heapAfter = jvm ? server.heapAfterGcKib() : 0;
+                rssAfter = server.rssKib();
+                violations = load.violations();
+            }
             System.out.printf("%s idle: heap after GC %d -> %d KiB, RSS %d -> %d KiB for %d connections%n",
                     kind, heapBefore, heapAfter, rssBefore, rssAfter, STORM);
-            violations += load.violations();
+            Joins warm;
+            try (LoadGenerator load = generator(server)) {
+                List<LoadGenerator.Client> alone = load.connect(1, 1, 60);
+                awaitCount(load, alone, 1, 600); // every client of the first storm has left
+                warm = joins(load, server, alone);
+                violations += load.violations();
+            }
+            return new Storm(cold.seconds(), cold.serverMicrosPerJoin(), compilerMicros / (double) STORM,
+                    warm.seconds(), warm.serverMicrosPerJoin(), jvm ? (heapAfter - heapBefore) / (double) STORM : Double.NaN,
+                    (rssAfter - rssBefore) / (double) STORM, violations);
         }
-        return new Run(kind, fanOut, fixedRate, stalled, stormSeconds, heapPer, rssPer, violations);
+    }
+
+    /** A storm's wall time, and the server's CPU per client that joined during it. */
+    record Joins(double seconds, double serverMicrosPerJoin) {
+    }
+
+    /** Connects clients until {@link #STORM} are online, {@code present} among them, and waits until all see that many. */
+    private static Joins joins(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> present) throws Exception {
+        int count = STORM - present.size();
+        long cpuBefore = server.cpuMicros();
+        long started = System.nanoTime();
+        List<LoadGenerator.Client> clients = new ArrayList<>(present);
+        clients.addAll(load.connect(count, STORM_WINDOW, 600));
+        awaitCount(load, clients, STORM, 600);
+        return new Joins((System.nanoTime() - started) / 1e9, (server.cpuMicros() - cpuBefore) / (double) count);
     }
 
     /** 10 senders × 100 chats, each sender waiting for its own chat before the next. */
@@ -329,10 +375,14 @@ public final class PerformanceBenchmark {
     }
 
     private static Run median(List<Run> runs) {
+        List<Storm> storms = runs.stream().map(Run::storm).toList();
+        Storm storm = new Storm(median(storms, Storm::seconds), median(storms, Storm::coldMicrosPerJoin),
+                median(storms, Storm::compilerMicrosPerJoin), median(storms, Storm::warmSeconds),
+                median(storms, Storm::warmMicrosPerJoin),
+                median(storms, Storm::heapKibPerIdle), median(storms, Storm::rssKibPerIdle), 0);
         return new Run(runs.get(0).server(),
                 medianLoad(runs, Run::fanOut), medianLoad(runs, Run::fixedRate), medianLoad(runs, Run::stalled),
-                median(runs, Run::stormSeconds), median(runs, Run::heapKibPerIdle), median(runs, Run::rssKibPerIdle),
-                runs.stream().mapToLong(Run::violations).sum());
+                storm, runs.stream().mapToLong(Run::violations).sum());
     }
 
     private static Load medianLoad(List<Run> runs, Function<Run, Load> load) {
