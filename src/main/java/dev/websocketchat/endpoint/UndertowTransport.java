@@ -94,8 +94,10 @@ final class UndertowTransport implements FrameTransport {
 
     /**
      * Runs tasks on one XNIO I/O thread, handing over every task queued since its last hand-over
-     * in one: one queued task and at most one selector wake-up per thread for a room's flush,
-     * rather than one per connection. A task given on the thread itself runs at once. Bounded:
+     * in one: while a hand-over waits or runs, further tasks only join its queue. So a room's
+     * flush costs each thread one queued task and one selector wake-up, rather than one per
+     * connection, unless the thread empties the queue before the pass has handed it everything
+     * (then the next task hands over again). A task given on the thread itself runs at once. Bounded:
      * each outbox has at most one flush waiting ({@code Outbox.flush}), so the queue holds at most
      * one task per connection of the thread. An I/O thread that is shutting down refuses tasks;
      * they then run on the thread that gave them, and Undertow sends their writes through its
