@@ -85,7 +85,7 @@ public interface FrameTransport {
     static FrameTransport of(jakarta.websocket.Session session) {
         try {
             return switch (session.getClass().getName()) {
-                case "org.apache.tomcat.websocket.WsSession" -> TomcatTransport.of(session);
+                case TomcatTransport.SESSION_CLASS -> TomcatTransport.of(session); // a constant: loads no class
                 case "org.glassfish.tyrus.core.TyrusSession" -> PayaraTransport.of(session);
                 case "io.undertow.websockets.jsr.UndertowSession" -> UndertowTransport.of(session);
                 default -> null;
