@@ -183,15 +183,12 @@ public final class PerformanceBenchmark {
             boolean jvm = JVMS.contains(kind);
             long heapBefore = jvm ? server.heapAfterGcKib() : 0;
             long rssBefore = server.rssKib();
-            long compilerBefore = server.compilerCpuMicros();
             Joins cold;
-            long compilerMicros;
             long heapAfter;
             long rssAfter;
             long violations;
             try (LoadGenerator load = generator(server)) {
                 cold = joins(load, server, List.of());
-                compilerMicros = server.compilerCpuMicros() - compilerBefore;
                 heapAfter = jvm ? server.heapAfterGcKib() : 0;
                 rssAfter = server.rssKib();
                 violations = load.violations();
@@ -205,25 +202,28 @@ public final class PerformanceBenchmark {
                 warm = joins(load, server, alone);
                 violations += load.violations();
             }
-            return new Storm(cold.seconds(), cold.serverMicrosPerJoin(), compilerMicros / (double) STORM,
+            return new Storm(cold.seconds(), cold.serverMicrosPerJoin(), cold.compilerMicrosPerJoin(),
                     warm.seconds(), warm.serverMicrosPerJoin(), jvm ? (heapAfter - heapBefore) / (double) STORM : Double.NaN,
                     (rssAfter - rssBefore) / (double) STORM, violations);
         }
     }
 
-    /** A storm's wall time, and the server's CPU per client that joined during it. */
-    record Joins(double seconds, double serverMicrosPerJoin) {
+    /** A storm's wall time, and the server's CPU, and its JIT compilers' part of it, per client that joined during it. */
+    record Joins(double seconds, double serverMicrosPerJoin, double compilerMicrosPerJoin) {
     }
 
     /** Connects clients until {@link #STORM} are online, {@code present} among them, and waits until all see that many. */
     private static Joins joins(LoadGenerator load, ServerProcess server, List<LoadGenerator.Client> present) throws Exception {
         int count = STORM - present.size();
         long cpuBefore = server.cpuMicros();
+        long compilerBefore = server.compilerCpuMicros();
         long started = System.nanoTime();
         List<LoadGenerator.Client> clients = new ArrayList<>(present);
         clients.addAll(load.connect(count, STORM_WINDOW, 600));
         awaitCount(load, clients, STORM, 600);
-        return new Joins((System.nanoTime() - started) / 1e9, (server.cpuMicros() - cpuBefore) / (double) count);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new Joins(seconds, (server.cpuMicros() - cpuBefore) / (double) count,
+                (server.compilerCpuMicros() - compilerBefore) / (double) count);
     }
 
     /** 10 senders × 100 chats, each sender waiting for its own chat before the next. */
