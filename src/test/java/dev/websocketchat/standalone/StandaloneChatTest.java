@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.support.ChatProtocolContract;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -18,7 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * The protocol contract against the standalone server (Grizzly + Tyrus) on a free loopback port.
  * Whatever a test's clients do, Grizzly and Tyrus log no warning: one means a read went where it
- * should not (a frame taken for an HTTP request, say) and the connection ended by accident.
+ * should not (a frame taken for an HTTP request, say) and the connection ended by accident. One
+ * warning is not counted: Tyrus's Grizzly filters, the server's and the tests' own client's
+ * (in this JVM, under the same loggers), read frames that arrive while another thread closes the
+ * connection and fail with a {@code NullPointerException} in {@code handleRead}, on a connection
+ * already closed ({@code docs/tyrus-findings.md}, 9).
  */
 class StandaloneChatTest extends ChatProtocolContract {
 
@@ -28,7 +33,7 @@ class StandaloneChatTest extends ChatProtocolContract {
     private final Handler watch = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue() && !aReadRacingItsClose(record)) {
                 warnings.add(record);
             }
         }
@@ -41,6 +46,18 @@ class StandaloneChatTest extends ChatProtocolContract {
         public void close() {
         }
     };
+
+    /** Tyrus's filters' read that races the connection's close: see the class comment. */
+    private static final Set<String> RACING_READS = Set.of("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter",
+            "org.glassfish.tyrus.container.grizzly.client.GrizzlyClientFilter");
+
+    private static boolean aReadRacingItsClose(LogRecord record) {
+        if (!(record.getThrown() instanceof NullPointerException npe) || npe.getStackTrace().length == 0) {
+            return false;
+        }
+        StackTraceElement top = npe.getStackTrace()[0];
+        return RACING_READS.contains(top.getClassName()) && top.getMethodName().equals("handleRead");
+    }
 
     @BeforeAll
     static void start() throws Exception {
