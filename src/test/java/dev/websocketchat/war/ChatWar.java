@@ -20,10 +20,15 @@ public final class ChatWar {
     private ChatWar() {
     }
 
-    /** The deployed application's root, as Arquillian hands it to a test. */
+    /**
+     * The deployed application's root, as Arquillian hands it to a test, on loopback: every
+     * container of the tests listens there only, and Payara Micro names the machine's own
+     * address in the URL it reports, whatever it is bound to.
+     */
     public static URI root(URL application) {
         try {
-            return application.toURI();
+            URI reported = application.toURI();
+            return new URI(reported.getScheme(), null, "127.0.0.1", reported.getPort(), reported.getPath(), null, null);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
