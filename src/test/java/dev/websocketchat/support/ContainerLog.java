@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * The log of a container that runs in a process of its own (the {@code tomcat-managed},
- * {@code wildfly} and {@code payara} profiles, whose Arquillian adapters print nothing of it): the
+ * {@code wildfly} and {@code payara} profiles, which keep it off the console): the
  * file the property {@value #PROPERTY} names, or the newest file its last name's {@code *} matches
  * (Tomcat names its log after the day, {@code catalina.*.log}; Payara Micro's {@code --logToFile}
  * writes to the name with {@code .0} added, and rotates it at 1 MB). {@link ShowLogOnFailure} prints
@@ -31,10 +31,6 @@ final class ContainerLog {
     private static final String PATTERN = System.getProperty(PROPERTY);
     private static Object marked; // guarded by ContainerLog.class; the file the mark is in, by its key (inode)
     private static long mark; // guarded by ContainerLog.class; how much of it a passing test saw
-
-    static {
-        forget();
-    }
 
     /** Marks the end of the log as it stands: a test ended well, and what came before is its. */
     static synchronized void forget() {
