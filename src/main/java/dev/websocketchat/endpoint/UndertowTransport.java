@@ -38,7 +38,11 @@ import org.xnio.XnioIoThread;
 final class UndertowTransport implements FrameTransport {
 
     private static final Logger LOG = Logger.getLogger(UndertowTransport.class.getName());
-    /** One per XNIO I/O thread of the running worker; a restarted worker's dead threads are dropped. */
+    /**
+     * One per XNIO I/O thread of the running worker; a restarted worker's dead threads are
+     * dropped. An I/O thread that is shutting down refuses the hand-over: the flushes then run on
+     * the thread that gave them, and Undertow sends their writes through its own fallback.
+     */
     private static final ConcurrentHashMap<XnioIoThread, HandOver> WRITERS = new ConcurrentHashMap<>();
 
     private final WebSocketChannel channel;
