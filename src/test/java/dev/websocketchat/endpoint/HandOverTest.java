@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -28,6 +29,8 @@ class HandOverTest {
     });
     /** How often the hand-over gave the thread a task. */
     private final AtomicInteger handOvers = new AtomicInteger();
+    /** Whether every {@link #holdTheThread} hold was released by its test rather than by its timeout. */
+    private final AtomicBoolean heldUntilReleased = new AtomicBoolean(true);
     private HandOver handOver;
 
     @BeforeEach
@@ -40,8 +43,10 @@ class HandOverTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
+        single.submit(() -> { }).get(15, TimeUnit.SECONDS); // any hold has ended
         single.shutdownNow();
+        assertThat(heldUntilReleased).as("the thread was held until the test released it").isTrue();
     }
 
     @Test
@@ -122,8 +127,11 @@ class HandOverTest {
         single.execute(() -> {
             holding.countDown();
             try {
-                busy.await(10, TimeUnit.SECONDS);
+                if (!busy.await(10, TimeUnit.SECONDS)) {
+                    heldUntilReleased.set(false);
+                }
             } catch (InterruptedException e) {
+                heldUntilReleased.set(false);
                 Thread.currentThread().interrupt();
             }
         });
