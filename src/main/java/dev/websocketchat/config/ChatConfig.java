@@ -32,16 +32,30 @@ import java.util.Set;
  *                        one (Tomcat, WildFly, Payara); false sends every message through {@code RemoteEndpoint.Async}
  * @param maxRooms        rooms open at once, the lobby included; a connection to one more is closed with 1013
  * @param roomIdleSeconds an empty room other than the lobby is dropped, history and all, once nothing has happened in it for this long
+ * @param memoryPercent   the share of the heap ({@code Runtime.maxMemory()}) that what clients make the server hold may
+ *                        take: half of it for all rooms' history together, half for all connections' queued frames
+ * @param addressRooms    rooms one client address may have opened and still open, and may open per
+ *                        {@code CHAT_ROOM_IDLE_SECONDS}; 0 turns the limit off
+ * @param addressHandshakes WebSocket handshakes per second one client address may make, with a burst of five seconds'
+ *                        worth; 0 turns the limit off
+ * @param addressBytes    message bytes per second one client address may send over all its connections, with a burst of
+ *                        two seconds' worth; 0 turns the limit off
+ * @param maxSocketsPerAddress standalone: TCP connections one client address may have open at once, counted at accept,
+ *                        before any HTTP; 0 turns the limit off
+ * @param requestSeconds  standalone: time a client has to send a whole HTTP request (or to send the next one on a
+ *                        kept-alive connection) before the connection is closed
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
                          int rateLimit, int rateBurst, int maxConnections, String redisUrl,
                          String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies,
-                         boolean containerWrites, int maxRooms, int roomIdleSeconds) {
+                         boolean containerWrites, int maxRooms, int roomIdleSeconds, int memoryPercent,
+                         int addressRooms, int addressHandshakes, int addressBytes, int maxSocketsPerAddress,
+                         int requestSeconds) {
 
     public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
             30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE, true,
-            1000, 600);
+            1000, 600, 50, 10, 20, 128 * 1024, 200, 10);
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -64,6 +78,17 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_MAX_CONNECTIONS", maxConnections, 1);
         requireAtLeast("CHAT_MAX_ROOMS", maxRooms, 1);
         requireAtLeast("CHAT_ROOM_IDLE_SECONDS", roomIdleSeconds, 1);
+        requireAtLeast("CHAT_MEMORY_PERCENT", memoryPercent, 1);
+        requireAtMost("CHAT_MEMORY_PERCENT", memoryPercent, 90);
+        requireAtLeast("CHAT_ADDRESS_ROOMS", addressRooms, 0);
+        requireAtLeast("CHAT_ADDRESS_HANDSHAKES", addressHandshakes, 0);
+        requireAtLeast("CHAT_ADDRESS_BYTES", addressBytes, 0);
+        if (addressBytes > 0 && addressBytes < maxFrame / 2) {
+            throw new IllegalArgumentException("CHAT_ADDRESS_BYTES must be 0 or at least half of CHAT_MAX_FRAME (its burst"
+                    + " of two seconds must hold one message), not " + addressBytes);
+        }
+        requireAtLeast("CHAT_MAX_SOCKETS_PER_ADDRESS", maxSocketsPerAddress, 0);
+        requireAtLeast("CHAT_REQUEST_SECONDS", requestSeconds, 1);
         redisUrl = redisUrl == null ? "" : redisUrl.trim();
         if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
             throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis:// or rediss://, not '" + redisUrl + "'");
@@ -115,6 +140,12 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         }
     }
 
+    private static void requireAtMost(String key, int value, int maximum) {
+        if (value > maximum) {
+            throw new IllegalArgumentException(key + " must be at most " + maximum + ", not " + value);
+        }
+    }
+
     /** Builds a configuration from another, changing what is named; {@link #build} validates it like the record does. */
     public static final class Builder {
         private int port;
@@ -136,6 +167,12 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         private boolean containerWrites;
         private int maxRooms;
         private int roomIdleSeconds;
+        private int memoryPercent;
+        private int addressRooms;
+        private int addressHandshakes;
+        private int addressBytes;
+        private int maxSocketsPerAddress;
+        private int requestSeconds;
 
         private Builder(ChatConfig from) {
             port = from.port();
@@ -157,6 +194,12 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             containerWrites = from.containerWrites();
             maxRooms = from.maxRooms();
             roomIdleSeconds = from.roomIdleSeconds();
+            memoryPercent = from.memoryPercent();
+            addressRooms = from.addressRooms();
+            addressHandshakes = from.addressHandshakes();
+            addressBytes = from.addressBytes();
+            maxSocketsPerAddress = from.maxSocketsPerAddress();
+            requestSeconds = from.requestSeconds();
         }
 
         public Builder port(int value) {
@@ -254,8 +297,38 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             return this;
         }
 
+        public Builder memoryPercent(int value) {
+            memoryPercent = value;
+            return this;
+        }
+
+        public Builder addressRooms(int value) {
+            addressRooms = value;
+            return this;
+        }
+
+        public Builder addressHandshakes(int value) {
+            addressHandshakes = value;
+            return this;
+        }
+
+        public Builder addressBytes(int value) {
+            addressBytes = value;
+            return this;
+        }
+
+        public Builder maxSocketsPerAddress(int value) {
+            maxSocketsPerAddress = value;
+            return this;
+        }
+
+        public Builder requestSeconds(int value) {
+            requestSeconds = value;
+            return this;
+        }
+
         public ChatConfig build() {
-            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites, maxRooms, roomIdleSeconds);
+            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites, maxRooms, roomIdleSeconds, memoryPercent, addressRooms, addressHandshakes, addressBytes, maxSocketsPerAddress, requestSeconds);
         }
     }
 }

@@ -44,6 +44,12 @@ final class Settings {
                 .containerWrites(bool("CHAT_CONTAINER_WRITES", d.containerWrites()))
                 .maxRooms(integer("CHAT_MAX_ROOMS", d.maxRooms()))
                 .roomIdleSeconds(integer("CHAT_ROOM_IDLE_SECONDS", d.roomIdleSeconds()))
+                .memoryPercent(integer("CHAT_MEMORY_PERCENT", d.memoryPercent()))
+                .addressRooms(integer("CHAT_ADDRESS_ROOMS", d.addressRooms()))
+                .addressHandshakes(integer("CHAT_ADDRESS_HANDSHAKES", d.addressHandshakes()))
+                .addressBytes(integer("CHAT_ADDRESS_BYTES", d.addressBytes()))
+                .maxSocketsPerAddress(integer("CHAT_MAX_SOCKETS_PER_ADDRESS", d.maxSocketsPerAddress()))
+                .requestSeconds(integer("CHAT_REQUEST_SECONDS", d.requestSeconds()))
                 .build();
     }
 

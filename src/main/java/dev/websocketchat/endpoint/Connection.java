@@ -16,6 +16,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,18 +58,21 @@ final class Connection {
         session.getUserProperties().remove(HandshakeCapture.KEY);
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
-        if (refuses(session, handshake, remote, settings)) {
+        String client = handshake == null ? seen.ip() : ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
+        if (refuses(session, handshake, remote, client, settings)) {
             return;
         }
-        String name = nameOf(session, roomName, remote);
+        String name = nameOf(session, roomName, remote, client);
         if (name == null) {
             return;
         }
-        String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
-        member = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
+        Rooms.Arrival arrival = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
+        member = arrival.member();
         if (member == null) {
-            turnAway(session, Rejection.TOO_MANY_ROOMS, "refused " + remote + " for room " + roomName + ": too many rooms",
-                    CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many rooms");
+            boolean server = arrival.refused() == Rejection.TOO_MANY_ROOMS;
+            turnAway(session, arrival.refused(), client, "refused " + remote + " for room " + roomName + ": "
+                            + (server ? "too many rooms" : "its address has opened " + settings.addressRooms() + " rooms"),
+                    CloseReason.CloseCodes.TRY_AGAIN_LATER, server ? "too many rooms" : "too many rooms from your address");
             return;
         }
         room = member.room();
@@ -79,7 +83,7 @@ final class Connection {
     }
 
     /** Closes a handshake for a foreign host or origin with 1008, before admission; whether it did. */
-    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote, ChatConfig settings)
+    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote, String client, ChatConfig settings)
             throws IOException {
         String origin = handshake == null ? null : handshake.origin();
         String host = handshake == null ? null : handshake.host();
@@ -88,7 +92,7 @@ final class Connection {
         if (refusal == null) {
             return false;
         }
-        turnAway(session, refusal, HandshakePolicy.logLine(refusal, remote, origin, host),
+        turnAway(session, refusal, client, HandshakePolicy.logLine(refusal, remote, origin, host),
                 CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal));
         return true;
     }
@@ -98,16 +102,16 @@ final class Connection {
      * room's alike); null, with the connection closed (1008), if the room's name is no room's or
      * the connection's is too long.
      */
-    private String nameOf(Session session, String roomName, String remote) throws IOException {
+    private String nameOf(Session session, String roomName, String remote, String client) throws IOException {
         if (!Rooms.isValidName(roomName)) {
-            turnAway(session, Rejection.NO_SUCH_ROOM, "refused " + remote + ": no room is named " + LogSafe.text(roomName, 40),
+            turnAway(session, Rejection.NO_SUCH_ROOM, client, "refused " + remote + ": no room is named " + LogSafe.text(roomName, 40),
                     CloseReason.CloseCodes.VIOLATED_POLICY, "no such room");
             return null;
         }
         try {
             return EventCodec.name(queryParameter(session, "name"));
         } catch (InvalidMessageException invalid) {
-            turnAway(session, Rejection.of(invalid.kind()), "refused " + remote + ": " + invalid.getMessage(),
+            turnAway(session, Rejection.of(invalid.kind()), client, "refused " + remote + ": " + invalid.getMessage(),
                     CloseReason.CloseCodes.VIOLATED_POLICY, invalid.getMessage());
             return null;
         }
@@ -136,10 +140,11 @@ final class Connection {
         return null;
     }
 
-    private void turnAway(Session session, Rejection rejection, String logLine, CloseReason.CloseCode code, String reason)
-            throws IOException {
+    /** Counts and logs (throttled per client address and rejection) why the handshake is turned away, then closes it. */
+    private void turnAway(Session session, Rejection rejection, String client, String logLine, CloseReason.CloseCode code,
+                          String reason) throws IOException {
         rooms.metrics().rejected(rejection);
-        LOG.info(logLine);
+        rooms.logs().log(LOG, Level.INFO, rejection.name().toLowerCase(Locale.ROOT), client, () -> logLine);
         session.close(new CloseReason(code, reason));
     }
 

@@ -4,6 +4,7 @@ import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Meters;
 import dev.websocketchat.room.Rejection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -70,6 +71,23 @@ public final class ChatMetrics implements Meters {
         Gauge.builder("chat.rooms", rooms::getAsInt).description("rooms open, the lobby included").register(registry);
         Gauge.builder("chat.queue.bytes", queuedBytes::getAsLong).baseUnit("bytes")
                 .description("bytes queued or in flight to all connections").register(registry);
+    }
+
+    @Override
+    public void watchBudgets(LongSupplier historyBytes, long historyLimit, long queueLimit, LongSupplier historyTrims,
+                             LongSupplier queueTrims, IntSupplier addresses) {
+        Gauge.builder("chat.history.bytes", historyBytes::getAsLong).baseUnit("bytes")
+                .description("heap bytes the history of all rooms holds").register(registry);
+        Gauge.builder("chat.budget", () -> historyLimit).tag("account", "history").baseUnit("bytes")
+                .description("the server's memory budget for each account (CHAT_MEMORY_PERCENT)").register(registry);
+        Gauge.builder("chat.budget", () -> queueLimit).tag("account", "queues").baseUnit("bytes")
+                .description("the server's memory budget for each account (CHAT_MEMORY_PERCENT)").register(registry);
+        FunctionCounter.builder("chat.budget.trims", historyTrims, LongSupplier::getAsLong).tag("account", "history")
+                .description("times an account passed its budget and was trimmed").register(registry);
+        FunctionCounter.builder("chat.budget.trims", queueTrims, LongSupplier::getAsLong).tag("account", "queues")
+                .description("times an account passed its budget and was trimmed").register(registry);
+        Gauge.builder("chat.addresses.tracked", addresses::getAsInt)
+                .description("client addresses whose budgets are tracked").register(registry);
     }
 
     /** The container opened a session: called first thing in {@code @OnOpen}. */

@@ -20,18 +20,51 @@ import java.util.concurrent.ThreadLocalRandom;
  * shared history when it asks; chats numbered here ({@link #append}) are then the ones said while
  * it was out of reach.
  *
+ * <p>Memory: what it holds is counted in heap bytes ({@link #heapBytes}), whatever the characters,
+ * and reported to the server's {@link MemoryBudget}, which may ask it to {@linkplain #dropOldest drop
+ * its oldest chats} when all rooms together hold too much; a client resuming from a dropped chat is
+ * told its history is not complete, as after any chat dropped for room.
+ *
  * <p>Not thread-safe: the room calls it with its lock held.
  */
 final class ChatHistory {
 
     private String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    /**
+     * A kept chat's fixed cost beside its two strings' characters: the record (32), its
+     * {@link Instant} (24), two strings and their arrays (2 x 40) and the queue's slot, rounded up.
+     */
+    static final int CHAT_OVERHEAD_BYTES = 144;
+
     private final int capacity;
+    private final MemoryBudget budget;
     private final ArrayDeque<Chat> recent = new ArrayDeque<>();
     private long lastId;
+    private long bytes;
 
     /** @param capacity how many chats to keep; 0 keeps none */
-    ChatHistory(int capacity) {
+    ChatHistory(int capacity, MemoryBudget budget) {
         this.capacity = capacity;
+        this.budget = budget;
+    }
+
+    /** What a kept chat costs the heap: compact strings take a byte a character if all are Latin-1, else two. */
+    static long heapBytes(Chat chat) {
+        return CHAT_OVERHEAD_BYTES + stringBytes(chat.name()) + stringBytes(chat.text());
+    }
+
+    private static int stringBytes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
+                return 2 * value.length();
+            }
+        }
+        return value.length();
+    }
+
+    /** Heap bytes held now. */
+    long bytes() {
+        return bytes;
     }
 
     String epoch() {
@@ -55,17 +88,41 @@ final class ChatHistory {
         lastId = Math.max(lastId, chat.id());
         if (capacity > 0) {
             if (recent.size() == capacity) {
-                recent.removeFirst();
+                removeOldest();
             }
             recent.addLast(chat);
+            long cost = heapBytes(chat);
+            bytes += cost;
+            budget.history(cost);
         }
     }
 
     /** Takes the cluster's epoch and its shared history, oldest first, in place of what is kept. */
     void replace(String newEpoch, List<Chat> chats) {
         epoch = newEpoch;
-        recent.clear();
+        clear();
         chats.forEach(this::keep);
+    }
+
+    /** Drops the oldest chats until at least {@code atLeast} heap bytes are freed, or none is left; returns the bytes freed. */
+    long dropOldest(long atLeast) {
+        long freed = 0;
+        while (freed < atLeast && !recent.isEmpty()) {
+            freed += removeOldest();
+        }
+        return freed;
+    }
+
+    /** Drops every chat kept (the ids go on): the room is closing. */
+    void clear() {
+        dropOldest(Long.MAX_VALUE);
+    }
+
+    private long removeOldest() {
+        long cost = heapBytes(recent.removeFirst());
+        bytes -= cost;
+        budget.history(-cost);
+        return cost;
     }
 
     /**

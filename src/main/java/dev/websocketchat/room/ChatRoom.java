@@ -32,8 +32,6 @@ public final class ChatRoom implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
 
-    /** The source {@link #say} names for its log line, which java.util.logging would otherwise find by walking the stack. */
-    private static final String SOURCE = ChatRoom.class.getName();
     static final long SHUTDOWN_FLUSH_MILLIS = 2000;
 
     private final String name;
@@ -46,26 +44,33 @@ public final class ChatRoom implements AutoCloseable {
     private final Runnable stopLiveness;
     /** Whether this room made its services, and so ends them as it closes: a room on its own, as in unit tests. */
     private final boolean ownsServices;
+    /** The client address whose connection opened the room, which its rooms budget counts until the room is dropped; null for the lobby. */
+    private final String openedBy;
 
     /** A lobby on its own, in this process, that counts nothing. */
     ChatRoom(ChatConfig config) {
-        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC()), new LocalFanout(), true);
+        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC()), new LocalFanout(), true, null);
     }
 
-    /** A room of a server: {@link Rooms} makes them. The room starts the fanout, and closes it when it closes. */
-    ChatRoom(String name, RoomServices services, Fanout fanout) {
-        this(name, services, fanout, false);
+    /**
+     * A room of a server: {@link Rooms} makes them. The room starts the fanout, and closes it when it closes.
+     *
+     * @param openedBy the client address that opened it, or null (the lobby)
+     */
+    ChatRoom(String name, RoomServices services, Fanout fanout, String openedBy) {
+        this(name, services, fanout, false, openedBy);
     }
 
-    private ChatRoom(String name, RoomServices services, Fanout fanout, boolean ownsServices) {
+    private ChatRoom(String name, RoomServices services, Fanout fanout, boolean ownsServices, String openedBy) {
         this.name = name;
+        this.openedBy = openedBy;
         this.services = services;
         this.config = services.config;
         this.fanout = fanout;
         this.meters = services.meters;
         this.ownsServices = ownsServices;
         this.members = new Members(services, fanout, this::evictSlowConsumers);
-        this.intake = new Intake(this, members, services.codec, meters);
+        this.intake = new Intake(this, members, services);
         Roster roster = members.roster();
         this.stopLiveness = new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE))
                 .start(services.timer, services.pinger);
@@ -106,6 +111,37 @@ public final class ChatRoom implements AutoCloseable {
         return members.roster().queuedBytes();
     }
 
+    /** The client address that opened the room, or null for the lobby. */
+    String openedBy() {
+        return openedBy;
+    }
+
+    /** Heap bytes the room's history holds. */
+    long historyBytes() {
+        return members.historyBytes();
+    }
+
+    /** Drops the room's oldest chats until at least that many heap bytes are freed: the server's history budget. The bytes freed. */
+    long dropHistory(long atLeast) {
+        return members.dropHistory(atLeast);
+    }
+
+    /** Everyone admitted now. */
+    Member[] admitted() {
+        return members.roster().members();
+    }
+
+    /**
+     * Evicts the member as a slow consumer (1013) because all connections together hold more than
+     * the server's queue budget and it holds the most: see {@link MemoryBudget}.
+     */
+    void evictOverBudget(Member member, long queued) {
+        if (evict(member, LeaveCause.SLOW_CONSUMER)) {
+            services.logs.log(LOG, Level.INFO, "over_budget", member.clientAddress(), () -> member + " had " + queued
+                    + " bytes queued, the most of any connection, when all connections together passed the server's budget");
+        }
+    }
+
     /** The epoch of the room's history; see {@link dev.websocketchat.protocol.ServerEvent.History}. */
     String epoch() {
         return members.position().epoch();
@@ -122,7 +158,7 @@ public final class ChatRoom implements AutoCloseable {
         meters.connected(peer.writesFrames());
         members.arrived();
         return new Member(this, services.lastMemberId.incrementAndGet(), name, remoteAddress, clientAddress, peer, config,
-                (member, failure) -> {
+                services.budget, (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
                     evict(member, member.peer.isOpen() ? LeaveCause.SEND_FAILED : LeaveCause.CLOSED);
@@ -147,7 +183,8 @@ public final class ChatRoom implements AutoCloseable {
             return;
         }
         meters.joined();
-        LOG.info(() -> "opened " + member + " from " + member.remoteAddress() + " in " + name + ", " + admission.online() + " online");
+        services.logs.log(LOG, Level.INFO, "opened", member.clientAddress(),
+                () -> "opened " + member + " from " + member.from() + " in " + name + ", " + admission.online() + " online");
         members.sendQueued(admission.overflowed());
     }
 
@@ -180,9 +217,8 @@ public final class ChatRoom implements AutoCloseable {
      */
     void say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
-        // Every chat is logged, as the tutorial did. Naming the source spares each one the stack walk (StackWalker)
-        // by which the formatter's source is found otherwise: 8 % of the server's CPU in rooms of 10.
-        LOG.logp(Level.INFO, SOURCE, "say", () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
+        // Every chat is logged, as the tutorial did, within the log throttle's lines per address.
+        services.logs.log(LOG, Level.INFO, "received", from.clientAddress(), () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         Member.State state = from.state; // without the lock: a chat racing its sender's leave goes out as if said just before
         if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
             return;
@@ -194,7 +230,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */
     void rename(Member member, String newName) {
-        LOG.info(() -> member + " asked to be called " + LogSafe.text(newName));
+        services.logs.log(LOG, Level.INFO, "renamed", member.clientAddress(), () -> member + " asked to be called " + LogSafe.text(newName));
         List<Member> overflowed = members.rename(member, newName);
         members.sendQueued(overflowed);
     }
@@ -300,7 +336,8 @@ public final class ChatRoom implements AutoCloseable {
         ArrayDeque<Member> pending = new ArrayDeque<>(overflowed);
         while (!pending.isEmpty()) {
             Member member = pending.poll();
-            LOG.info(() -> member + " is a slow consumer: its send queue exceeded " + config.sendQueueBytes() + " bytes");
+            services.logs.log(LOG, Level.INFO, "slow_consumer", member.clientAddress(),
+                    () -> member + " is a slow consumer: its send queue exceeded " + config.sendQueueBytes() + " bytes");
             pending.addAll(remove(member, LeaveCause.SLOW_CONSUMER).overflowed());
             services.closer.close(member, LeaveCause.SLOW_CONSUMER.code(), LeaveCause.SLOW_CONSUMER.reason());
         }
@@ -310,8 +347,8 @@ public final class ChatRoom implements AutoCloseable {
     private Members.Removal remove(Member member, LeaveCause cause) {
         Members.Removal removal = members.remove(member, cause);
         if (removal.online() >= 0) {
-            LOG.info(() -> "closed " + member + " from " + member.remoteAddress() + " in " + name + ": " + cause.name().toLowerCase(Locale.ROOT)
-                    + ", " + removal.online() + " online");
+            services.logs.log(LOG, Level.INFO, "closed", member.clientAddress(), () -> "closed " + member + " from " + member.from() + " in " + name
+                    + ": " + cause.name().toLowerCase(Locale.ROOT) + ", " + removal.online() + " online");
             members.sendQueued(List.of());
         }
         return removal;

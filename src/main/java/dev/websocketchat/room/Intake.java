@@ -4,6 +4,7 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.protocol.Utf8;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import java.util.List;
 import java.util.logging.Logger;
@@ -11,8 +12,10 @@ import java.util.logging.Logger;
 /**
  * What a member sends, judged in order: every frame shows it alive; a message must fit
  * {@code CHAT_MAX_FRAME} (else 1009), then its rate (else {@code rate limited}, and far over it
- * for ten seconds, 1008), then the protocol (else a refusal to it alone); what passes is said to
- * the room (a chat, or a rename). Called by one connection's callbacks at a time, on their threads.
+ * for ten seconds, 1008), then its client address's bytes per second over all that address's
+ * connections (else {@code rate limited}), then the protocol (else a refusal to it alone); what
+ * passes is said to the room (a chat, or a rename), unless the server's queues together are over
+ * their budget ({@code server busy}). Called by one connection's callbacks at a time, on their threads.
  */
 final class Intake {
 
@@ -22,12 +25,16 @@ final class Intake {
     private final Members members;
     private final EventCodec codec;
     private final Meters meters;
+    private final AddressBudgets addresses;
+    private final MemoryBudget budget;
 
-    Intake(ChatRoom room, Members members, EventCodec codec, Meters meters) {
+    Intake(ChatRoom room, Members members, RoomServices services) {
         this.room = room;
         this.members = members;
-        this.codec = codec;
-        this.meters = meters;
+        this.codec = services.codec;
+        this.meters = services.meters;
+        this.addresses = services.addresses;
+        this.budget = services.budget;
     }
 
     void text(Member member, String part, boolean last) {
@@ -41,9 +48,18 @@ final class Intake {
         if (outcome == MessageParts.Outcome.INCOMPLETE || !withinRate(member)) {
             return;
         }
+        String message = member.parts.message();
+        if (!addresses.bytes(member.clientAddress(), Utf8.length(message))) {
+            refuse(member, Rejection.ADDRESS_RATE_LIMITED, "rate limited");
+            return;
+        }
         try {
-            ClientRequest request = codec.decode(member.parts.message());
+            ClientRequest request = codec.decode(message);
             if (request instanceof ClientRequest.Chat chat) {
+                if (!budget.admitsChats()) {
+                    refuse(member, Rejection.SERVER_BUSY, "server busy");
+                    return;
+                }
                 room.say(member, chat);
             } else if (request instanceof ClientRequest.Rename rename) {
                 room.rename(member, rename.name());

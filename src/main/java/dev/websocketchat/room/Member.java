@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
 
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
@@ -32,7 +33,7 @@ public final class Member {
     private volatile long lastHeardNanos;
 
     Member(ChatRoom room, long id, String name, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
-           BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
+           MemoryBudget budget, BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
         this.room = room;
         this.id = id;
         this.name = name;
@@ -41,7 +42,7 @@ public final class Member {
         this.peer = peer;
         this.rate = new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime);
         this.parts = new MessageParts(config.maxFrame());
-        this.outbox = new Outbox(peer, config.sendQueueBytes(), failure -> onSendFailure.accept(this, failure), onDelivered);
+        this.outbox = new Outbox(peer, config.sendQueueBytes(), budget, failure -> onSendFailure.accept(this, failure), onDelivered);
         this.lastHeardNanos = nowNanos;
     }
 
@@ -63,6 +64,16 @@ public final class Member {
     /** The client's IP address (behind a trusted proxy, the one it forwarded), which the per-address limit counts. */
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /**
+     * Where it came from, for a log line: the remote address, and behind a trusted proxy the client
+     * it forwarded too ({@code 203.0.113.7 via 10.0.0.2:41234}).
+     */
+    public String from() {
+        return remoteAddress.equals(clientAddress) || remoteAddress.startsWith(clientAddress + ":")
+                || remoteAddress.startsWith("[" + clientAddress + "]")
+                ? remoteAddress : LogSafe.text(clientAddress, 45) + " via " + remoteAddress;
     }
 
     long lastHeardNanos() {

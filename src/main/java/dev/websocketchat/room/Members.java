@@ -5,6 +5,8 @@ import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.Utf8;
+import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
@@ -47,6 +49,7 @@ final class Members implements Audience {
     private final ChatHistory history;
     private final Fanout fanout;
     private final Meters meters;
+    private final MemoryBudget budget;
     private final Consumer<List<Member>> slowConsumers;
     private record Joining(Member member, Resume resume) {
     }
@@ -63,7 +66,8 @@ final class Members implements Audience {
         this.codec = services.codec;
         this.capacity = services.capacity;
         this.meters = services.meters;
-        this.history = new ChatHistory(config.history());
+        this.budget = services.budget;
+        this.history = new ChatHistory(config.history(), budget);
         this.flusher = new Flusher(roster::members, services.flushing);
         this.fanout = fanout;
         this.slowConsumers = slowConsumers;
@@ -123,11 +127,32 @@ final class Members implements Audience {
     /** Sends the member its history, listing everyone with its join counted, then announces the join. Lock held. */
     private List<Member> enter(Member member, Resume resume, Join join) {
         everyone.follow(join);
-        boolean historyFits = member.outbox.enqueue(Frame.of(codec.encode(history.after(resume, everyone.list()))));
+        boolean historyFits = member.outbox.enqueue(historyFrame(history.after(resume, everyone.list())));
         member.state = Member.State.ADMITTED;
         roster.add(member);
         List<Member> overflowed = queue(join);
         return historyFits ? overflowed : Roster.plus(overflowed, member);
+    }
+
+    /**
+     * A newcomer's history frame, within half its send queue's limit so that it can never be
+     * evicted as a slow consumer for its history alone: the newest chats that fit, marked
+     * incomplete, when all of them do not. Lock held.
+     */
+    private Frame historyFrame(History full) {
+        Frame frame = Frame.of(codec.encode(full));
+        int fits = config.sendQueueBytes() / 2;
+        List<Chat> chats = full.messages();
+        int from = 0;
+        while (frame.bytes() > fits && from < chats.size()) {
+            long excess = frame.bytes() - fits;
+            do { // the oldest chats, until what they take on the wire covers the excess (names and texts: at least that)
+                Chat dropped = chats.get(from++);
+                excess -= Utf8.length(dropped.text()) + Utf8.length(dropped.name());
+            } while (excess > 0 && from < chats.size());
+            frame = Frame.of(codec.encode(new History(full.epoch(), false, chats.subList(from, chats.size()), full.users())));
+        }
+        return frame;
     }
 
     /** This instance's members, admitted or joining. Lock held. */
@@ -218,6 +243,7 @@ final class Members implements Audience {
             }
             here.clear();
             everyone.clear();
+            history.clear();
             return inRoom.toArray(Member[]::new);
         } finally {
             lock.unlock();
@@ -235,6 +261,7 @@ final class Members implements Audience {
                 return false;
             }
             closed = true;
+            history.clear();
             return true;
         } finally {
             lock.unlock();
@@ -373,9 +400,31 @@ final class Members implements Audience {
         }
     }
 
-    /** Queues the event for every member. Lock held. */
+    /** Queues the event for every member, then has the server's budget look at all queues together. Lock held. */
     private List<Member> queue(ServerEvent event) {
-        return roster.enqueue(Frame.of(codec.encode(event)));
+        List<Member> overflowed = roster.enqueue(Frame.of(codec.encode(event)));
+        budget.checkQueues();
+        return overflowed;
+    }
+
+    /** Heap bytes the room's history holds. */
+    long historyBytes() {
+        lock.lock();
+        try {
+            return history.bytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the room's oldest chats until at least that many heap bytes are freed; the bytes freed. */
+    long dropHistory(long atLeast) {
+        lock.lock();
+        try {
+            return history.dropOldest(atLeast);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Hands a change of this instance's connections to the fanout, and queues what it says to announce here now. Lock held. */

@@ -23,6 +23,14 @@ public interface Meters {
     /** Reads the rooms' state whenever the meters are read: connections admitted, bytes queued to them, rooms open. Called once. */
     void watch(IntSupplier connections, LongSupplier queuedBytes, IntSupplier rooms);
 
+    /**
+     * Reads the server's budgets whenever the meters are read: the heap bytes all history holds,
+     * each account's limit, how often each was trimmed, and the client addresses tracked. Called once.
+     */
+    default void watchBudgets(LongSupplier historyBytes, long historyLimit, long queueLimit, LongSupplier historyTrims,
+                              LongSupplier queueTrims, IntSupplier addresses) {
+    }
+
     /** The container opened a session: called first thing in {@code @OnOpen}. */
     default void sessionOpened() {
     }

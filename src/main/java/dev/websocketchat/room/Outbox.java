@@ -32,6 +32,9 @@ import java.util.function.IntConsumer;
  * {@link #enqueue} that would go over closes the outbox and returns false; the room then evicts
  * the connection as a slow consumer.
  *
+ * <p>The server's {@link MemoryBudget} hears of every byte queued and of every byte given back
+ * (written, or dropped by a close), so that all outboxes together stay within its queue limit.
+ *
  * <p>Ending: {@link #close()} drops what is queued (an evicted connection); {@link #seal()} keeps
  * it and only refuses more (a server shutting down flushes what it had accepted).
  * {@link #whenDrained} runs the close once nothing is left to send.
@@ -57,6 +60,7 @@ final class Outbox {
     private final Peer peer;
     private final boolean batching;
     private final long limitBytes;
+    private final MemoryBudget budget;
     private final Consumer<Throwable> onFailure;
     private final IntConsumer onDelivered;
     private final Consumer<Throwable> onSent = this::completed;
@@ -80,8 +84,9 @@ final class Outbox {
      * @param onFailure called once, on the completing thread, when a send or ping fails
      * @param onDelivered called on the completing thread with the number of frames each send delivered (not for pings)
      */
-    Outbox(Peer peer, long limitBytes, Consumer<Throwable> onFailure, IntConsumer onDelivered) {
+    Outbox(Peer peer, long limitBytes, MemoryBudget budget, Consumer<Throwable> onFailure, IntConsumer onDelivered) {
         this.peer = peer;
+        this.budget = budget;
         this.batching = peer.writesFrames();
         this.writer = peer.writer();
         this.limitBytes = limitBytes;
@@ -105,6 +110,7 @@ final class Outbox {
         queue.add(frame);
         queueGrown |= queue.size() > KEPT_FRAMES;
         bytes += frame.bytes();
+        budget.queued(frame.bytes());
         return true;
     }
 
@@ -124,6 +130,7 @@ final class Outbox {
         closed = true;
         queue.clear();
         releaseIfGrown();
+        budget.queued(inFlightBytes - bytes);
         bytes = inFlightBytes;
         pingWanted = false;
     }
@@ -242,6 +249,7 @@ final class Outbox {
             inFlight = false;
             frames = inFlightFrames;
             bytes -= inFlightBytes;
+            budget.queued(-inFlightBytes);
             inFlightBytes = 0;
             inFlightFrames = 0;
             if (failure != null) {

@@ -6,7 +6,8 @@ import dev.websocketchat.protocol.InvalidMessageException;
 public enum Rejection {
     INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
     NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL,
-    NO_SUCH_ROOM, TOO_MANY_ROOMS;
+    NO_SUCH_ROOM, TOO_MANY_ROOMS, ADDRESS_ROOMS, HANDSHAKE_RATE, ADDRESS_RATE_LIMITED, SERVER_BUSY, NOT_GET,
+    IMITATES_NOTICE, MIXED_SCRIPTS;
 
     /** What the codec found wrong with a message, as counted. */
     public static Rejection of(InvalidMessageException.Kind kind) {
@@ -20,6 +21,8 @@ public enum Rejection {
             case TEXT_TOO_LONG -> TEXT_TOO_LONG;
             case NAME_TOO_LONG -> NAME_TOO_LONG;
             case INVALID_UNICODE -> INVALID_UNICODE;
+            case IMITATES_NOTICE -> IMITATES_NOTICE;
+            case MIXED_SCRIPTS -> MIXED_SCRIPTS;
         };
     }
 }

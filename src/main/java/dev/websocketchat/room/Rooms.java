@@ -1,10 +1,13 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.log.LogThrottle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +26,13 @@ import java.util.regex.Pattern;
  * empty, with nobody on the way in, and quiet for that long, is dropped with its history. A
  * connection is made inside the map's atomic step for its name, and a room is dropped inside
  * that same step only if nobody is on the way in, so a connection never lands in a dropped room.
+ *
+ * <p>Budgets over all rooms: the registry carries out the server's {@link MemoryBudget} (the
+ * oldest history of the largest rooms goes first, and the connections with the most queued), and
+ * a room counts against the {@link AddressBudgets} of the client address that opened it until it is
+ * dropped.
  */
-public final class Rooms implements AutoCloseable {
+public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
 
     /** The room of {@code /chat}, which is also {@code /chat/lobby}; it is never dropped. */
     public static final String LOBBY = "lobby";
@@ -45,8 +53,12 @@ public final class Rooms implements AutoCloseable {
         this.services = new RoomServices(config, meters, Clock.systemUTC());
         this.fanouts = fanouts;
         this.shared = shared;
-        rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY)));
+        services.budget.trimWith(this);
+        rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY), null));
         meters.watch(this::online, this::queuedBytes, this::roomsOpen);
+        MemoryBudget budget = services.budget;
+        meters.watchBudgets(budget::historyBytes, budget.historyLimit(), budget.queueLimit(), () -> budget.trims(true),
+                () -> budget.trims(false), services.addresses::tracked);
         long sweep = Math.max(1, config.roomIdleSeconds() / 10);
         services.timer.scheduleWithFixedDelay(() -> dropQuietRooms(System.nanoTime()), sweep, sweep, TimeUnit.SECONDS);
     }
@@ -81,36 +93,124 @@ public final class Rooms implements AutoCloseable {
         return rooms.get(LOBBY);
     }
 
+    /** A connection registered to its room ({@link #member}), or why it was not ({@link #refused}). */
+    public record Arrival(Member member, Rejection refused) {
+    }
+
     /**
      * Registers a connection to the named room, opening the room if it is not; see
-     * {@link ChatRoom#connect}. The member's {@link Member#room} is where it goes on.
+     * {@link ChatRoom#connect}. The member's {@link Member#room} is where it goes on. Refused
+     * ({@link Rejection#TOO_MANY_ROOMS}) if the room is not open and cannot be: {@code CHAT_MAX_ROOMS}
+     * rooms are, or the client address has opened as many as {@code CHAT_ADDRESS_ROOMS} allows.
      *
-     * @return null if the room is not open and cannot be: {@code CHAT_MAX_ROOMS} rooms are
      * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
      */
-    public Member connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
+    public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
         if (!isValidName(room)) {
             throw new IllegalArgumentException("not a room name");
         }
         Member[] made = new Member[1];
+        Rejection[] refused = new Rejection[1];
         rooms.compute(closed ? LOBBY : room, (key, existing) -> { // once closed, the lobby turns everyone away
-            ChatRoom target = existing != null ? existing : open(key);
+            ChatRoom target = existing;
+            if (target == null) {
+                refused[0] = mayOpen(clientAddress);
+                target = refused[0] == null ? open(key, clientAddress) : null;
+            }
             if (target != null) {
                 made[0] = target.connect(peer, remoteAddress, clientAddress, name);
             }
             return target;
         });
-        return made[0];
+        return new Arrival(made[0], refused[0]);
     }
 
-    /** A new room, or null at the limit. Inside the map's step for its name. */
-    private ChatRoom open(String name) {
+    /** Whether one more room may open for the address: the server's room limit first, then the address's. Takes a place if so. */
+    private Rejection mayOpen(String clientAddress) {
         if (open.incrementAndGet() > services.config.maxRooms()) {
             open.decrementAndGet();
-            return null;
+            return Rejection.TOO_MANY_ROOMS;
         }
+        if (!services.addresses.openRoom(clientAddress)) {
+            open.decrementAndGet();
+            return Rejection.ADDRESS_ROOMS;
+        }
+        return null;
+    }
+
+    /** A new room, its place taken. Inside the map's step for its name. */
+    private ChatRoom open(String name, String clientAddress) {
         LOG.fine(() -> "opened room " + name);
-        return new ChatRoom(name, services, fanouts.apply(name));
+        return new ChatRoom(name, services, fanouts.apply(name), clientAddress);
+    }
+
+    /**
+     * Takes one WebSocket handshake from the client address's budget ({@code CHAT_ADDRESS_HANDSHAKES});
+     * false, counted and logged (throttled), if it has none left: the handshake is to be refused
+     * before any room sees it.
+     */
+    public boolean admitsHandshake(String clientAddress, String remoteAddress) {
+        if (services.addresses.handshake(clientAddress)) {
+            return true;
+        }
+        services.meters.rejected(Rejection.HANDSHAKE_RATE);
+        services.logs.log(LOG, Level.INFO, "handshake_rate", clientAddress, () -> "refused a handshake from " + remoteAddress
+                + ": " + LogSafe.text(clientAddress, 45) + " made more than " + services.config.addressHandshakes() + " a second");
+        return false;
+    }
+
+    /** The throttle for log lines a client can cause, which every part of the server shares. */
+    public LogThrottle logs() {
+        return services.logs;
+    }
+
+    @Override
+    public void history(long bytes) {
+        PriorityQueue<Held> largest = new PriorityQueue<>(Comparator.comparingLong(Held::bytes).reversed());
+        long total = 0;
+        for (ChatRoom room : rooms.values()) {
+            long held = room.historyBytes();
+            total += held;
+            if (held > 0) {
+                largest.add(new Held(room, held));
+            }
+        }
+        while (total > bytes && !largest.isEmpty()) {
+            Held top = largest.poll();
+            long next = largest.isEmpty() ? 0 : largest.peek().bytes();
+            long freed = top.room().dropHistory(Math.min(total - bytes, top.bytes() - next + 1));
+            total -= freed;
+            if (freed > 0 && top.bytes() - freed > 0) {
+                largest.add(new Held(top.room(), top.bytes() - freed));
+            }
+        }
+    }
+
+    @Override
+    public void queues(long bytes) {
+        List<Queued> holders = new ArrayList<>();
+        long total = 0;
+        for (ChatRoom room : rooms.values()) {
+            for (Member member : room.admitted()) {
+                long queued = member.outbox.queuedBytes();
+                total += queued;
+                holders.add(new Queued(member, queued));
+            }
+        }
+        holders.sort(Comparator.comparingLong(Queued::bytes).reversed());
+        for (int i = 0; i < holders.size() && total > bytes; i++) {
+            Queued most = holders.get(i);
+            most.member().room().evictOverBudget(most.member(), most.bytes());
+            total -= most.bytes();
+        }
+    }
+
+    /** What one member had queued when the queues were trimmed. */
+    private record Queued(Member member, long bytes) {
+    }
+
+    /** Heap bytes a room's history holds. */
+    private record Held(ChatRoom room, long bytes) {
     }
 
     /** One room and the count its clients are told. */
@@ -176,6 +276,7 @@ public final class Rooms implements AutoCloseable {
     void dropQuietRooms(long now) {
         for (String name : rooms.keySet()) {
             boolean[] dropped = new boolean[1];
+            String[] openers = new String[1];
             if (!name.equals(LOBBY)) {
                 rooms.computeIfPresent(name, (key, room) -> {
                     if (!room.retireIfQuiet(now)) {
@@ -183,11 +284,15 @@ public final class Rooms implements AutoCloseable {
                     }
                     room.withdraw();
                     dropped[0] = true;
+                    openers[0] = room.openedBy();
                     return null;
                 });
             }
             if (dropped[0]) {
                 open.decrementAndGet();
+                if (openers[0] != null) {
+                    services.addresses.roomClosed(openers[0]);
+                }
                 LOG.fine(() -> "dropped room " + name + ": empty and quiet for " + services.config.roomIdleSeconds() + " s");
             }
         }

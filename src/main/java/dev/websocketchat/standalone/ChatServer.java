@@ -55,7 +55,7 @@ public final class ChatServer implements AutoCloseable {
         ChatMetrics metrics = new ChatMetrics();
         Rooms rooms = Cluster.openRooms(config, metrics);
         ScheduledExecutorService guardTimer = DaemonThreads.timer("chat-guard");
-        GuardFilter guard = new GuardFilter(config.maxFrame(), config.sendQueueBytes(), guardTimer);
+        GuardFilter guard = new GuardFilter(rooms, guardTimer);
         EmbeddedTyrusContainer webSockets =
                 new EmbeddedTyrusContainer(Set.of(ChatEndpoint.class, RoomEndpoint.class), readBufferBytes(config), guard::takeUpgrading);
         ChatEndpoint.setSessionDefaults(webSockets);

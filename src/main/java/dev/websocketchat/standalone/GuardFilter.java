@@ -1,6 +1,9 @@
 package dev.websocketchat.standalone;
 
+import dev.websocketchat.endpoint.ClientAddress;
 import dev.websocketchat.protocol.HandshakeKey;
+import dev.websocketchat.room.Rejection;
+import dev.websocketchat.room.Rooms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +21,7 @@ import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.memory.Buffers;
@@ -25,8 +29,9 @@ import org.glassfish.grizzly.nio.NIOConnection;
 
 /**
  * Our Grizzly filter right in front of Tyrus's: it refuses the handshakes RFC 6455 forbids that
- * Tyrus lets through or answers with 500 (a {@code Sec-WebSocket-Key} missing, or not 16 bytes in
- * base64: 400), gives every upgraded connection its {@link ConnectionGuard}, and feeds that guard's
+ * Tyrus lets through or answers with 500 (a method other than GET, a {@code Sec-WebSocket-Key}
+ * missing, or not 16 bytes in base64: 400) and those over the client address's handshake budget
+ * ({@code CHAT_ADDRESS_HANDSHAKES}: 429, before Tyrus or a room spends anything on them), gives every upgraded connection its {@link ConnectionGuard}, and feeds that guard's
  * {@link FrameScanner} every byte the client sends before Tyrus sees it, until the server's close frame
  * is queued; after that, Tyrus sees nothing more. {@code docs/tyrus-findings.md}
  * has a reproducer of each gap for upstream.
@@ -47,16 +52,17 @@ final class GuardFilter extends BaseFilter {
     private final long maxMessageBytes;
     private final long maxPendingBytes;
     private final ScheduledExecutorService timer;
+    private final Rooms rooms;
     private final ThreadLocal<ConnectionGuard> upgrading = new ThreadLocal<>();
 
     /**
-     * @param maxMessageBytes the largest message a client may send
-     * @param maxPendingBytes the most bytes waiting to be written to one connection
-     * @param timer           runs the guards' close timeouts; the caller shuts it down
+     * @param rooms whose settings bound each connection, and whose budgets each handshake is taken from
+     * @param timer runs the guards' close timeouts; the caller shuts it down
      */
-    GuardFilter(long maxMessageBytes, long maxPendingBytes, ScheduledExecutorService timer) {
-        this.maxMessageBytes = maxMessageBytes;
-        this.maxPendingBytes = maxPendingBytes;
+    GuardFilter(Rooms rooms, ScheduledExecutorService timer) {
+        this.rooms = rooms;
+        this.maxMessageBytes = rooms.config().maxFrame();
+        this.maxPendingBytes = rooms.config().sendQueueBytes();
         this.timer = timer;
     }
 
@@ -106,9 +112,22 @@ final class GuardFilter extends BaseFilter {
         if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
             return ctx.getInvokeAction();
         }
+        HttpRequestPacket request = (HttpRequestPacket) header;
+        if (!Method.GET.equals(request.getMethod())) {
+            rooms.metrics().rejected(Rejection.NOT_GET);
+            refuse(ctx, request, 400, "Bad Request", "a WebSocket handshake must be a GET\n");
+            return ctx.getStopAction();
+        }
         if (!HandshakeKey.isValid(header.getHeader("Sec-WebSocket-Key"))) {
             LOG.fine(() -> "refused a handshake with an invalid Sec-WebSocket-Key from " + ctx.getConnection().getPeerAddress());
-            refuse(ctx, (HttpRequestPacket) header);
+            refuse(ctx, request, 400, "Bad Request", "invalid Sec-WebSocket-Key\n");
+            return ctx.getStopAction();
+        }
+        String peer = request.getRemoteAddress();
+        String client = ClientAddress.of(peer, header.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
+        if (!rooms.admitsHandshake(client, peer)) {
+            request.getResponse().setHeader("Retry-After", "5");
+            refuse(ctx, request, 429, "Too Many Requests", "too many handshakes from your address\n");
             return ctx.getStopAction();
         }
         guard = new ConnectionGuard((NIOConnection) ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
@@ -135,13 +154,14 @@ final class GuardFilter extends BaseFilter {
         return ctx.getInvokeAction();
     }
 
-    private static void refuse(FilterChainContext ctx, HttpRequestPacket request) {
+    /** Answers the handshake with the status and a one-line body, then closes the connection. */
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String phrase, String why) {
         HttpResponsePacket response = request.getResponse();
-        response.setStatus(400);
-        response.setReasonPhrase("Bad Request");
+        response.setStatus(status);
+        response.setReasonPhrase(phrase);
         response.setContentType("text/plain;charset=utf-8");
         response.getProcessingState().setKeepAlive(false);
-        byte[] body = "invalid Sec-WebSocket-Key\n".getBytes(StandardCharsets.UTF_8);
+        byte[] body = why.getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         Connection<?> connection = ctx.getConnection();
         Buffer content = Buffers.wrap(connection.getMemoryManager(), body);

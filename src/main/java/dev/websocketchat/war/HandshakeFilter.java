@@ -19,6 +19,8 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -35,6 +37,8 @@ import java.util.logging.Logger;
 public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+    /** RFC 6585's status, which the Servlet API names no constant for. */
+    private static final int SC_TOO_MANY_REQUESTS = 429;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -45,7 +49,13 @@ public class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, "no such room");
             return;
         }
-        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && !HandshakeKey.isValid(request.getHeader("Sec-WebSocket-Key"))) {
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        if (upgrade && !"GET".equals(request.getMethod())) {
+            rooms.metrics().rejected(Rejection.NOT_GET);
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "a WebSocket handshake must be a GET");
+            return;
+        }
+        if (upgrade && !HandshakeKey.isValid(request.getHeader("Sec-WebSocket-Key"))) {
             // Some containers take a handshake without a valid key for a plain request (404); RFC 6455 says 400.
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, "invalid Sec-WebSocket-Key");
             return;
@@ -55,23 +65,29 @@ public class HandshakeFilter extends HttpFilter {
         Rejection refusal = new HandshakePolicy(rooms.config()).judge(origin, host, request.getScheme());
         if (refusal != null) {
             rooms.metrics().rejected(refusal);
-            LOG.info(() -> HandshakePolicy.logLine(refusal, request.getRemoteAddr(), origin, host));
+            rooms.logs().log(LOG, Level.INFO, refusal.name().toLowerCase(Locale.ROOT), request.getRemoteAddr(),
+                    () -> HandshakePolicy.logLine(refusal, request.getRemoteAddr(), origin, host));
             response.sendError(HttpServletResponse.SC_FORBIDDEN, HandshakePolicy.reason(refusal));
             return;
         }
         String client = ClientAddress.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
+        if (upgrade && !rooms.admitsHandshake(client, request.getRemoteAddr())) {
+            response.setHeader("Retry-After", "5");
+            response.sendError(SC_TOO_MANY_REQUESTS, "too many handshakes from your address");
+            return;
+        }
         int perAddress = rooms.config().maxConnectionsPerAddress();
         if (perAddress > 0 && rooms.connectionsFrom(client) >= perAddress) {
             rooms.metrics().rejected(Rejection.ADDRESS_FULL);
-            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": " + perAddress + " connections from "
-                    + LogSafe.text(client, 45) + " are the limit");
+            rooms.logs().log(LOG, Level.INFO, "address_full", client, () -> "refused a handshake from " + request.getRemoteAddr() + ": "
+                    + perAddress + " connections from " + LogSafe.text(client, 45) + " are the limit");
             response.setHeader("Retry-After", "10");
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many connections from your address");
             return;
         }
         if (rooms.online() >= rooms.config().maxConnections()) {
             rooms.metrics().rejected(Rejection.SERVER_FULL);
-            LOG.info(() -> "refused a handshake from " + request.getRemoteAddr() + ": "
+            rooms.logs().log(LOG, Level.INFO, "server_full", client, () -> "refused a handshake from " + request.getRemoteAddr() + ": "
                     + rooms.config().maxConnections() + " connections are the limit");
             response.setHeader("Retry-After", "10");
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server full");

@@ -56,6 +56,7 @@ public final class ClusterBenchmark {
 
     private static Result measure(Setup setup, RedisServer redis) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.max.connections.per.address", "0", "chat.history", "0"));
+        settings.putAll(Map.of("chat.address.handshakes", "0", "chat.address.bytes", "0", "chat.max.sockets.per.address", "0"));
         if (setup.clustered()) {
             settings.put("chat.redis.url", redis.url());
         }

@@ -356,7 +356,8 @@ public final class PerformanceBenchmark {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
         Map<String, String> settings = Map.of("chat.rate.limit", "0", "chat.max.connections", "20000",
-                "chat.max.connections.per.address", "0", "chat.history", "0");
+                "chat.max.connections.per.address", "0", "chat.history", "0", "chat.address.handshakes", "0",
+                "chat.address.bytes", "0", "chat.max.sockets.per.address", "0");
         return kind.equals("java") ? ServerProcess.start("bench-java", core0, jvm, settings) : WarProcess.start(kind, core0, jvm, settings);
     }
 

@@ -67,7 +67,8 @@ public final class RoomsBenchmark {
 
     private static Result measure(Setup setup) throws Exception {
         Map<String, String> settings = Map.of("chat.rate.limit", "0", "chat.max.connections", "20000",
-                "chat.max.connections.per.address", "0", "chat.history", "0");
+                "chat.max.connections.per.address", "0", "chat.history", "0", "chat.address.handshakes", "0",
+                "chat.address.bytes", "0", "chat.address.rooms", "0", "chat.max.sockets.per.address", "0");
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
         String extra = System.getProperty("bench.serverJvm", ""); // e.g. a JFR recording, to profile
         if (!extra.isBlank()) {

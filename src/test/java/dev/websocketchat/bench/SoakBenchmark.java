@@ -59,7 +59,8 @@ public final class SoakBenchmark {
         int minutes = Integer.getInteger("soak.minutes", 3);
         boolean passed;
         try (ServerProcess server = ServerProcess.start("soak", List.of("-Xmx256m"),
-                Map.of("chat.send.queue.bytes", "65536", "chat.max.connections.per.address", "0"))) {
+                Map.of("chat.send.queue.bytes", "65536", "chat.max.connections.per.address", "0", "chat.address.handshakes", "0",
+                        "chat.address.bytes", "0", "chat.max.sockets.per.address", "0"))) {
             passed = new SoakBenchmark(server.chat()).run(server, minutes);
         }
         System.exit(passed ? 0 : 1); // after the server is stopped; the WebSocket client's threads would keep this JVM up

@@ -50,6 +50,9 @@ final class TestCluster implements BeforeEachCallback, AfterEachCallback {
         properties.put("chat.port", "0");
         properties.put("chat.host", "127.0.0.1");
         properties.put("chat.rate.limit", "0");
+        properties.put("chat.address.bytes", "0");
+        properties.put("chat.address.handshakes", "0");
+        properties.put("chat.address.rooms", "0");
         properties.put("chat.redis.url", redis.url());
         properties.putAll(settings);
         ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), properties));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ChatHistoryTest {
 
-    private final ChatHistory history = new ChatHistory(3);
+    private final ChatHistory history = new ChatHistory(3, MemoryBudget.UNLIMITED);
 
     private void say(int count) {
         for (int i = 0; i < count; i++) {
@@ -59,7 +59,7 @@ class ChatHistoryTest {
 
     @Test
     void withNoBufferOnlyAnUpToDateResumeIsComplete() {
-        ChatHistory none = new ChatHistory(0);
+        ChatHistory none = new ChatHistory(0, MemoryBudget.UNLIMITED);
         none.append("n", "t", Instant.EPOCH);
         assertThat(none.after(new Resume(none.epoch(), 1), List.of())).isEqualTo(new History(none.epoch(), true, List.of(), List.of()));
         assertThat(none.after(new Resume(none.epoch(), 0), List.of()).complete()).isFalse();
@@ -67,8 +67,29 @@ class ChatHistoryTest {
     }
 
     @Test
+    void whatIsKeptIsCountedInHeapBytesByItsCharactersAndGivenBackAsChatsGo() {
+        MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Runnable::run);
+        ChatHistory counted = new ChatHistory(2, budget);
+        counted.append("ab", "latin", Instant.EPOCH); // Latin-1: a byte a character
+        long latin = ChatHistory.CHAT_OVERHEAD_BYTES + 2 + 5;
+        assertThat(counted.bytes()).isEqualTo(latin);
+        counted.append("ab", "가나😀", Instant.EPOCH); // anything else: two bytes a char, the emoji's two chars included
+        long wide = ChatHistory.CHAT_OVERHEAD_BYTES + 2 + 2 * 4;
+        assertThat(counted.bytes()).isEqualTo(latin + wide);
+        counted.append("ab", "latin", Instant.EPOCH); // the capacity drops the oldest
+        assertThat(counted.bytes()).isEqualTo(wide + latin);
+        assertThat(budget.historyBytes()).isEqualTo(counted.bytes());
+        assertThat(counted.dropOldest(1)).as("at least one byte frees the oldest whole chat").isEqualTo(wide);
+        assertThat(ids(counted.after(Resume.NONE, List.of()))).containsExactly(3L);
+        assertThat(counted.after(Resume.NONE, List.of()).complete()).isFalse();
+        counted.clear();
+        assertThat(budget.historyBytes()).isZero();
+        assertThat(counted.append("ab", "next", Instant.EPOCH).id()).as("ids go on after a clear").isEqualTo(4);
+    }
+
+    @Test
     void eachHistoryHasItsOwnEpoch() {
-        assertThat(new ChatHistory(3).epoch()).isNotEqualTo(new ChatHistory(3).epoch()).isNotEmpty();
+        assertThat(new ChatHistory(3, MemoryBudget.UNLIMITED).epoch()).isNotEqualTo(new ChatHistory(3, MemoryBudget.UNLIMITED).epoch()).isNotEmpty();
     }
 
     @Test

@@ -20,7 +20,7 @@ class ChatRoomTest {
     /** Large enough that no test member overflows by accident while threads race to send. */
     private static final int QUEUE_BYTES = 256 * 1024;
     private static final ChatConfig CONFIG = ChatConfig.builder().history(3).sendQueueBytes(QUEUE_BYTES)
-            .pingSeconds(1).idleSeconds(3).rateLimit(0).rateBurst(1).maxConnections(100).maxConnectionsPerAddress(0).build();
+            .pingSeconds(1).idleSeconds(3).rateLimit(0).rateBurst(1).maxConnections(100).maxConnectionsPerAddress(0).addressBytes(0).addressRooms(0).build();
     private final ChatRoom room = new ChatRoom(CONFIG);
 
     @AfterEach

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RoomsTest {
 
     private static final ChatConfig CONFIG = ChatConfig.builder().maxRooms(3).roomIdleSeconds(1).rateLimit(0)
-            .maxConnections(100).maxConnectionsPerAddress(0).build();
+            .maxConnections(100).maxConnectionsPerAddress(0).addressBytes(0).addressRooms(0).build();
     private final Rooms rooms = Rooms.local(CONFIG, Meters.NONE);
 
     @AfterEach
@@ -32,7 +32,7 @@ class RoomsTest {
         Member b = enter("b");
         assertThat(a.room().name()).isEqualTo("a");
         assertThat(enter("a").room()).as("the same room again").isSameAs(a.room());
-        assertThat(rooms.connect("c", new FakePeer(), "test", "127.0.0.1", "익명")).as("a fourth room").isNull();
+        assertThat(rooms.connect("c", new FakePeer(), "test", "127.0.0.1", "익명").member()).as("a fourth room").isNull();
         assertThat(enter(Rooms.LOBBY).room()).isSameAs(rooms.lobby());
         assertThat(rooms.occupied()).containsExactly(new Rooms.Occupancy("a", 2), new Rooms.Occupancy("b", 1),
                 new Rooms.Occupancy(Rooms.LOBBY, 1));
@@ -43,7 +43,7 @@ class RoomsTest {
     void aNameThatIsNoRoomsIsRefused() {
         for (String bad : List.of("", "Lobby", "a b", "a/b", "é", "a".repeat(33))) {
             assertThat(Rooms.isValidName(bad)).as(bad).isFalse();
-            assertThatThrownBy(() -> rooms.connect(bad, new FakePeer(), "test", "127.0.0.1", "익명"))
+            assertThatThrownBy(() -> rooms.connect(bad, new FakePeer(), "test", "127.0.0.1", "익명").member())
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Rooms.isValidName("a-z_0-9" + "x".repeat(25))).isTrue();
@@ -66,10 +66,10 @@ class RoomsTest {
     @Test
     void theLobbyAndAnyRoomWithSomeoneInItOrOnTheWayInStay() throws Exception {
         Member staying = enter("a");
-        Member pending = rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명"); // connected, never admitted
+        Member pending = rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명").member(); // connected, never admitted
         rooms.dropQuietRooms(System.nanoTime() + TimeUnit.HOURS.toNanos(1)); // as if an hour had passed
-        assertThat(rooms.connect("a", new FakePeer(), "test", "127.0.0.1", "익명").room()).isSameAs(staying.room());
-        assertThat(rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명").room()).isSameAs(pending.room());
+        assertThat(rooms.connect("a", new FakePeer(), "test", "127.0.0.1", "익명").member().room()).isSameAs(staying.room());
+        assertThat(rooms.connect("b", new FakePeer(), "test", "127.0.0.1", "익명").member().room()).isSameAs(pending.room());
         assertThat(rooms.lobby()).isNotNull();
         pending.room().admit(pending, Resume.NONE);
         assertThat(pending.room().online()).as("admitted into a room that was kept for it").isEqualTo(1);
@@ -95,7 +95,7 @@ class RoomsTest {
                     int turnedAway = 0;
                     for (int i = 0; i < 10_000; i++) {
                         FakePeer peer = new FakePeer();
-                        Member member = rooms.connect("racy", peer, "test", "127.0.0.1", "익명");
+                        Member member = rooms.connect("racy", peer, "test", "127.0.0.1", "익명").member();
                         member.room().admit(member, Resume.NONE);
                         turnedAway += peer.closedWith.isDone() ? 1 : 0;
                         member.room().leave(member, LeaveCause.CLOSED);
@@ -119,7 +119,7 @@ class RoomsTest {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         Rooms shared = Rooms.shared(CONFIG, Meters.NONE, name -> new Recorded(name, events), () -> events.add("close shared"));
         try (shared) {
-            assertThat(shared.connect("design", new FakePeer(), "test", "127.0.0.1", "익명").room().name()).isEqualTo("design");
+            assertThat(shared.connect("design", new FakePeer(), "test", "127.0.0.1", "익명").member().room().name()).isEqualTo("design");
             assertThat(events).containsExactly("start lobby", "start design");
         }
         assertThat(events.subList(2, 4)).containsExactlyInAnyOrder("close lobby", "close design");
@@ -152,8 +152,8 @@ class RoomsTest {
     void closingShutsEveryRoomWith1001() {
         FakePeer inA = new FakePeer();
         FakePeer inLobby = new FakePeer();
-        admit(rooms.connect("a", inA, "test", "127.0.0.1", "익명"));
-        admit(rooms.connect(Rooms.LOBBY, inLobby, "test", "127.0.0.1", "익명"));
+        admit(rooms.connect("a", inA, "test", "127.0.0.1", "익명").member());
+        admit(rooms.connect(Rooms.LOBBY, inLobby, "test", "127.0.0.1", "익명").member());
         rooms.close();
         assertThat(inA.closedWith).isCompletedWithValue(1001);
         assertThat(inLobby.closedWith).isCompletedWithValue(1001);
@@ -161,7 +161,7 @@ class RoomsTest {
     }
 
     private Member enter(String room) {
-        Member member = rooms.connect(room, new FakePeer(), "test", "127.0.0.1", "익명");
+        Member member = rooms.connect(room, new FakePeer(), "test", "127.0.0.1", "익명").member();
         admit(member);
         return member;
     }

@@ -44,10 +44,15 @@ public abstract class ChatProtocolContract extends RoomsContract {
     public static final int IDLE_SECONDS = 10;
     /**
      * As system properties, for servers configured that way (the WAR in a container). The rate
-     * limit is off: the contract floods on purpose; {@code RateLimitTest} covers the limit.
+     * limit is off, and so are the client address's budgets of bytes, handshakes and rooms: the
+     * contract floods on purpose, all from one address; {@code LimitsTest} and {@code BudgetsTest}
+     * cover them.
      */
     public static final Map<String, String> TEST_SETTINGS = Map.of(
             "chat.rate.limit", "0",
+            "chat.address.bytes", "0",
+            "chat.address.handshakes", "0",
+            "chat.address.rooms", "0",
             "chat.allowed.origins", ALLOWED_ORIGIN,
             "chat.ping.seconds", String.valueOf(PING_SECONDS),
             "chat.idle.seconds", String.valueOf(IDLE_SECONDS));
