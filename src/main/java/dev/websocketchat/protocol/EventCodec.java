@@ -99,13 +99,13 @@ public final class EventCodec {
     }
 
     /**
-     * A text with nothing visible in it (only white space, control or invisible format characters
-     * such as zero-width spaces) is blank; one with a lone surrogate, which no UTF-8 can carry, is
+     * A text with nothing visible in it (only white space, control, invisible format or blank
+     * characters such as zero-width spaces and Hangul fillers, or marks with no letter) is blank; one with a lone surrogate, which no UTF-8 can carry, is
      * refused rather than silently changed on the way out.
      */
     private String checkText(String text) throws InvalidMessageException {
         requireValidUnicode(text, "text");
-        if (text.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Names.isHidden(cp))) {
+        if (text.codePoints().allMatch(Names::showsNothingAlone)) {
             throw new InvalidMessageException(Kind.BLANK_TEXT, "text is blank");
         }
         if (text.codePointCount(0, text.length()) > maxText) {

@@ -95,8 +95,9 @@ class EventCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "\n", "\u200b\u200b\u200b"})
-    void refusesBlankPlainText(String frame) {
+    @ValueSource(strings = {"", "   ", "\n", "\u200b\u200b\u200b", "\u3164\u3164", "\u2800\u2800\u2800", "\uffa0",
+            "\u115f\u1160", "\u034f\u034f", "\u00a0\u202f\u2007", "\u0301\u20dd", "\u17b4 \u17b5"})
+    void refusesPlainTextThatShowsNothing(String frame) {
         assertThatThrownBy(() -> codec.decode(frame)).hasMessage("text is blank");
     }
 
@@ -126,6 +127,29 @@ class EventCodecTest {
         assertThat(chat(named(" \\u200b\\t ")).name()).isEqualTo("익명");
         assertThat(chat(named("😀".repeat(32))).name()).hasSize(64);
         assertThatThrownBy(() -> codec.decode(named("n".repeat(33)))).hasMessage("name is longer than 32 characters");
+    }
+
+    @Test
+    void aNameCannotPassForAnotherByWhatDrawsNothingOrLooksAlike() throws Exception {
+        assertThat(chat(named("alice\u00a0")).name()).as("a trailing no-break space").isEqualTo("alice");
+        assertThat(chat(named("alice\u3164")).name()).as("a trailing Hangul filler").isEqualTo("alice");
+        assertThat(chat(named("ali\u115fce\u2800")).name()).as("fillers and a blank Braille pattern").isEqualTo("alice");
+        assertThat(chat(named("\uff41\uff4c\uff49\uff43\uff45")).name()).as("full-width letters are plain ones (NFKC)").isEqualTo("alice");
+        assertThat(chat(named("\u3164")).name()).as("nothing left").isEqualTo("익명");
+        assertThat(chat(named("a  b")).name()).as("white space collapsed").isEqualTo("a b");
+        assertThatThrownBy(() -> codec.decode(named("\u0430lice"))).as("a Cyrillic a among Latin letters")
+                .hasMessage("name mixes look-alike scripts");
+        assertThatThrownBy(() -> codec.decode(named("p\u0430ypal"))).hasMessage("name mixes look-alike scripts");
+        assertThat(chat(named("\u0430\u043b\u0438\u0441\u0430")).name()).as("all Cyrillic is a name like any").isEqualTo("алиса");
+        assertThat(chat(named("민수K")).name()).as("Hangul with Latin, as Korean is written").isEqualTo("민수K");
+        assertThat(chat(named("山田Taro")).name()).isEqualTo("山田Taro");
+    }
+
+    @Test
+    void aNameThatReadsLikeAServerNoticeIsRefused() {
+        for (String name : List.of("새로운 유저 접속 [현재: 99명]", "새로운유저접속", "유저 연결 해제", "x [현재: 3명]")) {
+            assertThatThrownBy(() -> codec.decode(named(name))).as(name).hasMessage("name reads like a server notice");
+        }
     }
 
     @Test

@@ -16,7 +16,7 @@ class ShutdownTest {
     @Test
     void aStopSendsEveryQueuedChatToASlowReaderBeforeThe1001() throws Exception {
         Properties settings = new Properties();
-        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1", "chat.rate.limit", "0",
+        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1", "chat.rate.limit", "0", "chat.address.bytes", "0",
                 "chat.send.queue.bytes", String.valueOf(16 * 1024 * 1024)));
         ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), settings));
         try {
