@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.tyrus.container.grizzly.server.TyrusAddOns;
@@ -61,13 +62,18 @@ public final class ChatServer implements AutoCloseable {
         ChatEndpoint.setSessionDefaults(webSockets);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
-        listener.registerAddOn(guard.addOn()); // first, so that Tyrus's filter goes in right behind it
+        SocketBudget sockets = new SocketBudget(config, guardTimer, rooms.logs());
+        listener.registerAddOn((at, chain) -> chain.add(1, sockets)); // right behind the transport: before any HTTP
+        listener.registerAddOn((at, chain) -> chain.add(chain.indexOfType(HttpServerFilter.class), new HttpGate(rooms)));
+        listener.registerAddOn(guard.addOn()); // before Tyrus's, so that Tyrus's filter goes in right behind it
         listener.registerAddOn(TyrusAddOns.webSocket(webSockets, EmbeddedTyrusContainer.CONTEXT_PATH));
         listener.registerAddOn(guard.afterTyrus()); // last, so that it goes in right behind Tyrus's filter
         http.addListener(listener);
-        SocketCount sockets = SocketCount.of(listener.getTransport());
-        metrics.countSockets(sockets::open);
+        SocketCount socketCount = SocketCount.of(listener.getTransport());
+        metrics.countSockets(socketCount::open);
         ServerConfiguration routes = http.getServerConfiguration();
+        // Grizzly's own error page names Grizzly and its version; this one says only what went wrong.
+        routes.setDefaultErrorPageGenerator((request, status, phrase, description, failure) -> status + " " + phrase + "\n");
         for (Report report : Report.values()) {
             routes.addHttpHandler(new ReportHandler(report, rooms), report.path());
         }

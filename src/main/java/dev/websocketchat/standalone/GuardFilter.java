@@ -5,14 +5,11 @@ import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -20,11 +17,9 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
-import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
-import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.nio.NIOConnection;
 
 /**
@@ -115,19 +110,19 @@ final class GuardFilter extends BaseFilter {
         HttpRequestPacket request = (HttpRequestPacket) header;
         if (!Method.GET.equals(request.getMethod())) {
             rooms.metrics().rejected(Rejection.NOT_GET);
-            refuse(ctx, request, 400, "Bad Request", "a WebSocket handshake must be a GET\n");
+            HttpGate.answer(ctx, request, 400, "Bad Request", "a WebSocket handshake must be a GET\n");
             return ctx.getStopAction();
         }
         if (!HandshakeKey.isValid(header.getHeader("Sec-WebSocket-Key"))) {
             LOG.fine(() -> "refused a handshake with an invalid Sec-WebSocket-Key from " + ctx.getConnection().getPeerAddress());
-            refuse(ctx, request, 400, "Bad Request", "invalid Sec-WebSocket-Key\n");
+            HttpGate.answer(ctx, request, 400, "Bad Request", "invalid Sec-WebSocket-Key\n");
             return ctx.getStopAction();
         }
         String peer = request.getRemoteAddress();
         String client = ClientAddress.of(peer, header.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
         if (!rooms.admitsHandshake(client, peer)) {
             request.getResponse().setHeader("Retry-After", "5");
-            refuse(ctx, request, 429, "Too Many Requests", "too many handshakes from your address\n");
+            HttpGate.answer(ctx, request, 429, "Too Many Requests", "too many handshakes from your address\n");
             return ctx.getStopAction();
         }
         guard = new ConnectionGuard((NIOConnection) ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
@@ -152,29 +147,5 @@ final class GuardFilter extends BaseFilter {
         }
         content.limit(content.position() + accepted);
         return ctx.getInvokeAction();
-    }
-
-    /** Answers the handshake with the status and a one-line body, then closes the connection. */
-    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String phrase, String why) {
-        HttpResponsePacket response = request.getResponse();
-        response.setStatus(status);
-        response.setReasonPhrase(phrase);
-        response.setContentType("text/plain;charset=utf-8");
-        response.getProcessingState().setKeepAlive(false);
-        byte[] body = why.getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        Connection<?> connection = ctx.getConnection();
-        Buffer content = Buffers.wrap(connection.getMemoryManager(), body);
-        ctx.write(HttpContent.builder(response).content(content).last(true).build(), new EmptyCompletionHandler<WriteResult>() {
-            @Override
-            public void completed(WriteResult written) {
-                connection.closeSilently();
-            }
-
-            @Override
-            public void failed(Throwable failure) {
-                connection.terminateSilently();
-            }
-        });
     }
 }
