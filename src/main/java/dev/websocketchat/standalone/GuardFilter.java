@@ -5,6 +5,7 @@ import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -118,7 +119,8 @@ final class GuardFilter extends BaseFilter {
             HttpGate.answer(ctx, request, 400, "Bad Request", "invalid Sec-WebSocket-Key\n");
             return ctx.getStopAction();
         }
-        String peer = request.getRemoteAddress();
+        String peer = ctx.getConnection().getPeerAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
+                ? socket.getAddress().getHostAddress() : String.valueOf(ctx.getConnection().getPeerAddress());
         String client = ClientAddress.of(peer, header.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
         if (!rooms.admitsHandshake(client, peer)) {
             request.getResponse().setHeader("Retry-After", "5");

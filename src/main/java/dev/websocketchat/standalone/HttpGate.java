@@ -44,6 +44,10 @@ final class HttpGate extends BaseFilter {
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        ConnectionGuard guard = GuardFilter.guardOf(ctx.getConnection());
+        if (guard != null && guard.upgraded()) {
+            return ctx.getInvokeAction(); // WebSocket frames, which pass here as content of a request Grizzly has let go of
+        }
         HttpContent message = ctx.getMessage();
         HttpHeader header = message.getHttpHeader();
         if (!(header instanceof HttpRequestPacket request)) {
@@ -60,8 +64,9 @@ final class HttpGate extends BaseFilter {
         String host = request.getHeader("Host");
         if (!hosts.answersTo(host)) {
             rooms.metrics().rejected(Rejection.HOST);
-            rooms.logs().log(LOG, Level.INFO, "host", request.getRemoteAddress(), () -> "refused " + request.getMethod() + " "
-                    + LogSafe.text(request.getRequestURI(), 80) + " from " + request.getRemoteAddress() + " for host "
+            String peer = String.valueOf(ctx.getConnection().getPeerAddress());
+            rooms.logs().log(LOG, Level.INFO, "host", peer, () -> "refused " + request.getMethod() + " "
+                    + LogSafe.text(request.getRequestURI(), 80) + " from " + peer + " for host "
                     + LogSafe.text(host, 80) + ": set CHAT_PUBLIC_ORIGIN to the address users reach the server at");
             answer(ctx, request, 403, "Forbidden", "this server does not answer to that host\n");
             return ctx.getStopAction();

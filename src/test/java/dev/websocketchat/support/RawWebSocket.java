@@ -47,9 +47,31 @@ public final class RawWebSocket implements AutoCloseable {
         return raw;
     }
 
+    /**
+     * As {@link #open(URI)}, from a loopback address of its own ({@code 127.0.0.2} and up), which
+     * the server's per-address budgets count apart from {@code 127.0.0.1}; the head of the answer,
+     * whatever it is, and the socket (closed unless the answer was 101).
+     */
+    public static RawWebSocket openFrom(String localAddress, URI uri, StringBuilder head) throws IOException {
+        RawWebSocket raw = connect(uri, 0, localAddress);
+        head.append(raw.handshake(uri, "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Sec-WebSocket-Key: " + newKey() + "\r\n"));
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            raw.close();
+        }
+        return raw;
+    }
+
     /** A TCP connection to the server, not yet upgraded; {@link #handshake} upgrades it. */
     public static RawWebSocket connect(URI uri, int receiveBufferBytes) throws IOException {
+        return connect(uri, receiveBufferBytes, null);
+    }
+
+    private static RawWebSocket connect(URI uri, int receiveBufferBytes, String localAddress) throws IOException {
         Socket socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        }
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
         }
