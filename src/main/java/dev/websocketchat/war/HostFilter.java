@@ -1,0 +1,50 @@
+package dev.websocketchat.war;
+
+import dev.websocketchat.endpoint.HostPolicy;
+import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.room.Rejection;
+import dev.websocketchat.room.Rooms;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers a request naming a host the server does not answer to ({@link HostPolicy}: DNS
+ * rebinding) with 403 on every path of the WAR, the page, {@code /health}, {@code /metrics} and
+ * {@code /rooms} as well as {@code /chat}, whose handshake {@link HandshakeFilter} judges again with
+ * its origin.
+ */
+@WebFilter("/*")
+public class HostFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(HostFilter.class.getName());
+
+    private volatile HostPolicy hosts;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Rooms rooms = ChatApplication.rooms(getServletContext());
+        HostPolicy policy = hosts;
+        if (policy == null) {
+            policy = new HostPolicy(rooms.config().trustedOrigins());
+            hosts = policy; // racing requests make equal policies; any one will do
+        }
+        String host = request.getHeader("Host");
+        if (policy.answersTo(host)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        rooms.metrics().rejected(Rejection.HOST);
+        rooms.logs().log(LOG, Level.INFO, "host", request.getRemoteAddr(), () -> "refused " + request.getMethod() + " "
+                + LogSafe.text(request.getRequestURI(), 80) + " from " + request.getRemoteAddr() + " for host "
+                + LogSafe.text(host, 80) + ": set CHAT_PUBLIC_ORIGIN to the address users reach the server at");
+        response.sendError(HttpServletResponse.SC_FORBIDDEN, "this server does not answer to that host");
+    }
+}
