@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,7 +80,7 @@ final class MemoryBudget {
     /** History taken (positive) or given back (negative), in heap bytes; asks for a trim past the limit. */
     void history(long delta) {
         if (history.addAndGet(delta) > historyLimit && historyTrimAsked.compareAndSet(false, true)) {
-            trimming.execute(this::trimHistory);
+            ask(this::trimHistory, historyTrimAsked);
         }
     }
 
@@ -91,7 +92,16 @@ final class MemoryBudget {
     /** Asks for a trim if the queues together are over their limit: once per broadcast, after it is queued. */
     void checkQueues() {
         if (queued.sum() > queueLimit && queueTrimAsked.compareAndSet(false, true)) {
-            trimming.execute(this::trimQueues);
+            ask(this::trimQueues, queueTrimAsked);
+        }
+    }
+
+    /** Hands the trim to the executor; one that is shutting down (the server is stopping) takes none, and nothing is owed. */
+    private void ask(Runnable trim, AtomicBoolean asked) {
+        try {
+            trimming.execute(trim);
+        } catch (RejectedExecutionException stopping) {
+            asked.set(false);
         }
     }
 
