@@ -40,8 +40,7 @@ public final class HandshakePolicy {
     /** One log line: what was refused, with the client's headers escaped, and what to configure if it was wrong. */
     public static String logLine(Rejection refusal, String remote, String origin, String host) {
         if (refusal == Rejection.HOST) {
-            return "refused a handshake from " + remote + " for host " + quoted(host) + ", a name this server does not answer to"
-                    + " (DNS rebinding?); if users reach the server by that name, set CHAT_PUBLIC_ORIGIN to its origin";
+            return HostPolicy.refusalLine("a handshake", remote, host);
         }
         return "refused a handshake from " + remote + " with origin " + quoted(origin)
                 + "; to let that site's pages connect, add it to CHAT_ALLOWED_ORIGINS";

@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.log.LogSafe;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -38,6 +39,17 @@ public final class HostPolicy {
     }
 
     /** @param hostHeader the handshake's {@code Host}, with or without a port; null refuses */
+    /**
+     * The log line for a request refused for its {@code Host}: what was asked ({@code "a handshake"},
+     * {@code "GET /metrics"}), from where, for which host, and what to set if the name is right.
+     */
+    public static String refusalLine(String request, String remote, String hostHeader) {
+        return "refused " + request + " from " + remote + " for host "
+                + (hostHeader == null ? "(none)" : "\"" + LogSafe.text(hostHeader, 100) + "\"")
+                + ", a name this server does not answer to (DNS rebinding?); if users reach the server by that name,"
+                + " set CHAT_PUBLIC_ORIGIN to its origin";
+    }
+
     public boolean answersTo(String hostHeader) {
         String host = hostName(hostHeader);
         return host != null && (host.equals("localhost") || host.endsWith(".localhost")

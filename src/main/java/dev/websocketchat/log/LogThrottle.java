@@ -29,6 +29,11 @@ public final class LogThrottle {
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(WINDOW_SECONDS);
 
     private final LongSupplier clock;
+    /**
+     * The window of each address and cause with a line in the last {@value #WINDOW_SECONDS} s: a
+     * few causes per address, {@value #MAX_KEYS} entries for the whole server at most (then one
+     * shared key per cause), each dropped by the {@link #sweep} once its window is over.
+     */
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
     public LogThrottle(LongSupplier nanoClock) {

@@ -30,6 +30,10 @@ final class AddressBudgets {
 
     private final ChatConfig config;
     private final LongSupplier clock;
+    /**
+     * One entry per address (IPv6: per /64) that spent anything not yet refilled or holds a room:
+     * three buckets and a count each, {@value #MAX_ADDRESSES} entries for the whole server at most.
+     */
     private final ConcurrentHashMap<String, Address> addresses = new ConcurrentHashMap<>();
 
     AddressBudgets(ChatConfig config, LongSupplier nanoClock) {

@@ -29,12 +29,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ChatHistory {
 
-    private String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     /**
      * A kept chat's fixed cost beside its two strings' characters: the record (32), its
      * {@link Instant} (24), two strings and their arrays (2 x 40) and the queue's slot, rounded up.
      */
     static final int CHAT_OVERHEAD_BYTES = 144;
+
+    private String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
 
     private final int capacity;
     private final MemoryBudget budget;

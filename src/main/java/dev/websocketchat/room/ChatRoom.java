@@ -49,7 +49,7 @@ public final class ChatRoom implements AutoCloseable {
 
     /** A lobby on its own, in this process, that counts nothing. */
     ChatRoom(ChatConfig config) {
-        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC()), new LocalFanout(), true, null);
+        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC(), Runtime.getRuntime().maxMemory()), new LocalFanout(), true, null);
     }
 
     /**
@@ -218,7 +218,8 @@ public final class ChatRoom implements AutoCloseable {
     void say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
         // Every chat is logged, as the tutorial did, within the log throttle's lines per address.
-        services.logs.log(LOG, Level.INFO, "received", from.clientAddress(), () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
+        services.logs.log(LOG, Level.INFO, "received", from.clientAddress(),
+                () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         Member.State state = from.state; // without the lock: a chat racing its sender's leave goes out as if said just before
         if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
             return;
@@ -230,7 +231,8 @@ public final class ChatRoom implements AutoCloseable {
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */
     void rename(Member member, String newName) {
-        services.logs.log(LOG, Level.INFO, "renamed", member.clientAddress(), () -> member + " asked to be called " + LogSafe.text(newName));
+        services.logs.log(LOG, Level.INFO, "renamed", member.clientAddress(),
+                () -> member + " asked to be called " + LogSafe.text(newName));
         List<Member> overflowed = members.rename(member, newName);
         members.sendQueued(overflowed);
     }
@@ -347,8 +349,8 @@ public final class ChatRoom implements AutoCloseable {
     private Members.Removal remove(Member member, LeaveCause cause) {
         Members.Removal removal = members.remove(member, cause);
         if (removal.online() >= 0) {
-            services.logs.log(LOG, Level.INFO, "closed", member.clientAddress(), () -> "closed " + member + " from " + member.from() + " in " + name
-                    + ": " + cause.name().toLowerCase(Locale.ROOT) + ", " + removal.online() + " online");
+            services.logs.log(LOG, Level.INFO, "closed", member.clientAddress(), () -> "closed " + member + " from " + member.from()
+                    + " in " + name + ": " + cause.name().toLowerCase(Locale.ROOT) + ", " + removal.online() + " online");
             members.sendQueued(List.of());
         }
         return removal;

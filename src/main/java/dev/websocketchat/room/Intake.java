@@ -4,8 +4,8 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
-import dev.websocketchat.protocol.Utf8;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
+import dev.websocketchat.protocol.Utf8;
 import java.util.List;
 import java.util.logging.Logger;
 

@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -38,29 +40,24 @@ final class MemoryBudget {
         void queues(long bytes);
     }
 
-    /** A budget that no real heap reaches: for rooms made on their own, as in unit tests. */
-    static final MemoryBudget UNLIMITED = new MemoryBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Runnable::run);
-
-    private final long historyLimit;
-    private final long queueLimit;
     private final Executor trimming;
     private final AtomicLong history = new AtomicLong();
     private final LongAdder queued = new LongAdder();
-    private final AtomicBoolean historyTrimAsked = new AtomicBoolean();
-    private final AtomicBoolean queueTrimAsked = new AtomicBoolean();
-    private final LongAdder historyTrims = new LongAdder();
-    private final LongAdder queueTrims = new LongAdder();
+    private final Account historyAccount;
+    private final Account queueAccount;
     private volatile Trims trims;
 
     MemoryBudget(long historyLimit, long queueLimit, Executor trimming) {
-        this.historyLimit = historyLimit;
-        this.queueLimit = queueLimit;
         this.trimming = trimming;
+        this.historyAccount = new Account(historyLimit, history::get, Trims::history,
+                "history of all rooms", "dropped the oldest chats of the largest rooms");
+        this.queueAccount = new Account(queueLimit, queued::sum, Trims::queues,
+                "frames queued to all connections", "evicted the connections with the most queued");
     }
 
-    /** {@code percent} of the heap this JVM may grow to, split evenly between history and queues. */
-    static MemoryBudget ofHeap(int percent, Executor trimming) {
-        long share = Runtime.getRuntime().maxMemory() / 100 * percent / 2;
+    /** {@code percent} of a heap of {@code heapBytes} ({@code Runtime.maxMemory()}), split evenly between history and queues. */
+    static MemoryBudget ofHeap(long heapBytes, int percent, Executor trimming) {
+        long share = heapBytes / 100 * percent / 2;
         return new MemoryBudget(share, share, trimming);
     }
 
@@ -70,18 +67,17 @@ final class MemoryBudget {
     }
 
     long historyLimit() {
-        return historyLimit;
+        return historyAccount.limit;
     }
 
     long queueLimit() {
-        return queueLimit;
+        return queueAccount.limit;
     }
 
     /** History taken (positive) or given back (negative), in heap bytes; asks for a trim past the limit. */
     void history(long delta) {
-        if (history.addAndGet(delta) > historyLimit && historyTrimAsked.compareAndSet(false, true)) {
-            ask(this::trimHistory, historyTrimAsked);
-        }
+        history.addAndGet(delta);
+        historyAccount.check();
     }
 
     /** Queued bytes taken (positive) or given back (negative); {@link #checkQueues} looks at the total. */
@@ -91,23 +87,12 @@ final class MemoryBudget {
 
     /** Asks for a trim if the queues together are over their limit: once per broadcast, after it is queued. */
     void checkQueues() {
-        if (queued.sum() > queueLimit && queueTrimAsked.compareAndSet(false, true)) {
-            ask(this::trimQueues, queueTrimAsked);
-        }
-    }
-
-    /** Hands the trim to the executor; one that is shutting down (the server is stopping) takes none, and nothing is owed. */
-    private void ask(Runnable trim, AtomicBoolean asked) {
-        try {
-            trimming.execute(trim);
-        } catch (RejectedExecutionException stopping) {
-            asked.set(false);
-        }
+        queueAccount.check();
     }
 
     /** Whether a new chat may be taken in: not while the queues together are over their limit. */
     boolean admitsChats() {
-        return queued.sum() <= queueLimit;
+        return queued.sum() <= queueAccount.limit;
     }
 
     long historyBytes() {
@@ -120,33 +105,49 @@ final class MemoryBudget {
 
     /** How many times the history ({@code true}) or the queues ({@code false}) were over their limit and trimmed. */
     long trims(boolean ofHistory) {
-        return ofHistory ? historyTrims.sum() : queueTrims.sum();
+        return (ofHistory ? historyAccount : queueAccount).trims.sum();
     }
 
-    private void trimHistory() {
-        historyTrimAsked.set(false);
-        long before = history.get();
-        Trims registry = trims;
-        if (before <= historyLimit || registry == null) {
-            return;
-        }
-        historyTrims.increment();
-        registry.history(historyLimit / 100 * TRIM_TO_PERCENT);
-        LOG.warning(() -> "history of all rooms reached its budget of " + historyLimit + " bytes (CHAT_MEMORY_PERCENT):"
-                + " dropped the oldest chats of the largest rooms, " + before + " -> " + history.get() + " bytes");
-    }
+    /** One account: its limit, how to read its total, and how the registry trims it; at most one trim asked at a time. */
+    private final class Account {
+        private final long limit;
+        private final LongSupplier total;
+        private final BiConsumer<Trims, Long> trim;
+        private final String what;
+        private final String how;
+        private final AtomicBoolean asked = new AtomicBoolean();
+        private final LongAdder trims = new LongAdder();
 
-    private void trimQueues() {
-        queueTrimAsked.set(false);
-        long before = queued.sum();
-        Trims registry = trims;
-        if (before <= queueLimit || registry == null) {
-            return;
+        Account(long limit, LongSupplier total, BiConsumer<Trims, Long> trim, String what, String how) {
+            this.limit = limit;
+            this.total = total;
+            this.trim = trim;
+            this.what = what;
+            this.how = how;
         }
-        queueTrims.increment();
-        registry.queues(queueLimit / 100 * TRIM_TO_PERCENT);
-        LOG.warning(() -> "frames queued to all connections reached their budget of " + queueLimit + " bytes"
-                + " (CHAT_MEMORY_PERCENT): evicted the connections with the most queued, " + before + " -> "
-                + queued.sum() + " bytes");
+
+        /** Hands a trim to the executor if over the limit and none is asked already; a stopping server's executor takes none. */
+        void check() {
+            if (total.getAsLong() > limit && asked.compareAndSet(false, true)) {
+                try {
+                    trimming.execute(this::run);
+                } catch (RejectedExecutionException stopping) {
+                    asked.set(false);
+                }
+            }
+        }
+
+        private void run() {
+            asked.set(false);
+            long before = total.getAsLong();
+            Trims registry = MemoryBudget.this.trims;
+            if (before <= limit || registry == null) {
+                return;
+            }
+            trims.increment();
+            trim.accept(registry, limit / 100 * TRIM_TO_PERCENT);
+            LOG.warning(() -> what + " reached the budget of " + limit + " bytes (CHAT_MEMORY_PERCENT): " + how + ", "
+                    + before + " -> " + total.getAsLong() + " bytes");
+        }
     }
 }

@@ -38,13 +38,14 @@ final class RoomServices {
     /** The last connection's number, for the logs: unique within the server, whichever room. */
     final AtomicLong lastMemberId = new AtomicLong();
 
-    RoomServices(ChatConfig config, Meters meters, Clock clock) {
+    /** @param heapBytes the heap the memory budget takes its share of: {@code Runtime.maxMemory()} */
+    RoomServices(ChatConfig config, Meters meters, Clock clock, long heapBytes) {
         this.config = config;
         this.meters = meters;
         this.clock = clock;
         this.capacity = new Capacity(config);
         this.codec = new EventCodec(config.maxText());
-        this.budget = MemoryBudget.ofHeap(config.memoryPercent(), timer);
+        this.budget = MemoryBudget.ofHeap(heapBytes, config.memoryPercent(), timer);
         this.addresses = new AddressBudgets(config, System::nanoTime);
         timer.scheduleWithFixedDelay(() -> {
             addresses.sweep();

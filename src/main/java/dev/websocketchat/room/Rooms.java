@@ -49,8 +49,8 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
     private final AtomicInteger open = new AtomicInteger(1);
     private volatile boolean closed;
 
-    private Rooms(ChatConfig config, Meters meters, Function<String, Fanout> fanouts, AutoCloseable shared) {
-        this.services = new RoomServices(config, meters, Clock.systemUTC());
+    private Rooms(ChatConfig config, Meters meters, Function<String, Fanout> fanouts, AutoCloseable shared, long heapBytes) {
+        this.services = new RoomServices(config, meters, Clock.systemUTC(), heapBytes);
         this.fanouts = fanouts;
         this.shared = shared;
         services.budget.trimWith(this);
@@ -65,7 +65,12 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
 
     /** Rooms on their own, in this process. */
     public static Rooms local(ChatConfig config, Meters meters) {
-        return new Rooms(config, meters, name -> new LocalFanout(), () -> { });
+        return local(config, meters, Runtime.getRuntime().maxMemory());
+    }
+
+    /** Rooms on their own, whose memory budget is {@code CHAT_MEMORY_PERCENT} of a heap of {@code heapBytes}. */
+    static Rooms local(ChatConfig config, Meters meters, long heapBytes) {
+        return new Rooms(config, meters, name -> new LocalFanout(), () -> { }, heapBytes);
     }
 
     /**
@@ -73,7 +78,7 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
      * opens, and {@code shared}, what they share, is closed after the last room.
      */
     public static Rooms shared(ChatConfig config, Meters meters, Function<String, Fanout> fanouts, AutoCloseable shared) {
-        return new Rooms(config, meters, fanouts, shared);
+        return new Rooms(config, meters, fanouts, shared, Runtime.getRuntime().maxMemory());
     }
 
     /** Whether {@code /chat/{name}} names a room: 1 to 32 of {@code a-z 0-9 - _}. */
@@ -164,6 +169,7 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
         return services.logs;
     }
 
+    /** Runs on the timer thread, only when the history is over its budget: a queue of the rooms, made and dropped within the call. */
     @Override
     public void history(long bytes) {
         PriorityQueue<Held> largest = new PriorityQueue<>(Comparator.comparingLong(Held::bytes).reversed());
@@ -186,6 +192,10 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
         }
     }
 
+    /**
+     * Runs on the timer thread, only when the queues are over their budget: a list of every admitted
+     * member (at most {@code CHAT_MAX_CONNECTIONS}), made and dropped within the call.
+     */
     @Override
     public void queues(long bytes) {
         List<Queued> holders = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
@@ -27,10 +26,11 @@ import org.glassfish.grizzly.nio.NIOConnection;
  * Our Grizzly filter right in front of Tyrus's: it refuses the handshakes RFC 6455 forbids that
  * Tyrus lets through or answers with 500 (a method other than GET, a {@code Sec-WebSocket-Key}
  * missing, or not 16 bytes in base64: 400) and those over the client address's handshake budget
- * ({@code CHAT_ADDRESS_HANDSHAKES}: 429, before Tyrus or a room spends anything on them), gives every upgraded connection its {@link ConnectionGuard}, and feeds that guard's
- * {@link FrameScanner} every byte the client sends before Tyrus sees it, until the server's close frame
- * is queued; after that, Tyrus sees nothing more. {@code docs/tyrus-findings.md}
- * has a reproducer of each gap for upstream.
+ * ({@code CHAT_ADDRESS_HANDSHAKES}: 429, before Tyrus or a room spends anything on them), gives
+ * every upgraded connection its {@link ConnectionGuard}, and feeds that guard's {@link FrameScanner}
+ * every byte the client sends before Tyrus sees it, until the server's close frame is queued;
+ * after that, Tyrus sees nothing more. {@code docs/tyrus-findings.md} has a reproducer of each
+ * gap for upstream.
  *
  * <p>Hand-off: Tyrus's filter upgrades the connection right after this one, on the same thread,
  * through {@link EmbeddedTyrusContainer}, which {@linkplain #takeUpgrading takes} the guard made
@@ -119,8 +119,7 @@ final class GuardFilter extends BaseFilter {
             HttpGate.answer(ctx, request, 400, "Bad Request", "invalid Sec-WebSocket-Key\n");
             return ctx.getStopAction();
         }
-        String peer = ctx.getConnection().getPeerAddress() instanceof InetSocketAddress socket && socket.getAddress() != null
-                ? socket.getAddress().getHostAddress() : String.valueOf(ctx.getConnection().getPeerAddress());
+        String peer = SocketBudget.peerIp(ctx.getConnection());
         String client = ClientAddress.of(peer, header.getHeader("X-Forwarded-For"), rooms.config().trustedProxies());
         if (!rooms.admitsHandshake(client, peer)) {
             request.getResponse().setHeader("Retry-After", "5");

@@ -37,6 +37,11 @@ final class SocketBudget extends BaseFilter {
     private final ChatConfig config;
     private final ScheduledExecutorService timer;
     private final LogThrottle logs;
+    /**
+     * Sockets open now by TCP peer address, counted ones only: an entry per address with a socket
+     * open, so at most {@code CHAT_MAX_SOCKETS_PER_ADDRESS} per address and as many entries as the
+     * process has sockets open.
+     */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
     SocketBudget(ChatConfig config, ScheduledExecutorService timer, LogThrottle logs) {
@@ -64,11 +69,16 @@ final class SocketBudget extends BaseFilter {
         }
     }
 
+    /** The TCP peer's IP address, without its port: what every per-address count of the jar is keyed by. */
+    static String peerIp(Connection<?> connection) {
+        return connection.getPeerAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress() : String.valueOf(connection.getPeerAddress());
+    }
+
     @Override
     public NextAction handleAccept(FilterChainContext ctx) throws IOException {
         Connection<?> connection = ctx.getConnection();
-        String address = connection.getPeerAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
-                ? peer.getAddress().getHostAddress() : String.valueOf(connection.getPeerAddress());
+        String address = peerIp(connection);
         int limit = config.maxSocketsPerAddress();
         boolean counted = limit > 0 && !config.trustedProxies().contains(address);
         if (counted && open.merge(address, 1, Integer::sum) > limit) {

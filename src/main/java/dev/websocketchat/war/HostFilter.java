@@ -25,26 +25,28 @@ public class HostFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HostFilter.class.getName());
 
-    private volatile HostPolicy hosts;
+    private HostPolicy hosts;
+    private Rooms rooms;
+
+    /** The application's rooms are made before any filter starts ({@link ChatApplication}). */
+    @Override
+    public void init() {
+        rooms = ChatApplication.rooms(getServletContext());
+        hosts = new HostPolicy(rooms.config().trustedOrigins());
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Rooms rooms = ChatApplication.rooms(getServletContext());
-        HostPolicy policy = hosts;
-        if (policy == null) {
-            policy = new HostPolicy(rooms.config().trustedOrigins());
-            hosts = policy; // racing requests make equal policies; any one will do
-        }
         String host = request.getHeader("Host");
-        if (policy.answersTo(host)) {
+        if (hosts.answersTo(host)) {
             chain.doFilter(request, response);
             return;
         }
         rooms.metrics().rejected(Rejection.HOST);
-        rooms.logs().log(LOG, Level.INFO, "host", request.getRemoteAddr(), () -> "refused " + request.getMethod() + " "
-                + LogSafe.text(request.getRequestURI(), 80) + " from " + request.getRemoteAddr() + " for host "
-                + LogSafe.text(host, 80) + ": set CHAT_PUBLIC_ORIGIN to the address users reach the server at");
+        String remote = request.getRemoteAddr();
+        rooms.logs().log(LOG, Level.INFO, "host", remote,
+                () -> HostPolicy.refusalLine(request.getMethod() + " " + LogSafe.text(request.getRequestURI(), 80), remote, host));
         response.sendError(HttpServletResponse.SC_FORBIDDEN, "this server does not answer to that host");
     }
 }

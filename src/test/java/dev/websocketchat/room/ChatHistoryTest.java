@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ChatHistoryTest {
 
-    private final ChatHistory history = new ChatHistory(3, MemoryBudget.UNLIMITED);
+    private final ChatHistory history = new ChatHistory(3, Budgets.unlimited());
 
     private void say(int count) {
         for (int i = 0; i < count; i++) {
@@ -59,7 +59,7 @@ class ChatHistoryTest {
 
     @Test
     void withNoBufferOnlyAnUpToDateResumeIsComplete() {
-        ChatHistory none = new ChatHistory(0, MemoryBudget.UNLIMITED);
+        ChatHistory none = new ChatHistory(0, Budgets.unlimited());
         none.append("n", "t", Instant.EPOCH);
         assertThat(none.after(new Resume(none.epoch(), 1), List.of())).isEqualTo(new History(none.epoch(), true, List.of(), List.of()));
         assertThat(none.after(new Resume(none.epoch(), 0), List.of()).complete()).isFalse();
@@ -68,7 +68,7 @@ class ChatHistoryTest {
 
     @Test
     void whatIsKeptIsCountedInHeapBytesByItsCharactersAndGivenBackAsChatsGo() {
-        MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Runnable::run);
+        MemoryBudget budget = Budgets.unlimited();
         ChatHistory counted = new ChatHistory(2, budget);
         counted.append("ab", "latin", Instant.EPOCH); // Latin-1: a byte a character
         long latin = ChatHistory.CHAT_OVERHEAD_BYTES + 2 + 5;
@@ -89,7 +89,7 @@ class ChatHistoryTest {
 
     @Test
     void eachHistoryHasItsOwnEpoch() {
-        assertThat(new ChatHistory(3, MemoryBudget.UNLIMITED).epoch()).isNotEqualTo(new ChatHistory(3, MemoryBudget.UNLIMITED).epoch()).isNotEmpty();
+        assertThat(new ChatHistory(3, Budgets.unlimited()).epoch()).isNotEqualTo(new ChatHistory(3, Budgets.unlimited()).epoch()).isNotEmpty();
     }
 
     @Test

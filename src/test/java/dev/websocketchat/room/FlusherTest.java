@@ -158,6 +158,6 @@ class FlusherTest {
 
     private Member member(Peer peer) {
         return new Member(null, 1, "익명", "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
-                MemoryBudget.UNLIMITED, (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
+                Budgets.unlimited(), (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
 }

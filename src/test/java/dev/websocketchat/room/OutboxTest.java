@@ -24,7 +24,7 @@ class OutboxTest {
 
     @Test
     void sendsInOrderWithoutRecursingWhenSendsCompleteOnTheCallingThread() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         for (int i = 0; i < 200_000; i++) {
             outbox.enqueue(Frame.of(String.valueOf(i)));
         }
@@ -66,7 +66,7 @@ class OutboxTest {
                 return true;
             }
         };
-        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(asyncPeer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         ExecutorService writers = Executors.newFixedThreadPool(4);
         CountDownLatch done = new CountDownLatch(4);
         for (int w = 0; w < 4; w++) {
@@ -103,7 +103,7 @@ class OutboxTest {
 
     @Test
     void onlyOneSendIsHandedToThePeerAtATime() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -117,7 +117,7 @@ class OutboxTest {
 
     @Test
     void theFrameThatWouldExceedTheLimitClosesTheOutbox() {
-        Outbox outbox = new Outbox(peer, 10, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, 10, Budgets.unlimited(), failure::set, delivered::addAndGet);
         peer.hold();
         assertThat(outbox.enqueue(Frame.of("12345"))).isTrue();
         outbox.flush(); // in flight: still counts
@@ -132,7 +132,7 @@ class OutboxTest {
 
     @Test
     void theServersBudgetHearsOfEveryByteQueuedAndGetsEachBackOnceWrittenOrDropped() {
-        MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Runnable::run);
+        MemoryBudget budget = Budgets.unlimited();
         Outbox outbox = new Outbox(peer, Long.MAX_VALUE, budget, failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("12345"));
@@ -155,7 +155,7 @@ class OutboxTest {
 
     @Test
     void aFailedSendClosesTheOutboxAndReportsOnce() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -170,7 +170,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedOnAClosedOutboxWaitsOnlyForTheFrameInFlight() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         AtomicReference<String> order = new AtomicReference<>("");
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -186,7 +186,7 @@ class OutboxTest {
 
     @Test
     void aSealedOutboxSendsWhatItAcceptedThenRunsWhenDrained() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         peer.hold();
         outbox.enqueue(Frame.of("a"));
@@ -206,7 +206,7 @@ class OutboxTest {
 
     @Test
     void whenDrainedRunsAtOnceWhenNothingIsLeft() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         outbox.seal();
         AtomicInteger runs = new AtomicInteger();
         outbox.whenDrained(runs::incrementAndGet);
@@ -215,7 +215,7 @@ class OutboxTest {
 
     @Test
     void aPingGoesAheadOfQueuedFrames() {
-        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(peer, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         peer.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
@@ -230,7 +230,7 @@ class OutboxTest {
     @Test
     void framesQueuedWhileAWriteIsInFlightLeaveTogetherInTheNextWrite() {
         FakePeer framing = FakePeer.writingFrames();
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         framing.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
@@ -251,7 +251,7 @@ class OutboxTest {
     @Test
     void aBatchStopsAtTheBatchLimitAndALargerFrameLeavesAlone() {
         FakePeer framing = FakePeer.writingFrames();
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         String quarter = "q".repeat(Outbox.BATCH_BYTES / 4);
         String huge = "h".repeat(Outbox.BATCH_BYTES * 3); // a 64-bit length
         framing.hold();
@@ -271,7 +271,7 @@ class OutboxTest {
     @Test
     void aBurstLargerThanTheKeptQueueLeavesInOrderAndSoDoesWhatFollowsIt() {
         FakePeer framing = FakePeer.writingFrames();
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         String quarterBatch = "k".repeat(Outbox.BATCH_BYTES / 4 - 8); // with its number in front, four to a write
         int burst = Outbox.KEPT_FRAMES * 2;
         List<String> expected = new ArrayList<>();
@@ -299,7 +299,7 @@ class OutboxTest {
     @Test
     void aFailedWriteFailsTheOutboxOnceAndDropsTheRest() {
         FakePeer framing = FakePeer.writingFrames();
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         framing.hold();
         outbox.enqueue(Frame.of("a"));
         outbox.enqueue(Frame.of("b"));
@@ -318,7 +318,7 @@ class OutboxTest {
     void aPeersWriterGetsOneFlushAtATimeWhichTakesTheFramesQueuedUntilItRuns() {
         ArrayDeque<Runnable> handedOver = new ArrayDeque<>();
         FakePeer framing = FakePeer.writingFramesOn(handedOver::add);
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
         outbox.enqueue(Frame.of("b"));
@@ -342,7 +342,7 @@ class OutboxTest {
     void aFlushWaitingOnTheWriterWritesNothingOnceTheOutboxIsClosed() {
         ArrayDeque<Runnable> handedOver = new ArrayDeque<>();
         FakePeer framing = FakePeer.writingFramesOn(handedOver::add);
-        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, MemoryBudget.UNLIMITED, failure::set, delivered::addAndGet);
+        Outbox outbox = new Outbox(framing, Long.MAX_VALUE, Budgets.unlimited(), failure::set, delivered::addAndGet);
         outbox.enqueue(Frame.of("a"));
         outbox.flush();
         outbox.close();
