@@ -64,10 +64,9 @@ final class HttpGate extends BaseFilter {
         String host = request.getHeader("Host");
         if (!hosts.answersTo(host)) {
             rooms.metrics().rejected(Rejection.HOST);
-            String peer = String.valueOf(ctx.getConnection().getPeerAddress());
-            rooms.logs().log(LOG, Level.INFO, "host", peer, () -> "refused " + request.getMethod() + " "
-                    + LogSafe.text(request.getRequestURI(), 80) + " from " + peer + " for host "
-                    + LogSafe.text(host, 80) + ": set CHAT_PUBLIC_ORIGIN to the address users reach the server at");
+            String peer = SocketBudget.peerIp(ctx.getConnection());
+            rooms.logs().log(LOG, Level.INFO, "host", peer,
+                    () -> HostPolicy.refusalLine(request.getMethod() + " " + LogSafe.text(request.getRequestURI(), 80), peer, host));
             answer(ctx, request, 403, "Forbidden", "this server does not answer to that host\n");
             return ctx.getStopAction();
         }
