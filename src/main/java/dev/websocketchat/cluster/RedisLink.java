@@ -140,7 +140,7 @@ public final class RedisLink implements AutoCloseable {
             synchronized (this) {
                 if (!triedToConnect) {
                     triedToConnect = true;
-                    if (connect()) {
+                    if (connect() && saidAlive()) {
                         recover();
                     }
                 }
@@ -204,8 +204,7 @@ public final class RedisLink implements AutoCloseable {
             }
             long now = System.nanoTime();
             rooms.values().forEach(room -> room.checkJoins(now, JOIN_TIMEOUT_NANOS));
-            commands.async().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0],
-                            instance, Long.toString(ALIVE_MILLIS), Long.toString(abandonedRoomSeconds))
+            commands.async().<Long>eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], heartbeat())
                     .whenComplete((forgotten, failure) -> {
                         if (failure == null) {
                             answered();
@@ -215,6 +214,27 @@ public final class RedisLink implements AutoCloseable {
                     });
         } catch (RuntimeException e) {
             lost(e);
+        }
+    }
+
+    /** {@code reap.lua}'s arguments: this instance, how long it is alive for, how long an abandoned room is kept. */
+    private String[] heartbeat() {
+        return new String[] {instance, Long.toString(ALIVE_MILLIS), Long.toString(abandonedRoomSeconds)};
+    }
+
+    /**
+     * The first heartbeat, before the first room enters the cluster: an instance is forgotten only
+     * once it has said it is alive, so one that had put its connections into a room and died
+     * before its first timed heartbeat (a second after it started) was never forgotten, and its
+     * connections stayed in the room's count for good. Whether Redis heard it.
+     */
+    private boolean saidAlive() {
+        try {
+            commands.sync().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], heartbeat());
+            return true;
+        } catch (RuntimeException e) {
+            lost(e);
+            return false;
         }
     }
 
