@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,12 +26,11 @@ import java.util.regex.Pattern;
  * connection is made inside the map's atomic step for its name, and a room is dropped inside
  * that same step only if nobody is on the way in, so a connection never lands in a dropped room.
  *
- * <p>Budgets over all rooms: the registry carries out the server's {@link MemoryBudget} (the
- * oldest history of the largest rooms goes first, and the connections with the most queued), and
- * a room counts against the {@link AddressBudgets} of the client address that opened it until it is
- * dropped.
+ * <p>Budgets over all rooms: the server's {@link MemoryBudget} is trimmed over the registry's rooms
+ * ({@link BudgetTrims}), and a room counts against the {@link AddressBudgets} of the client address
+ * that opened it until it is dropped.
  */
-public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
+public final class Rooms implements AutoCloseable {
 
     /** The room of {@code /chat}, which is also {@code /chat/lobby}; it is never dropped. */
     public static final String LOBBY = "lobby";
@@ -53,7 +51,7 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
         this.services = new RoomServices(config, meters, Clock.systemUTC(), heapBytes);
         this.fanouts = fanouts;
         this.shared = shared;
-        services.budget.trimWith(this);
+        services.budget.trimWith(new BudgetTrims(rooms::values));
         rooms.put(LOBBY, new ChatRoom(LOBBY, services, fanouts.apply(LOBBY), null));
         meters.watch(this::online, this::queuedBytes, this::roomsOpen);
         MemoryBudget budget = services.budget;
@@ -167,60 +165,6 @@ public final class Rooms implements AutoCloseable, MemoryBudget.Trims {
     /** The throttle for log lines a client can cause, which every part of the server shares. */
     public LogThrottle logs() {
         return services.logs;
-    }
-
-    /** Runs on the timer thread, only when the history is over its budget: a queue of the rooms, made and dropped within the call. */
-    @Override
-    public void history(long bytes) {
-        PriorityQueue<Held> largest = new PriorityQueue<>(Comparator.comparingLong(Held::bytes).reversed());
-        long total = 0;
-        for (ChatRoom room : rooms.values()) {
-            long held = room.historyBytes();
-            total += held;
-            if (held > 0) {
-                largest.add(new Held(room, held));
-            }
-        }
-        while (total > bytes && !largest.isEmpty()) {
-            Held top = largest.poll();
-            long next = largest.isEmpty() ? 0 : largest.peek().bytes();
-            long freed = top.room().dropHistory(Math.min(total - bytes, top.bytes() - next + 1));
-            total -= freed;
-            if (freed > 0 && top.bytes() - freed > 0) {
-                largest.add(new Held(top.room(), top.bytes() - freed));
-            }
-        }
-    }
-
-    /**
-     * Runs on the timer thread, only when the queues are over their budget: a list of every admitted
-     * member (at most {@code CHAT_MAX_CONNECTIONS}), made and dropped within the call.
-     */
-    @Override
-    public void queues(long bytes) {
-        List<Queued> holders = new ArrayList<>();
-        long total = 0;
-        for (ChatRoom room : rooms.values()) {
-            for (Member member : room.admitted()) {
-                long queued = member.outbox.queuedBytes();
-                total += queued;
-                holders.add(new Queued(member, queued));
-            }
-        }
-        holders.sort(Comparator.comparingLong(Queued::bytes).reversed());
-        for (int i = 0; i < holders.size() && total > bytes; i++) {
-            Queued most = holders.get(i);
-            most.member().room().evictOverBudget(most.member(), most.bytes());
-            total -= most.bytes();
-        }
-    }
-
-    /** What one member had queued when the queues were trimmed. */
-    private record Queued(Member member, long bytes) {
-    }
-
-    /** Heap bytes a room's history holds. */
-    private record Held(ChatRoom room, long bytes) {
     }
 
     /** One room and the count its clients are told. */
