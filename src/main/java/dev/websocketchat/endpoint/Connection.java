@@ -190,7 +190,8 @@ final class Connection {
             return;
         }
         if (room.evict(member, ContainerFailure.causeOf(failure))) {
-            LOG.info(() -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
+            rooms.logs().log(LOG, Level.INFO, "failed", member.clientAddress(),
+                    () -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }
         LOG.log(Level.FINE, failure, () -> "error on " + member);
     }

@@ -4,6 +4,7 @@ import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Turns what a {@link FrameTransport} finds in one member's traffic into room calls. */
@@ -28,13 +29,14 @@ final class MemberWatch implements FrameTransport.Watcher {
     @Override
     public void brokeTheRules(LeaveCause cause, String reason) {
         room.metrics().rejected(cause == LeaveCause.TOO_BIG ? Rejection.TOO_BIG : Rejection.PROTOCOL_ERROR);
-        LOG.info(() -> member + " broke the protocol: " + reason);
+        room.logs().log(LOG, Level.INFO, "protocol_error", member.clientAddress(),
+                () -> member + " broke the protocol: " + reason);
         room.evict(member, cause, reason);
     }
 
     @Override
     public void cutOff(String why) {
-        LOG.info(() -> member + " was cut off: " + why);
+        room.logs().log(LOG, Level.INFO, "cut_off", member.clientAddress(), () -> member + " was cut off: " + why);
         room.leave(member, LeaveCause.SLOW_CONSUMER);
     }
 }

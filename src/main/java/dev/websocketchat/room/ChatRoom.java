@@ -2,6 +2,7 @@ package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.Resume;
 import java.time.Clock;
@@ -72,7 +73,7 @@ public final class ChatRoom implements AutoCloseable {
         this.members = new Members(services, fanout, this::evictSlowConsumers);
         this.intake = new Intake(this, members, services);
         Roster roster = members.roster();
-        this.stopLiveness = new Liveness(config, roster::members, idle -> evict(idle, LeaveCause.IDLE))
+        this.stopLiveness = new Liveness(config, services.logs, roster::members, idle -> evict(idle, LeaveCause.IDLE))
                 .start(services.timer, services.pinger);
         fanout.start(members); // last: a cluster's fanout may deliver from its own threads at once
     }
@@ -84,6 +85,11 @@ public final class ChatRoom implements AutoCloseable {
 
     public ChatConfig config() {
         return config;
+    }
+
+    /** The throttle for the log lines a client can cause, which the room's endpoints log theirs through too. */
+    public LogThrottle logs() {
+        return services.logs;
     }
 
     /** What the room counts; its endpoints count what they see there too. */
@@ -179,7 +185,7 @@ public final class ChatRoom implements AutoCloseable {
             return;
         }
         if (admission.refusal() != null) {
-            admission.refusal().refuse(member, config, meters);
+            admission.refusal().refuse(member, config, meters, services.logs);
             return;
         }
         meters.joined();

@@ -1,12 +1,14 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.log.LogSafe;
+import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import dev.websocketchat.protocol.Utf8;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -27,6 +29,7 @@ final class Intake {
     private final Meters meters;
     private final AddressBudgets addresses;
     private final MemoryBudget budget;
+    private final LogThrottle logs;
 
     Intake(ChatRoom room, Members members, RoomServices services) {
         this.room = room;
@@ -35,6 +38,7 @@ final class Intake {
         this.meters = services.meters;
         this.addresses = services.addresses;
         this.budget = services.budget;
+        this.logs = services.logs;
     }
 
     void text(Member member, String part, boolean last) {
@@ -100,7 +104,8 @@ final class Intake {
     /** Closes a flooder with 1008; the frames it keeps sending until the close takes effect do nothing more. */
     private void endFlood(Member member, String what) {
         if (room.evict(member, LeaveCause.FLOODING)) {
-            LOG.info(() -> member + " kept sending " + what + " over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
+            logs.log(LOG, Level.INFO, "flooding", member.clientAddress(),
+                    () -> member + " kept sending " + what + " over " + RateLimiter.FLOOD_FACTOR + " times the rate limit");
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogThrottle;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -25,9 +27,11 @@ final class Liveness {
     private final ChatConfig config;
     private final Supplier<Member[]> members;
     private final Consumer<Member> onIdle;
+    private final LogThrottle logs;
 
-    Liveness(ChatConfig config, Supplier<Member[]> members, Consumer<Member> onIdle) {
+    Liveness(ChatConfig config, LogThrottle logs, Supplier<Member[]> members, Consumer<Member> onIdle) {
         this.config = config;
+        this.logs = logs;
         this.members = members;
         this.onIdle = onIdle;
     }
@@ -59,7 +63,8 @@ final class Liveness {
         long limit = TimeUnit.SECONDS.toNanos(config.idleSeconds());
         for (Member member : members.get()) {
             if (now - member.lastHeardNanos() > limit) {
-                LOG.info(() -> member + " sent nothing for " + config.idleSeconds() + " s");
+                logs.log(LOG, Level.INFO, "idle", member.clientAddress(),
+                        () -> member + " sent nothing for " + config.idleSeconds() + " s");
                 onIdle.accept(member);
             }
         }

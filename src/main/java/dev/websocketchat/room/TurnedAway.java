@@ -1,7 +1,9 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.log.LogSafe;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Why a connection is turned away at admission, never counted: with the close code and reason it gets. */
@@ -21,17 +23,18 @@ enum TurnedAway {
     }
 
     /** Counts and logs the refusal, then closes the member, to which nothing was ever sent, so the close waits for nothing. */
-    void refuse(Member member, ChatConfig config, Meters metrics) {
+    void refuse(Member member, ChatConfig config, Meters metrics, LogThrottle logs) {
         switch (this) {
             case SERVER_FULL -> {
                 metrics.rejected(Rejection.SERVER_FULL);
-                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                        + config.maxConnections() + " connections are the limit");
+                logs.log(LOG, Level.INFO, "server_full", member.clientAddress(), () -> "refused " + member + " from "
+                        + member.from() + ": " + config.maxConnections() + " connections are the limit");
             }
             case ADDRESS_FULL -> {
                 metrics.rejected(Rejection.ADDRESS_FULL);
-                LOG.info(() -> "refused " + member + " from " + member.remoteAddress() + ": "
-                        + config.maxConnectionsPerAddress() + " connections from " + LogSafe.text(member.clientAddress(), 45) + " are the limit");
+                logs.log(LOG, Level.INFO, "address_full", member.clientAddress(), () -> "refused " + member + " from "
+                        + member.from() + ": " + config.maxConnectionsPerAddress() + " connections from "
+                        + LogSafe.text(member.clientAddress(), 45) + " are the limit");
             }
             case SHUTTING_DOWN -> {
             }

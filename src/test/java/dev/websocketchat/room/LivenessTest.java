@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.log.LogThrottle;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +32,7 @@ class LivenessTest {
         Member silent = member(silentPeer);
         Member lively = member(livelyPeer);
         List<Member> idle = new CopyOnWriteArrayList<>();
-        new Liveness(CONFIG, () -> new Member[] {silent, lively}, idle::add).start(timer, pinger);
+        new Liveness(CONFIG, new LogThrottle(System::nanoTime), () -> new Member[] {silent, lively}, idle::add).start(timer, pinger);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
         while (idle.isEmpty() && System.nanoTime() < deadline) {
@@ -47,7 +48,7 @@ class LivenessTest {
     void aMemberHeardFromJustNowIsNotIdle() throws Exception {
         Member fresh = member(new FakePeer());
         List<Member> idle = new CopyOnWriteArrayList<>();
-        new Liveness(CONFIG, () -> new Member[] {fresh}, idle::add).start(timer, pinger);
+        new Liveness(CONFIG, new LogThrottle(System::nanoTime), () -> new Member[] {fresh}, idle::add).start(timer, pinger);
         Thread.sleep(1500);
         assertThat(idle).as("within the idle limit").isEmpty();
     }
