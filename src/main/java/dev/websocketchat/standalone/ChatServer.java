@@ -62,7 +62,7 @@ public final class ChatServer implements AutoCloseable {
         ChatEndpoint.setSessionDefaults(webSockets);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("chat", config.host(), config.port());
-        SocketBudget sockets = new SocketBudget(config, guardTimer, rooms.logs());
+        SocketBudget sockets = new SocketBudget(rooms, guardTimer);
         listener.registerAddOn((at, chain) -> chain.add(1, sockets)); // right behind the transport: before any HTTP
         listener.registerAddOn((at, chain) -> chain.add(chain.indexOfType(HttpServerFilter.class), new HttpGate(rooms)));
         listener.registerAddOn(guard.addOn()); // before Tyrus's, so that Tyrus's filter goes in right behind it

@@ -2,6 +2,9 @@ package dev.websocketchat.standalone;
 
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogThrottle;
+import dev.websocketchat.room.Meters;
+import dev.websocketchat.room.Rejection;
+import dev.websocketchat.room.Rooms;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +40,7 @@ final class SocketBudget extends BaseFilter {
     private final ChatConfig config;
     private final ScheduledExecutorService timer;
     private final LogThrottle logs;
+    private final Meters meters;
     /**
      * Sockets open now by TCP peer address, counted ones only: an entry per address with a socket
      * open, so at most {@code CHAT_MAX_SOCKETS_PER_ADDRESS} per address and as many entries as the
@@ -44,10 +48,12 @@ final class SocketBudget extends BaseFilter {
      */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    SocketBudget(ChatConfig config, ScheduledExecutorService timer, LogThrottle logs) {
-        this.config = config;
+    /** @param rooms whose settings, log throttle and meters the budget uses */
+    SocketBudget(Rooms rooms, ScheduledExecutorService timer) {
+        this.config = rooms.config();
         this.timer = timer;
-        this.logs = logs;
+        this.logs = rooms.logs();
+        this.meters = rooms.metrics();
     }
 
     /** One accepted socket: whether it is counted, and how many requests have arrived on it. */
@@ -83,6 +89,7 @@ final class SocketBudget extends BaseFilter {
         boolean counted = limit > 0 && !config.trustedProxies().contains(address);
         if (counted && open.merge(address, 1, Integer::sum) > limit) {
             release(address);
+            meters.rejected(Rejection.ADDRESS_SOCKETS);
             logs.log(LOG, Level.INFO, "sockets", address, () -> "closed a socket from " + address + " as it was accepted: "
                     + limit + " open from it are the limit (CHAT_MAX_SOCKETS_PER_ADDRESS)");
             connection.closeSilently();
@@ -115,7 +122,10 @@ final class SocketBudget extends BaseFilter {
             }
             int requests = tracked.requests;
             if (requests == requestsBefore) {
-                LOG.fine(() -> "closed " + connection.getPeerAddress() + ": no request within " + config.requestSeconds() + " s");
+                meters.rejected(Rejection.REQUEST_TIMEOUT);
+                String address = peerIp(connection);
+                logs.log(LOG, Level.INFO, "request_timeout", address, () -> "closed a socket from " + address
+                        + ": no whole request within " + config.requestSeconds() + " s (CHAT_REQUEST_SECONDS)");
                 connection.closeSilently();
                 return;
             }

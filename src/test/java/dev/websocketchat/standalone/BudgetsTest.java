@@ -172,6 +172,9 @@ class BudgetsTest {
         long started = System.nanoTime();
         assertThat(raw.get(0).getInputStream().read()).as("closed for sending no request").isEqualTo(-1);
         assertThat((System.nanoTime() - started) / 1e9).isLessThan(4.5);
+        Scrape after = Scrape.of(application);
+        assertThat(after.value("chat_rejected_total{reason=\"address_sockets\"}")).isEqualTo(10);
+        assertThat(after.value("chat_rejected_total{reason=\"request_timeout\"}")).isPositive();
     }
 
     @Test
