@@ -85,6 +85,24 @@ public abstract class HostileClientContract {
         assertThat(online).as("connections once every client of the test has gone").isZero();
     }
 
+    @Test
+    void everyHttpPathRefusesAHostItDoesNotAnswerToAndReportsAnswerOnlyGetAndHead() {
+        URI app = applicationUri();
+        String own = RawHttp.ownHost(app);
+        for (String path : List.of("", "health", "metrics", "rooms")) {
+            assertThat(RawHttp.status(app, "GET", path, "attacker.example")).as("/%s for a rebinding host", path).isEqualTo(403);
+            assertThat(RawHttp.status(app, "GET", path, own)).as("/%s", path).isEqualTo(200);
+        }
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+            assertThat(RawHttp.status(app, method, "metrics", own)).as(method).isEqualTo(405);
+        }
+        assertThat(RawHttp.status(app, "HEAD", "health", own)).isEqualTo(200);
+        String post = RawHttp.exchange(app, "POST", app.getRawPath() + "chat", "Host: " + own + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + RawWebSocket.newKey() + "\r\n");
+        assertThat(post).as("a handshake must be a GET").startsWith("HTTP/1.1 400");
+        assertThat(alice.isClosed()).isFalse();
+    }
+
     /**
      * Why the target cannot stop a client that floods pings and never reads, or null where it
      * can. Such a test is skipped with the reason, never passed.
