@@ -5,7 +5,9 @@ Opens N raw WebSocket connections to ws://127.0.0.1:PORT/PATH from this one proc
 the server sends them, and reports the growth of the server JVM's heap after GC (jcmd GC.run,
 twice, then GC.heap_info) and of its RSS, per connection. With --chat CHARS, each connection
 first sends one chat of that many characters. The server must allow N connections from one
-address (CHAT_MAX_CONNECTIONS_PER_ADDRESS=0) and, with --chat, N chats at once (CHAT_RATE_LIMIT=0).
+address at once (CHAT_MAX_CONNECTIONS_PER_ADDRESS=0 CHAT_ADDRESS_HANDSHAKES=0, and for the jar
+CHAT_MAX_SOCKETS_PER_ADDRESS=0) and, with --chat, N chats at once (CHAT_RATE_LIMIT=0
+CHAT_ADDRESS_BYTES=0).
 
   python3 bench/idle-connections.py --port 8080 --pid "$(pgrep -f catalina.base)" -n 1000
 

@@ -34,7 +34,9 @@ started=$(date +%s)
 "${build[@]}" -t "$image" .
 echo "image built in $(( $(date +%s) - started )) s"
 
-settings=(-e CHAT_RATE_LIMIT=0 -e CHAT_ALLOWED_ORIGINS=https://allowed.example.org -e CHAT_PING_SECONDS=1 -e CHAT_IDLE_SECONDS=10)
+# ChatProtocolContract.TEST_SETTINGS, as environment variables
+settings=(-e CHAT_RATE_LIMIT=0 -e CHAT_ADDRESS_BYTES=0 -e CHAT_ADDRESS_HANDSHAKES=0 -e CHAT_ADDRESS_ROOMS=0
+  -e CHAT_ALLOWED_ORIGINS=https://allowed.example.org -e CHAT_PING_SECONDS=1 -e CHAT_IDLE_SECONDS=10)
 if [ ${#publish[@]} -eq 0 ]; then
   settings+=(-e PORT="$port" -e CHAT_HOST=127.0.0.1)
 else
