@@ -154,9 +154,18 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
         }
     }
 
-    /** Sends without waiting for the send to finish, for frames the server may refuse mid-way. */
-    public void sendWithoutWaiting(String text) {
-        session.getAsyncRemote().sendText(text);
+    /**
+     * Sends without waiting for the send to finish, for frames the server may refuse mid-way.
+     * False once the server has closed the connection: Tyrus throws "Socket is not connected"
+     * from the send before the close reaches {@link #isClosed()}, so a flood cannot check first.
+     */
+    public boolean sendWithoutWaiting(String text) {
+        try {
+            session.getAsyncRemote().sendText(text);
+            return true;
+        } catch (RuntimeException closedMeanwhile) {
+            return false;
+        }
     }
 
     public void sendChat(String name, String text) {
