@@ -1,28 +1,22 @@
 package dev.websocketchat.bench;
 
 import dev.websocketchat.support.RawWebSocket;
-import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.glassfish.tyrus.client.ClientManager;
 
 /**
  * Every attack of the hostile-client suite against the standalone jar as a process of its own
@@ -41,30 +35,27 @@ public final class AttackBenchmark {
 
     private final ServerProcess server;
     private final URI chat;
-    private final ClientManager client = ClientManager.createClient();
-    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    private final List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
-    private Session alice;
+    private final Victims victims;
     private Session talker;
     private boolean passed = true;
 
-    private AttackBenchmark(ServerProcess server) {
+    private AttackBenchmark(ServerProcess server, Victims victims) {
         this.server = server;
         this.chat = server.chat();
+        this.victims = victims;
     }
 
     public static void main(String[] args) throws Exception {
         boolean passed;
-        try (ServerProcess server = ServerProcess.start("attack", List.of("-Xmx256m"), Map.of("chat.rate.limit", "0"))) {
-            passed = new AttackBenchmark(server).run();
+        try (ServerProcess server = ServerProcess.start("attack", List.of("-Xmx256m"), Map.of("chat.rate.limit", "0"));
+                Victims victims = new Victims(server.chat())) {
+            passed = new AttackBenchmark(server, victims).run();
         }
         System.exit(passed ? 0 : 1);
     }
 
     private boolean run() throws Exception {
-        alice = victim(false);
-        victim(true);
-        talker = victim(false);
+        talker = victims.connect(chat, false);
         long startHeap = server.heapAfterGcKib();
         System.out.printf("attacks on %s; heap after GC at start %d KiB%n", chat, startHeap);
         System.out.println("attack                              victims' p50 / p99 / max ms  lost  heap KiB before -> after"
@@ -92,22 +83,18 @@ public final class AttackBenchmark {
     private void attack(String name, Attack attack) throws Exception {
         long heapBefore = server.heapAfterGcKib();
         int socketsBefore = sockets();
-        latenciesMicros.clear();
-        sentAt.clear();
-        ScheduledChats chats = new ScheduledChats();
+        Victims.Round chats = victims.begin(Duration.ofMillis(50));
         List<RawWebSocket> held = attack.run();
         int socketsAtEnd = awaitSockets(socketsBefore);
         for (RawWebSocket socket : held) {
             socket.close();
         }
-        int lost = chats.stop();
+        Victims.Seen seen = chats.stop();
         int socketsAfter = awaitSockets(socketsBefore);
         long heapAfter = server.heapAfterGcKib();
-        List<Long> sorted = new ArrayList<>(latenciesMicros);
-        Collections.sort(sorted);
-        System.out.printf("%-35s %7.1f / %5.1f / %6.1f   %4d  %8d -> %8d        %4d / %4d / %4d%n", name, percentile(sorted, 50),
-                percentile(sorted, 99), percentile(sorted, 100), lost, heapBefore, heapAfter, socketsBefore, socketsAtEnd, socketsAfter);
-        passed &= lost == 0 && socketsAtEnd <= socketsBefore && socketsAfter <= socketsBefore;
+        System.out.printf("%-35s %7.1f / %5.1f / %6.1f   %4d  %8d -> %8d        %4d / %4d / %4d%n", name, seen.percentile(50),
+                seen.percentile(99), seen.percentile(100), seen.lost(), heapBefore, heapAfter, socketsBefore, socketsAtEnd, socketsAfter);
+        passed &= seen.lost() == 0 && socketsAtEnd <= socketsBefore && socketsAfter <= socketsBefore;
     }
 
     private List<RawWebSocket> pingFlood() throws Exception {
@@ -231,56 +218,12 @@ public final class AttackBenchmark {
 
     /** Lines of the server's log that claim 6.6.6.6 and look like records of their own. */
     private long forgedLines() throws IOException {
-        return Files.readAllLines(Path.of("target/attack-server.log"), StandardCharsets.UTF_8).stream()
+        return Files.readAllLines(server.log(), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.contains("6.6.6.6") && TIMESTAMPED.matcher(line).find() && !line.contains("received from")).count();
     }
 
     private String host() {
         return "Host: " + chat.getHost() + ":" + chat.getPort() + "\r\n";
-    }
-
-    /** Two well-behaved clients: Alice chats every 50 ms while an attack runs; Bob times each chat's arrival. */
-    private Session victim(boolean timesArrivals) throws Exception {
-        return client.connectToServer(new Endpoint() {
-            @Override
-            public void onOpen(Session session, EndpointConfig config) {
-                session.setMaxTextMessageBufferSize(1 << 20); // the history after the filler is ~300 KB
-                session.addMessageHandler(String.class, (MessageHandler.Whole<String>) json -> {
-                    if (timesArrivals) {
-                        Matcher probe = Pattern.compile("probe-(\\d+)").matcher(json);
-                        Long sent = probe.find() ? sentAt.remove(probe.group()) : null;
-                        if (sent != null) {
-                            latenciesMicros.add((System.nanoTime() - sent) / 1000);
-                        }
-                    }
-                });
-            }
-        }, ClientEndpointConfig.Builder.create().build(), chat);
-    }
-
-    /** Alice's probes every 50 ms, on a thread of their own, while an attack runs. */
-    private final class ScheduledChats {
-        private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private int sent;
-
-        ScheduledChats() {
-            timer.scheduleAtFixedRate(() -> {
-                String probe = "probe-" + sent++;
-                sentAt.put(probe, System.nanoTime());
-                alice.getAsyncRemote().sendText(probe);
-            }, 0, 50, TimeUnit.MILLISECONDS);
-        }
-
-        /** Stops, waits for the last probes to arrive; returns how many never did. */
-        int stop() throws InterruptedException {
-            timer.shutdown();
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!sentAt.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            return sentAt.size();
-        }
     }
 
     private int sockets() throws Exception {
@@ -300,13 +243,5 @@ public final class AttackBenchmark {
             now = sockets();
         }
         return now;
-    }
-
-    private static double percentile(List<Long> sortedMicros, int percentile) {
-        if (sortedMicros.isEmpty()) {
-            return Double.NaN;
-        }
-        int index = Math.min(sortedMicros.size() - 1, (int) Math.ceil(percentile / 100.0 * sortedMicros.size()) - 1);
-        return sortedMicros.get(Math.max(0, index)) / 1000.0;
     }
 }

@@ -1,6 +1,5 @@
 package dev.websocketchat.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,10 +31,18 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI application;
+    private final Path log;
 
-    ServerProcess(Process process, URI application) {
+    /** A server {@link #launch launched} under {@code name}. */
+    ServerProcess(String name, Process process, URI application) {
+        this(process, application, logOf(name));
+    }
+
+    /** A server that writes its log to a file of its own. */
+    ServerProcess(Process process, URI application, Path log) {
         this.process = process;
         this.application = application;
+        this.log = log;
     }
 
     /** @param settings {@code chat.*} system properties for the server */
@@ -57,7 +64,7 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Dchat.host=127.0.0.1");
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", "target/websocket-chat-standalone.jar"));
-        ServerProcess server = new ServerProcess(launch(name, new ProcessBuilder(command)), URI.create("http://127.0.0.1:" + port + "/"));
+        ServerProcess server = new ServerProcess(name, launch(name, new ProcessBuilder(command)), URI.create("http://127.0.0.1:" + port + "/"));
         server.awaitHealthy(30);
         return server;
     }
@@ -72,13 +79,22 @@ final class ServerProcess implements AutoCloseable {
         full.addAll(List.of(command));
         ProcessBuilder builder = new ProcessBuilder(full);
         builder.environment().put("PORT", String.valueOf(port));
-        ServerProcess server = new ServerProcess(launch(name, builder), URI.create("http://127.0.0.1:" + port + "/"));
+        ServerProcess server = new ServerProcess(name, launch(name, builder), URI.create("http://127.0.0.1:" + port + "/"));
         server.awaitPort();
         return server;
     }
 
     static Process launch(String name, ProcessBuilder builder) throws IOException {
-        return builder.redirectErrorStream(true).redirectOutput(new File("target/" + name + "-server.log")).start();
+        return builder.redirectErrorStream(true).redirectOutput(logOf(name).toFile()).start();
+    }
+
+    private static Path logOf(String name) {
+        return Path.of("target/" + name + "-server.log");
+    }
+
+    /** The server's log: what it wrote to its standard output and error, unless it logs to a file of its own. */
+    Path log() {
+        return log;
     }
 
     static int freePort() throws IOException {

@@ -52,8 +52,10 @@ final class WarProcess {
             default -> throw new IllegalArgumentException(container);
         };
         String context = container.equals("wildfly") ? "chat/" : "";
-        ServerProcess server = new ServerProcess(ServerProcess.launch("bench-" + container, builder),
-                URI.create("http://127.0.0.1:" + port + "/" + context));
+        Process process = ServerProcess.launch("bench-" + container, builder);
+        URI application = URI.create("http://127.0.0.1:" + port + "/" + context);
+        ServerProcess server = container.equals("tomcat") ? new ServerProcess(process, application, base.resolve("logs/catalina.log"))
+                : new ServerProcess("bench-" + container, process, application);
         server.awaitHealthy(STARTUP_SECONDS);
         return server;
     }
@@ -67,7 +69,7 @@ final class WarProcess {
         }).toAbsolutePath();
     }
 
-    /** The distribution as CATALINA_HOME, with the test profile's server.xml; the WAR as ROOT. */
+    /** The distribution as CATALINA_HOME, with the test profile's server.xml and logging; the WAR as ROOT. */
     private static ProcessBuilder tomcat(Path base, int port, List<String> prefix, List<String> properties) throws IOException {
         Path home = distribution("tomcat");
         copyTree(home.resolve("conf"), base.resolve("conf"));
@@ -75,6 +77,9 @@ final class WarProcess {
             Files.createDirectories(base.resolve(dir));
         }
         Files.copy(WAR, base.resolve("webapps/ROOT.war"));
+        // its log (the test profile's: a file only) in one file of a fixed name, logs/catalina.log
+        Files.writeString(base.resolve("conf/logging.properties"), "\n1catalina.org.apache.juli.AsyncFileHandler.rotatable = false\n"
+                + "1catalina.org.apache.juli.AsyncFileHandler.prefix = catalina\n", java.nio.file.StandardOpenOption.APPEND);
         properties.add("-Dtomcat.http.port=" + port);
         properties.add("-Dtomcat.shutdown.port=" + ServerProcess.freePort());
         List<String> command = new ArrayList<>(prefix);

@@ -103,6 +103,21 @@ public abstract class HostileClientContract {
         assertThat(alice.isClosed()).isFalse();
     }
 
+    @Test
+    void errorPagesNameNeitherTheServerNorItsVersion() {
+        URI app = applicationUri();
+        String own = "Host: " + RawHttp.ownHost(app) + "\r\n";
+        List<String> answers = List.of(RawHttp.exchange(app, "GET", app.getRawPath() + "no-such-page", own),
+                RawHttp.exchange(app, "POST", app.getRawPath() + "metrics", own),
+                RawHttp.exchange(app, "GET", app.getRawPath() + "health", "Host: attacker.example\r\n"));
+        assertThat(answers).extracting(answer -> answer.substring(0, 12))
+                .containsExactly("HTTP/1.1 404", "HTTP/1.1 405", "HTTP/1.1 403");
+        for (String answer : answers) {
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(answer)
+                    .doesNotContain("tomcat", "grizzly", "undertow", "wildfly", "payara", "glassfish", "exception");
+        }
+    }
+
     /**
      * Why the target cannot stop a client that floods pings and never reads, or null where it
      * can. Such a test is skipped with the reason, never passed.

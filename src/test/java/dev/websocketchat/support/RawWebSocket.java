@@ -53,7 +53,7 @@ public final class RawWebSocket implements AutoCloseable {
      * whatever it is, and the socket (closed unless the answer was 101).
      */
     public static RawWebSocket openFrom(String localAddress, URI uri, StringBuilder head) throws IOException {
-        RawWebSocket raw = connect(uri, 0, localAddress);
+        RawWebSocket raw = connectFrom(localAddress, uri, 0);
         head.append(raw.handshake(uri, "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
                 + "Sec-WebSocket-Key: " + newKey() + "\r\n"));
         if (!head.toString().startsWith("HTTP/1.1 101")) {
@@ -64,10 +64,11 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** A TCP connection to the server, not yet upgraded; {@link #handshake} upgrades it. */
     public static RawWebSocket connect(URI uri, int receiveBufferBytes) throws IOException {
-        return connect(uri, receiveBufferBytes, null);
+        return connectFrom(null, uri, receiveBufferBytes);
     }
 
-    private static RawWebSocket connect(URI uri, int receiveBufferBytes, String localAddress) throws IOException {
+    /** As {@link #connect(URI, int)}, from a local address of its own when {@code localAddress} is not null. */
+    public static RawWebSocket connectFrom(String localAddress, URI uri, int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         if (localAddress != null) {
             socket.bind(new java.net.InetSocketAddress(localAddress, 0));
@@ -112,7 +113,7 @@ public final class RawWebSocket implements AutoCloseable {
             byte[] payload = readPayload();
             int opcode = first & 0x0f;
             if (opcode == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                return closeCode(payload);
             }
             if (opcode == 0x1) {
                 return 0;
@@ -141,7 +142,7 @@ public final class RawWebSocket implements AutoCloseable {
             int opcode = first & 0x0f;
             boolean fin = (first & 0x80) != 0;
             if (opcode == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                return closeCode(payload);
             }
             if (opcode == 0x1 || (opcode == 0x0 && inText)) { // a text frame, or a continuation of one
                 message.write(payload);
@@ -154,8 +155,34 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads to the server's close frame no faster than a link of {@code bytesPerSecond} would
+     * carry it; returns its code, or -1 if the connection ended without one.
+     */
+    public int readToTheEndAt(long bytesPerSecond) throws IOException {
+        long start = System.nanoTime();
+        long bytes = 0;
+        try {
+            while (true) {
+                int first = in.readUnsignedByte();
+                byte[] payload = readPayload();
+                if ((first & 0x0f) == 0x8) {
+                    return closeCode(payload);
+                }
+                bytes += 2 + payload.length;
+                pause(Duration.ofNanos(start + bytes * 1_000_000_000L / bytesPerSecond - System.nanoTime()));
+            }
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return -1;
+        }
+    }
+
+    private static int closeCode(byte[] payload) {
+        return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+    }
+
     private static void pause(Duration pause) throws java.io.InterruptedIOException {
-        if (pause.isZero()) {
+        if (pause.isNegative() || pause.isZero()) {
             return;
         }
         try {
