@@ -45,6 +45,7 @@ final class BudgetAttacks {
     private final URI lobby;
     private final Path log;
     private String attacker = "127.0.0.9";
+    private Victims.Round victims;
 
     BudgetAttacks(ServerProcess server) {
         this.application = server.application();
@@ -52,10 +53,25 @@ final class BudgetAttacks {
         this.log = server.log();
     }
 
-    /** The next attack comes from an address of its own. */
-    void nextAddress() {
+    /** The next attack comes from an address of its own, while the victims chat. */
+    void next(Victims.Round chatting) {
         String[] parts = attacker.split("\\.");
         attacker = "127.0.0." + (Integer.parseInt(parts[3]) + 1);
+        victims = chatting;
+    }
+
+    /** The server's counts, and the victims' chats so far: what {@link #chatsSince} subtracts. */
+    private record Mark(Scrape scrape, int probes) {
+    }
+
+    private Mark mark() {
+        return new Mark(scrape(), victims.sent());
+    }
+
+    /** Chats the server accepted since the mark, the victims' own left out. */
+    private double chatsSince(Mark mark) {
+        int probes = victims.sent() - mark.probes();
+        return scrape().since(mark.scrape(), "chat_chats_received_total") - probes;
     }
 
     String attacker() {
@@ -67,7 +83,7 @@ final class BudgetAttacks {
         AtomicInteger rooms = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
-        Scrape before = scrape();
+        Mark before = mark();
         during(40, () -> {
             try (RawWebSocket socket = open(room("fill" + rooms.getAndIncrement() % 1000), 0)) {
                 if (socket == null || socket.nextFrameCloseCode() != 0) {
@@ -81,10 +97,8 @@ final class BudgetAttacks {
                 }
             }
         });
-        Scrape after = scrape();
         return Outcome.of(String.format("%d chats sent, %.0f accepted; %d connections or rooms refused; history %.1f MB",
-                sent.get(), after.since(before, "chat_chats_received_total"), refused.get(),
-                after.value("chat_history_bytes") / 1e6), null);
+                sent.get(), chatsSince(before), refused.get(), scrape().value("chat_history_bytes") / 1e6), null);
     }
 
     /** 2. One connection at a time opens room after room; then a victim opens a room of its own. */
@@ -121,7 +135,7 @@ final class BudgetAttacks {
             }
         });
         reading.start();
-        Scrape before = scrape();
+        Mark before = mark();
         during(30, () -> {
             try (RawWebSocket socket = open(lobby, 0)) {
                 for (int i = 0; socket != null && i < ATTACK.toMillis() / 100; i++) {
@@ -130,7 +144,7 @@ final class BudgetAttacks {
                 }
             }
         });
-        double accepted = scrape().since(before, "chat_chats_received_total");
+        double accepted = chatsSince(before);
         String reached = closeCode.get() == Integer.MIN_VALUE ? "still reading" : "closed " + closeCode.get();
         return new Outcome(String.format("%.0f chats accepted (%.0f KiB/s); the 10 Mbit/s reader: %s", accepted,
                 accepted * 6 / ATTACK.toSeconds(), reached), List.of(reader), closeCode.get() == Integer.MIN_VALUE ? null
@@ -192,7 +206,7 @@ final class BudgetAttacks {
                 quiet.add(socket);
             }
         }
-        Scrape before = scrape();
+        Mark before = mark();
         double peakQueued = 0;
         String sending = "sent for 15 s";
         try {
@@ -204,20 +218,21 @@ final class BudgetAttacks {
         } catch (IOException cutOff) {
             sending = "the sender was cut off (" + cutOff.getMessage() + ")";
         }
+        double accepted = chatsSince(before);
         Scrape after = scrape();
         if (sender != null) {
             quiet.add(sender);
         }
         return new Outcome(String.format("%d quiet readers admitted, %d refused; %s, %.0f chats accepted; %.0f closed as slow consumers;"
-                + " queues peaked at %.1f MB of %.1f MB", quiet.size(), refused, sending, after.since(before, "chat_chats_received_total"),
-                after.since(before, "chat_leaves_total{cause=\"slow_consumer\"}"),
+                + " queues peaked at %.1f MB of %.1f MB", quiet.size(), refused, sending, accepted,
+                after.since(before.scrape(), "chat_leaves_total{cause=\"slow_consumer\"}"),
                 peakQueued / 1e6, after.value("chat_budget_bytes{account=\"queues\"}") / 1e6), quiet, null);
     }
 
     /** 6. 60 of the longest chats into one room, then a newcomer joins it and must get its history. */
     Outcome bigHistory() throws Exception {
         URI room = room("history");
-        Scrape before = scrape();
+        Mark before = mark();
         try (RawWebSocket writer = open(room, 0)) {
             for (int i = 0; i < 60; i++) {
                 writer.sendText(KOREAN);
@@ -227,8 +242,7 @@ final class BudgetAttacks {
         long started = System.nanoTime();
         try (RawWebSocket newcomer = RawWebSocket.open(room, 64 * 1024)) {
             int code = newcomer.nextFrameCloseCode();
-            return Outcome.of(String.format("%.0f chats accepted; the newcomer's history %s in %d ms", scrape().since(before,
-                    "chat_chats_received_total"), code == 0 ? "arrived" : "failed, closed " + code, (System.nanoTime() - started) / 1_000_000),
+            return Outcome.of(String.format("%.0f chats accepted; the newcomer's history %s in %d ms", chatsSince(before), code == 0 ? "arrived" : "failed, closed " + code, (System.nanoTime() - started) / 1_000_000),
                     code == 0 ? null : "a newcomer was closed");
         }
     }

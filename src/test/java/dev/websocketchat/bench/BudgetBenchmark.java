@@ -11,7 +11,8 @@ import java.util.Map;
  * The budgets issue's attacks against the jar and the WAR in a container, each server at its
  * default settings and {@code -Xmx384m} (the heap the Docker image gets in {@code deploy/k8s/}),
  * as a process of its own: while each attack runs, two victims chat in the lobby at the rate
- * limit's pace, and the benchmark prints their latency, the server's heap after a full GC with
+ * limit's pace, and the benchmark prints their latency, the frames a victim got besides the
+ * chats (joins, leaves, the attacker's chats) per second, the server's heap after a full GC with
  * what the attacker still holds, what the server logged, and what the attacker got.
  * {@code ./mvnw -Pbench verify -Dbench.main=BudgetBenchmark -Dbench.servers=java,tomcat} (a
  * container's profile run once first, as for every WAR benchmark).
@@ -69,7 +70,7 @@ public final class BudgetBenchmark {
             budgetKib = (long) (metrics.value("chat_budget_bytes{account=\"history\"}")
                     + metrics.value("chat_budget_bytes{account=\"queues\"}")) / 1024;
             System.out.printf("heap after GC at start %d MiB; memory budget %d MiB%n", startKib / 1024, budgetKib / 1024);
-            System.out.println("attack                              victims' p50 / p99 / max ms   lost   heap MiB   log KiB   the attacker got");
+            System.out.println("attack                              victims' p50 / p99 / max ms   lost  frames/s   heap MiB   log KiB   the attacker got");
             attack("1 history fill, 40 connections", attacks::historyFill);
             attack("2 room squat", attacks::roomSquat);
             attack("3 flood past a 10 Mbit/s reader", attacks::floodPastASlowReader);
@@ -87,9 +88,10 @@ public final class BudgetBenchmark {
     }
 
     private void attack(String name, Attack attack) throws Exception {
-        attacks.nextAddress();
         long logged = Files.size(server.log());
+        long started = System.nanoTime();
         Victims.Round round = victims.begin(Duration.ofMillis(100)); // 10 a second, CHAT_RATE_LIMIT
+        attacks.next(round);
         Outcome outcome;
         try {
             outcome = attack.run();
@@ -103,8 +105,9 @@ public final class BudgetBenchmark {
             held.close();
         }
         long logKib = (Files.size(server.log()) - logged) / 1024;
-        System.out.printf("%-35s %8.1f / %6.1f / %7.1f   %4d   %8d   %7d   %s%n", name, seen.percentile(50), seen.percentile(99),
-                seen.percentile(100), seen.lost(), heapKib / 1024, logKib, outcome.got());
+        System.out.printf("%-35s %8.1f / %6.1f / %7.1f   %4d  %8.0f   %8d   %7d   %s%n", name, seen.percentile(50), seen.percentile(99),
+                seen.percentile(100), seen.lost(), seen.otherFrames() * 1e9 / (System.nanoTime() - started), heapKib / 1024, logKib,
+                outcome.got());
         for (String failure : new String[] {health, seen.lost() == 0 ? null : seen.lost() + " of " + seen.sent() + " probes lost",
                 heapKib - startKib <= budgetKib ? null : "the heap after GC rose past the memory budget", outcome.failure()}) {
             if (failure != null) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,19 +96,19 @@ final class Victims implements AutoCloseable {
 
     final class Round {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private final long started = System.nanoTime();
-        private int sent;
+        private final AtomicInteger sent = new AtomicInteger();
 
         private Round(Duration every) {
             timer.scheduleAtFixedRate(() -> {
-                String probe = "probe-" + sent++;
+                String probe = "probe-" + sent.getAndIncrement();
                 sentAt.put(probe, System.nanoTime());
                 alice.getAsyncRemote().sendText(probe);
             }, 0, every.toNanos(), TimeUnit.NANOSECONDS);
         }
 
-        long elapsedNanos() {
-            return System.nanoTime() - started;
+        /** Probes sent so far. */
+        int sent() {
+            return sent.get();
         }
 
         /** Stops, waits up to 10 s for the last probes to arrive; what never did is lost. */
@@ -120,7 +121,7 @@ final class Victims implements AutoCloseable {
             }
             List<Long> sorted = new ArrayList<>(latenciesMicros);
             Collections.sort(sorted);
-            return new Seen(sent, sentAt.size(), sorted, otherFrameCount.get(), List.copyOf(otherFrames));
+            return new Seen(sent.get(), sentAt.size(), sorted, otherFrameCount.get(), List.copyOf(otherFrames));
         }
     }
 
