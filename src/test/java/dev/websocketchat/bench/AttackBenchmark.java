@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * Every attack of the hostile-client suite against the standalone jar as a process of its own
- * (-Xmx256m, the rate limit off so that only the bounds stop a flood), with the numbers the suite
- * does not print: the victims' chat latency while each attack runs, the server's heap after a
+ * (-Xmx256m, the rate limit and the address budgets off so that only the bounds stop a flood; the
+ * victims share the attackers' address, and {@link BudgetBenchmark} attacks with them on), with
+ * the numbers the suite does not print: the victims' chat latency while each attack runs, the server's heap after a
  * full GC and its open TCP sockets before, at the end of the attack (the attacker still holding
  * its end open) and after. {@code ./mvnw -Pbench verify -Dbench.main=AttackBenchmark}.
  *
@@ -47,7 +48,8 @@ public final class AttackBenchmark {
 
     public static void main(String[] args) throws Exception {
         boolean passed;
-        try (ServerProcess server = ServerProcess.start("attack", List.of("-Xmx256m"), Map.of("chat.rate.limit", "0"));
+        try (ServerProcess server = ServerProcess.start("attack", List.of("-Xmx256m"), Map.of("chat.rate.limit", "0",
+                "chat.address.bytes", "0", "chat.address.handshakes", "0", "chat.max.sockets.per.address", "0"));
                 Victims victims = new Victims(server.chat())) {
             passed = new AttackBenchmark(server, victims).run();
         }
@@ -185,7 +187,7 @@ public final class AttackBenchmark {
                 socket.sendRaw("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
             }
         }
-        return slow; // Grizzly itself closes a request still unfinished after 30 s
+        return slow; // a request still unfinished after CHAT_REQUEST_SECONDS is closed
     }
 
     private List<RawWebSocket> burst() throws Exception {

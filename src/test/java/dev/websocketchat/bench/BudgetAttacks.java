@@ -95,6 +95,7 @@ final class BudgetAttacks {
                     socket.sendText(EMOJI);
                     sent.incrementAndGet();
                 }
+                Thread.sleep(200); // before its close: a reset would discard what the server has not read yet
             }
         });
         return Outcome.of(String.format("%d chats sent, %.0f accepted; %d connections or rooms refused; history %.1f MB",
