@@ -9,6 +9,7 @@ import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
+import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.protocol.Utf8;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,11 +138,17 @@ final class Members implements Audience {
     /**
      * A newcomer's history frame, within half its send queue's limit so that it can never be
      * evicted as a slow consumer for its history alone: the newest chats that fit, marked
-     * incomplete, when all of them do not. Lock held.
+     * incomplete, when all of them do not. In a room so large that who is in it would take more
+     * than half of that (thousands of long names), the newcomer is not told who is here, as a
+     * client that never asked is not (the page hides its list). Lock held.
      */
     private Frame historyFrame(History full) {
         Frame frame = Frame.of(codec.encode(full));
         int fits = config.sendQueueBytes() / 2;
+        if (frame.bytes() > fits && full.users() != null && usersBytes(full.users()) > fits / 2) {
+            full = new History(full.epoch(), full.complete(), full.messages(), null);
+            frame = Frame.of(codec.encode(full));
+        }
         List<Chat> chats = full.messages();
         int from = 0;
         while (frame.bytes() > fits && from < chats.size()) {
@@ -153,6 +160,15 @@ final class Members implements Audience {
             frame = Frame.of(codec.encode(new History(full.epoch(), false, chats.subList(from, chats.size()), full.users())));
         }
         return frame;
+    }
+
+    /** What the list of who is here takes on the wire, {@code {"name":"…","connections":N},} each. */
+    private static long usersBytes(List<User> users) {
+        long bytes = 0;
+        for (User user : users) {
+            bytes += Utf8.length(user.name()) + 30;
+        }
+        return bytes;
     }
 
     /** This instance's members, admitted or joining. Lock held. */

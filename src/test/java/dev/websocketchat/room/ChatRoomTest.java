@@ -47,6 +47,24 @@ class ChatRoomTest {
     }
 
     @Test
+    void inARoomWhoseListOfNamesWouldCrowdTheHistoryANewcomerIsNotToldWhoIsHereAndStays() {
+        ChatConfig small = ChatConfig.builder().sendQueueBytes(4096).rateLimit(0).maxConnectionsPerAddress(0).addressBytes(0)
+                .addressRooms(0).build(); // a history frame gets 2,048 bytes, a list of names 1,024 before it is left out
+        try (ChatRoom crowded = new ChatRoom(small)) {
+            for (int i = 0; i < 40; i++) { // 40 names of 96 bytes each: more than the whole queue
+                crowded.admit(crowded.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "가".repeat(30) + (10 + i)), Resume.NONE);
+            }
+            FakePeer newcomer = new FakePeer();
+            crowded.admit(crowded.connect(newcomer, "127.0.0.1:1", "127.0.0.1", "영희"), Resume.NONE);
+            assertThat(newcomer.sent.get(0)).startsWith("{\"type\":\"history\",").doesNotContain("\"users\"");
+            assertThat(crowded.online()).isEqualTo(41);
+            FakePeer inASmallRoom = new FakePeer();
+            room.admit(room.connect(inASmallRoom, "127.0.0.1:1", "127.0.0.1", "철수"), Resume.NONE);
+            assertThat(inASmallRoom.sent.get(0)).contains("\"users\":[{\"name\":\"철수\",\"connections\":1}]");
+        }
+    }
+
+    @Test
     void theHistoryKeepsTheLastChatsOldestFirst() {
         Member talker = admitted(new FakePeer());
         for (int i = 1; i <= 5; i++) {
