@@ -89,9 +89,9 @@ final class AddressBudgets {
         return addresses.size();
     }
 
-    /** The key an address counts under: itself, or for IPv6 its first four groups (its /64). */
+    /** The key an address counts under: itself, or for IPv6 its first four groups (its /64); a key is its own. */
     static String key(String address) {
-        if (address.indexOf(':') < 0) {
+        if (address.indexOf(':') < 0 || address.endsWith("/64")) {
             return address;
         }
         try {

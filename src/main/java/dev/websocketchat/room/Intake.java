@@ -53,7 +53,7 @@ final class Intake {
             return;
         }
         String message = member.parts.message();
-        if (!addresses.bytes(member.clientAddress(), Utf8.length(message))) {
+        if (!addresses.bytes(member.addressKey(), Utf8.length(message))) {
             refuse(member, Rejection.ADDRESS_RATE_LIMITED, "rate limited");
             return;
         }

@@ -21,6 +21,7 @@ public final class Member {
     private final long id;
     private final String remoteAddress;
     private final String clientAddress;
+    private final String addressKey;
     final Peer peer;
     final Outbox outbox;
     final RateLimiter rate;
@@ -39,6 +40,7 @@ public final class Member {
         this.name = name;
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
+        this.addressKey = AddressBudgets.key(clientAddress);
         this.peer = peer;
         this.rate = new RateLimiter(config.rateLimit(), config.rateBurst(), System::nanoTime);
         this.parts = new MessageParts(config.maxFrame());
@@ -64,6 +66,14 @@ public final class Member {
     /** The client's IP address (behind a trusted proxy, the one it forwarded), which the per-address limit counts. */
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /**
+     * What every per-address limit counts it under: its client address, an IPv6 one by its /64
+     * (one subscriber's usual share), worked out once rather than for each message.
+     */
+    String addressKey() {
+        return addressKey;
     }
 
     /**

@@ -106,7 +106,7 @@ final class Members implements Audience {
                 return null;
             }
             pending--;
-            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN : capacity.take(member.clientAddress());
+            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN : capacity.take(member.addressKey());
             if (refusal != null) {
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
@@ -204,7 +204,7 @@ final class Members implements Audience {
             } else {
                 roster.remove(member);
             }
-            capacity.release(member.clientAddress());
+            capacity.release(member.addressKey());
             here.remove(member.name);
             lastEventNanos = System.nanoTime();
             return new Removal(true, counted(), announce(Leave.of(counted(), member.name), member));
@@ -253,7 +253,7 @@ final class Members implements Audience {
             joining.values().forEach(waiting -> inRoom.add(waiting.member()));
             joining.clear();
             for (Member member : inRoom) {
-                capacity.release(member.clientAddress());
+                capacity.release(member.addressKey());
                 member.state = Member.State.GONE;
                 member.outbox.seal();
             }

@@ -208,9 +208,9 @@ public final class Rooms implements AutoCloseable {
         return lobby().degraded();
     }
 
-    /** Admitted connections from the client address now, in every room. */
+    /** Admitted connections now, in every room, from the client address (an IPv6 one: from its /64). */
     public int connectionsFrom(String clientAddress) {
-        return services.capacity.from(clientAddress);
+        return services.capacity.from(AddressBudgets.key(clientAddress));
     }
 
     private long queuedBytes() {

@@ -65,6 +65,23 @@ class ChatRoomTest {
     }
 
     @Test
+    void theConnectionsOfAnIpv6AddressAreCountedByItsSlash64() throws Exception {
+        ChatConfig onePerAddress = ChatConfig.builder().maxConnectionsPerAddress(1).addressRooms(0).build();
+        try (ChatRoom room = new ChatRoom(onePerAddress)) {
+            FakePeer first = new FakePeer();
+            FakePeer sameSubnet = new FakePeer();
+            FakePeer otherSubnet = new FakePeer();
+            room.admit(room.connect(first, "[2001:db8::1]:1", "2001:db8::1", "a"), Resume.NONE);
+            room.admit(room.connect(sameSubnet, "[2001:db8::ffff:2]:1", "2001:db8:0:0::ffff:2", "b"), Resume.NONE);
+            room.admit(room.connect(otherSubnet, "[2001:db8:0:1::1]:1", "2001:db8:0:1::1", "c"), Resume.NONE);
+            assertThat(sameSubnet.closedWith.get(1, TimeUnit.SECONDS)).isEqualTo(1013);
+            assertThat(first.closedWith).isNotDone();
+            assertThat(otherSubnet.closedWith).isNotDone();
+            assertThat(room.online()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theHistoryKeepsTheLastChatsOldestFirst() {
         Member talker = admitted(new FakePeer());
         for (int i = 1; i <= 5; i++) {
