@@ -37,12 +37,24 @@ import java.util.logging.Logger;
 public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+    /**
+     * Set on a request once judged. WildFly and Payara run the filter a second time for a path
+     * that both its patterns match ({@code /chat}), which took two handshakes from the address's
+     * budget for one, and on a budget refilling one at a time refused every handshake after the
+     * burst.
+     */
+    private static final String JUDGED = HandshakeFilter.class.getName() + ".judged";
     /** RFC 6585's status, which the Servlet API names no constant for. */
     private static final int SC_TOO_MANY_REQUESTS = 429;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getAttribute(JUDGED) != null) { // Undertow and Payara run it once for each of its two patterns
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(JUDGED, Boolean.TRUE);
         Rooms rooms = ChatApplication.rooms(getServletContext());
         if (!Rooms.isValidName(roomOf(request))) {
             rooms.metrics().rejected(Rejection.NO_SUCH_ROOM);
