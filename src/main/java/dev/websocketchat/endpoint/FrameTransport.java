@@ -60,8 +60,8 @@ public interface FrameTransport {
         /** A ping, pong or close frame arrived. */
         void controlFrame();
 
-        /** The client broke a rule of the protocol; nothing more it sends is delivered. Close with the cause's code. */
-        void brokeTheRules(LeaveCause cause, String reason);
+        /** The client broke a rule of the protocol; nothing more it sends is delivered. Close with {@code code}. */
+        void brokeTheRules(LeaveCause cause, int code, String reason);
 
         /** The transport has ended the connection already: it was holding more than its bound for it. */
         void cutOff(String why);

@@ -27,11 +27,11 @@ final class MemberWatch implements FrameTransport.Watcher {
     }
 
     @Override
-    public void brokeTheRules(LeaveCause cause, String reason) {
+    public void brokeTheRules(LeaveCause cause, int code, String reason) {
         room.metrics().rejected(cause == LeaveCause.TOO_BIG ? Rejection.TOO_BIG : Rejection.PROTOCOL_ERROR);
         room.logs().log(LOG, Level.INFO, "protocol_error", member.clientAddress(),
                 () -> member + " broke the protocol: " + reason);
-        room.evict(member, cause, reason);
+        room.evict(member, cause, code, reason);
     }
 
     @Override

@@ -271,9 +271,17 @@ public final class ChatRoom implements AutoCloseable {
 
     /** {@link #evict(Member, LeaveCause)} with a close reason of its own, such as the rule a frame broke. */
     public boolean evict(Member member, LeaveCause cause, String reason) {
+        return evict(member, cause, cause.code(), reason);
+    }
+
+    /**
+     * {@link #evict(Member, LeaveCause, String)} with a close code of its own: 1007 for text that
+     * is not UTF-8, which is counted as a {@link LeaveCause#PROTOCOL_ERROR} like the 1002s.
+     */
+    public boolean evict(Member member, LeaveCause cause, int code, String reason) {
         boolean removed = leave(member, cause);
-        if (removed && cause.code() != 0) {
-            services.closer.close(member, cause.code(), reason);
+        if (removed && code != 0) {
+            services.closer.close(member, code, reason);
         }
         return removed;
     }

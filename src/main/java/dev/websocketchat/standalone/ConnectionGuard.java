@@ -87,7 +87,7 @@ final class ConnectionGuard {
         if (current == null) {
             abort("it broke the protocol before it was admitted: " + violation.reason());
         } else {
-            current.brokeTheRules(violation.cause(), violation.reason());
+            current.brokeTheRules(violation.cause(), violation.code(), violation.reason());
         }
     }
 

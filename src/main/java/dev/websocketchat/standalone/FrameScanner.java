@@ -10,7 +10,9 @@ import org.glassfish.grizzly.Buffer;
  * larger than the limit however it is sent, in one frame or many, and however large (else 1009;
  * Tyrus answers 1011 once a frame outgrows its read buffer). It also counts control frames, which
  * the WebSocket API never shows an endpoint, so that a ping flood can be limited like a message
- * flood. Anything else wrong with a frame (reserved opcodes or bits, bad UTF-8) is left to Tyrus.
+ * flood. And a text message is checked as UTF-8 byte by byte, so that it is refused at its first
+ * wrong byte with 1007 (Tyrus checks a fragmented message only once it is whole, a second or more
+ * later). Anything else wrong with a frame (reserved opcodes or bits) is left to Tyrus.
  *
  * <p>One instance per connection, fed in order by one thread at a time. After a violation it
  * reports nothing more: the connection is being closed, and what follows is not read.
@@ -18,7 +20,7 @@ import org.glassfish.grizzly.Buffer;
 final class FrameScanner {
 
     /** A frame that breaks a rule: why the connection ends, and the close reason to answer with. */
-    record Violation(LeaveCause cause, String reason) {
+    record Violation(LeaveCause cause, int code, String reason) {
     }
 
     /** Told of each control frame (ping, pong, close) as soon as its header is complete. */
@@ -26,9 +28,10 @@ final class FrameScanner {
         void arrived(int opcode);
     }
 
-    static final Violation UNMASKED = new Violation(LeaveCause.PROTOCOL_ERROR, "client frames must be masked");
-    static final Violation BAD_LENGTH = new Violation(LeaveCause.PROTOCOL_ERROR, "invalid frame length");
-    static final Violation TOO_BIG = new Violation(LeaveCause.TOO_BIG, LeaveCause.TOO_BIG.reason());
+    static final Violation UNMASKED = new Violation(LeaveCause.PROTOCOL_ERROR, 1002, "client frames must be masked");
+    static final Violation BAD_LENGTH = new Violation(LeaveCause.PROTOCOL_ERROR, 1002, "invalid frame length");
+    static final Violation TOO_BIG = new Violation(LeaveCause.TOO_BIG, 1009, LeaveCause.TOO_BIG.reason());
+    static final Violation NOT_UTF8 = new Violation(LeaveCause.PROTOCOL_ERROR, 1007, "text is not valid UTF-8");
 
     private static final int MAX_HEADER = 14;
 
@@ -39,6 +42,14 @@ final class FrameScanner {
     private long payloadLeft;
     private long messageBytes;
     private Violation violation;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    /** Whether the message under way is text, and the frame being read a part of it. */
+    private boolean inText;
+    private boolean checkingPayload;
+    private boolean finalFrame;
+    /** The frame's masking key, and where in its payload the next byte is. */
+    private final byte[] mask = new byte[4];
+    private long payloadAt;
 
     FrameScanner(long maxMessageBytes, ControlFrames controlFrames) {
         this.maxMessageBytes = maxMessageBytes;
@@ -61,9 +72,17 @@ final class FrameScanner {
         int frameStart = start;
         while (at < end) {
             if (payloadLeft > 0) {
-                int skipped = (int) Math.min(payloadLeft, end - at);
-                at += skipped;
-                payloadLeft -= skipped;
+                int taken = (int) Math.min(payloadLeft, end - at);
+                if (checkingPayload && !checkText(bytes, at, taken)) {
+                    violation = NOT_UTF8;
+                    return Math.max(0, frameStart - start);
+                }
+                at += taken;
+                payloadLeft -= taken;
+                if (payloadLeft == 0 && checkingPayload && finalFrame && !utf8.complete()) {
+                    violation = NOT_UTF8; // the message ends inside a character
+                    return Math.max(0, frameStart - start);
+                }
                 continue;
             }
             if (headerLength == 0) {
@@ -76,6 +95,16 @@ final class FrameScanner {
             }
         }
         return end - start;
+    }
+
+    /** Unmasks and checks {@code count} bytes of a text frame's payload from {@code at}. */
+    private boolean checkText(Buffer bytes, int at, int count) {
+        for (int i = 0; i < count; i++, payloadAt++) {
+            if (!utf8.accept((bytes.get(at + i) ^ mask[(int) (payloadAt & 3)]) & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The violation found, or null. */
@@ -106,6 +135,7 @@ final class FrameScanner {
         }
         int opcode = header[0] & 0x0f;
         boolean fin = (header[0] & 0x80) != 0;
+        checkingPayload = false;
         if ((opcode & 0x08) != 0) {
             controlFrames.arrived(opcode);
         } else {
@@ -115,6 +145,17 @@ final class FrameScanner {
             }
             if (fin) {
                 messageBytes = 0;
+            }
+            if (opcode != 0) {
+                inText = opcode == 1;
+                utf8.reset();
+            }
+            checkingPayload = inText;
+            finalFrame = fin;
+            System.arraycopy(header, 2 + extended, mask, 0, 4);
+            payloadAt = 0;
+            if (inText && fin && length == 0 && !utf8.complete()) {
+                return NOT_UTF8;
             }
         }
         payloadLeft = length;

@@ -3,9 +3,12 @@ package dev.websocketchat.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.support.Heap;
 import dev.websocketchat.support.HostileClientContract;
+import dev.websocketchat.support.RawWebSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +58,22 @@ class HostileClientTest extends HostileClientContract {
     @Override
     protected void afterAttack() {
         assertThat(Heap.afterGc() - heapBaseline).as("heap left behind, bytes").isLessThan(Heap.SLACK_BYTES);
+    }
+
+    /**
+     * Autobahn's 6.4.2 to 6.4.4: a fragmented text whose first fragments go wrong mid-character
+     * (F4 90 is past U+10FFFF). Tyrus checked the message only once it was whole; the final
+     * fragment never comes here, so only a check at the byte can close the connection at all.
+     */
+    @Test
+    void textThatStopsBeingUtf8MidMessageIsRefusedAtTheByteWith1007() throws Exception {
+        try (RawWebSocket sender = track(RawWebSocket.open(chatUri()))) {
+            assertThat(bob.next(Join.class).online()).isEqualTo(3);
+            sender.sendFrame(0x1, new byte[] {(byte) 0xce, (byte) 0xba, (byte) 0xe1, (byte) 0xbd}, false, true);
+            sender.sendFrame(0x0, new byte[] {(byte) 0xb9, (byte) 0xcf, (byte) 0x83, (byte) 0xf4, (byte) 0x90, (byte) 0x80}, false, true);
+            assertThat(sender.awaitCloseCode()).isEqualTo(1007);
+        }
+        assertThat(bob.next(Leave.class).online()).isEqualTo(2);
     }
 
     @Test
