@@ -14,6 +14,7 @@ import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.Churn;
 import dev.websocketchat.support.OpenedClients;
+import dev.websocketchat.support.Scrape;
 import dev.websocketchat.support.UserList;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -160,7 +161,10 @@ class ClusterRoomsTest {
         cluster.redis().kill();
         TestCluster.awaitHealth(a, "DEGRADED");
         TestCluster.awaitHealth(b, "DEGRADED");
-        bob.close();
+        URI onB = URI.create("http://127.0.0.1:" + b.port() + "/");
+        Scrape beforeBobLeft = Scrape.of(onB);
+        bob.close(); // the close handshake ends before B's room has taken bob out: carol could still be told of him
+        assertThat(Scrape.awaitLeaves(onB, beforeBobLeft, 1)).isEqualTo(Map.of("closed", 1));
         ChatClient carol = opened.track(ChatClient.connect(roomUri(b, "ops", "carol")));
         UserList seenByCarol = UserList.from(carol.next(History.class));
         carol.next(Join.class);
