@@ -28,8 +28,7 @@
       offline: (why) => `연결 끊김: ${why}`, gap: '연결이 끊긴 동안의 메시지 중 일부는 표시되지 않았습니다',
       restarted: '서버가 다시 시작되었습니다. 그 전에 보낸 메시지 중 일부는 표시되지 않았을 수 있습니다',
       joined: (event) => event.text, left: (event) => event.text,
-      presence: (joined, left, online) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', ')
-        + ` · 현재 ${online}명`,
+      folded: (joined, left) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', '),
       reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
       room: '방', enter: '입장', people: '여기 있는 사람', connections: (n) => `연결 ${n}개`,
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
@@ -42,8 +41,7 @@
       offline: (why) => `Disconnected: ${why}`, gap: 'Some messages sent while you were disconnected are missing',
       restarted: 'The server restarted; some messages sent before that may be missing',
       joined: (event) => `A user joined [online: ${event.online}]`, left: (event) => `A user left [online: ${event.online}]`,
-      presence: (joined, left, online) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', ')
-        + ` · ${online} online`,
+      folded: (joined, left) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', '),
       reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
       room: 'Room', enter: 'Enter', people: 'Who is here', connections: (n) => `${n} connections`,
       renamed: (event) => `${event.from} is now ${event.to}`,
@@ -106,14 +104,14 @@
     translatePage();
   }
 
-  // A line of joins and leaves: one alone is the tutorial's text as the server sent it (or the
-  // same in English); several are counted.
+  // A line of joins and leaves: the latest, or the one it folded, is the tutorial's text as the
+  // server sent it (or the same in English); several folded ones are counted.
   function presenceText(item) {
     const joined = Number(item.dataset.joined);
     const left = Number(item.dataset.left);
+    if (item.dataset.presence === 'run' && joined + left > 1) return texts.folded(joined, left);
     const event = { text: item.dataset.text, online: Number(item.dataset.online) };
-    if (joined + left === 1) return item.dataset.kind === 'join' ? texts.joined(event) : texts.left(event);
-    return texts.presence(joined, left, event.online);
+    return item.dataset.kind === 'join' ? texts.joined(event) : texts.left(event);
   }
 
   // The time of day; the date too for a message not from today.
@@ -229,29 +227,48 @@
     append(item);
   }
 
-  // Joins and leaves in a row share one line that keeps count ("3명 접속, 1명 나감 · 현재 12명");
-  // a lone one shows the tutorial's text. The line's tooltip lists the latest notices as the
-  // server sent them, TOOLTIP_NOTICES at most, so a long run never grows the page without bound.
+  // Every join and leave shows as the tutorial's text, the latest always on a line of its own
+  // ("새로운 유저 접속 [현재: 2명]"). The ones before it in a row fold into one line above it:
+  // the notice itself while it is one, then a count ("3명 접속, 1명 나감"). Its tooltip lists what
+  // it folded as the server sent it, TOOLTIP_NOTICES at most, so a connect storm never grows the
+  // page without bound.
   const TOOLTIP_NOTICES = 20;
 
   function showCount(event) {
     onlineCount.textContent = event.online;
     const last = log.lastElementChild;
-    const item = last && last.dataset.presence ? last : document.createElement('li');
-    if (item !== last) {
-      item.className = 'notice';
-      item.dataset.presence = 'run';
-      item.dataset.joined = '0';
-      item.dataset.left = '0';
+    if (last && last.dataset.presence === 'latest') {
+      const before = last.previousElementSibling;
+      const run = before && before.dataset.presence === 'run' ? before : log.insertBefore(newRun(), last);
+      fold(last, run);
     }
-    const counter = event.type === 'join' ? 'joined' : 'left';
-    item.dataset[counter] = String(Number(item.dataset[counter]) + 1);
-    item.dataset.online = event.online;
+    const item = document.createElement('li');
+    item.className = 'notice';
+    item.dataset.presence = 'latest';
     item.dataset.kind = event.type;
     item.dataset.text = event.text;
-    item.title = [...(item.title ? item.title.split('\n') : []), event.text].slice(-TOOLTIP_NOTICES).join('\n');
+    item.dataset.online = event.online;
     item.textContent = presenceText(item);
-    if (item !== last) append(item);
+    append(item);
+  }
+
+  function newRun() {
+    const run = document.createElement('li');
+    run.className = 'notice folded';
+    run.dataset.presence = 'run';
+    run.dataset.joined = '0';
+    run.dataset.left = '0';
+    return run;
+  }
+
+  // The latest line becomes one more of the run's count, and leaves its place to the next.
+  function fold(latest, run) {
+    const counter = latest.dataset.kind === 'join' ? 'joined' : 'left';
+    run.dataset[counter] = String(Number(run.dataset[counter]) + 1);
+    Object.assign(run.dataset, { kind: latest.dataset.kind, text: latest.dataset.text, online: latest.dataset.online });
+    run.title = [...(run.title ? run.title.split('\n') : []), latest.dataset.text].slice(-TOOLTIP_NOTICES).join('\n');
+    run.textContent = presenceText(run);
+    latest.remove();
   }
 
   // Between the history a page is sent on opening and what arrives live; once per page.

@@ -75,10 +75,11 @@ abstract class BrowserScenarios {
             assertThat(page.onlineCount()).isEqualTo(2);
         }
         assertThat(second.notices()).as("its own join, alone").endsWith("새로운 유저 접속 [현재: 2명]");
-        assertThat(first.notices()).as("two joins in a row, one line").endsWith("2명 접속 · 현재 2명");
+        assertThat(first.notices()).as("each as the tutorial's text").endsWith("새로운 유저 접속 [현재: 1명]", "새로운 유저 접속 [현재: 2명]");
         closePage(second);
         first.awaitNotice("유저 연결 해제 [현재: 1명]");
-        assertThat(first.notices()).endsWith("2명 접속, 1명 나감 · 현재 1명");
+        assertThat(first.notices()).as("the latest as the tutorial's text, the two before it counted")
+                .endsWith("2명 접속", "유저 연결 해제 [현재: 1명]");
         assertThat(first.onlineCount()).isEqualTo(1);
     }
 

@@ -135,8 +135,8 @@ class StandaloneBrowserIT extends BrowserScenarios {
 
         ChatPage other = openPage();
         assertThat(other.sendButtonText()).as("another browser").isEqualTo("전송");
-        page.awaitNotice("새로운 유저 접속 [현재: 2명]"); // the wire text, listed in the line's tooltip
-        assertThat(page.notices()).as("its own join and the other's, in English").endsWith("2 joined · 2 online");
+        page.awaitNotice("A user joined [online: 2]");
+        assertThat(page.notices()).as("its own join and the other's, in English").endsWith("A user joined [online: 1]", "A user joined [online: 2]");
         other.awaitNotice("새로운 유저 접속 [현재: 2명]");
     }
 
