@@ -39,14 +39,16 @@ public final class ChatServer implements AutoCloseable {
     private final HttpServer http;
     private final EmbeddedTyrusContainer webSockets;
     private final Rooms rooms;
+    private final GuardFilter guard;
     private final ScheduledExecutorService guardTimer;
     private final int port;
 
-    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, Rooms rooms, ScheduledExecutorService guardTimer,
-                       int port) {
+    private ChatServer(HttpServer http, EmbeddedTyrusContainer webSockets, Rooms rooms, GuardFilter guard,
+                       ScheduledExecutorService guardTimer, int port) {
         this.http = http;
         this.webSockets = webSockets;
         this.rooms = rooms;
+        this.guard = guard;
         this.guardTimer = guardTimer;
         this.port = port;
     }
@@ -92,7 +94,7 @@ public final class ChatServer implements AutoCloseable {
         }
         int port = listener.getPort();
         LOG.info(() -> "chat server listening on http://" + config.host() + ":" + port + "/");
-        return new ChatServer(http, webSockets, rooms, guardTimer, port);
+        return new ChatServer(http, webSockets, rooms, guard, guardTimer, port);
     }
 
     /**
@@ -118,6 +120,14 @@ public final class ChatServer implements AutoCloseable {
     @Override
     public void close() {
         rooms.close();
+        try {
+            if (!guard.awaitClosesWritten(TimeUnit.SECONDS.toMillis(CloseHandshake.TIMEOUT_SECONDS))) {
+                LOG.warning(() -> "stopping with close frames still unwritten after " + CloseHandshake.TIMEOUT_SECONDS
+                        + " s: clients that read nothing get none");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ChatRooms.unbind(webSockets);
         try {
             http.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).get(SHUTDOWN_GRACE_SECONDS + 1, TimeUnit.SECONDS);

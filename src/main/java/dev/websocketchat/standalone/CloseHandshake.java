@@ -104,6 +104,11 @@ final class CloseHandshake {
         }
     }
 
+    /** Whether the close frame has left Grizzly's queue for the socket. */
+    boolean isCloseFrameWritten() {
+        return closeFrameWritten;
+    }
+
     /** Whether the close frame is queued: what the client sends now is only scanned for its close frame, and discarded. */
     boolean isCloseFrameQueued() {
         return closeFrameQueued.get();

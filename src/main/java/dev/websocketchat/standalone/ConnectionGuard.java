@@ -68,6 +68,14 @@ final class ConnectionGuard {
         return connection;
     }
 
+    /**
+     * Whether nothing of the connection's is left in Grizzly's write queue for a stop to drop: its
+     * close frame has reached the socket, or the connection is gone.
+     */
+    boolean closeWrittenOrGone() {
+        return !connection.isOpen() || close.isCloseFrameWritten();
+    }
+
     FrameScanner scanner() {
         return scanner;
     }

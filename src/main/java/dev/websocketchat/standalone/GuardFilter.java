@@ -5,7 +5,10 @@ import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
@@ -50,6 +53,8 @@ final class GuardFilter extends BaseFilter {
     private final ScheduledExecutorService timer;
     private final Rooms rooms;
     private final ThreadLocal<ConnectionGuard> upgrading = new ThreadLocal<>();
+    /** The guards of connections open now: one per connection, each removed as its connection closes. */
+    private final Set<ConnectionGuard> open = ConcurrentHashMap.newKeySet();
 
     /**
      * @param rooms whose settings bound each connection, and whose budgets each handshake is taken from
@@ -81,6 +86,23 @@ final class GuardFilter extends BaseFilter {
     /** The guard of a connection this filter has seen a WebSocket handshake on; null for any other. */
     static ConnectionGuard guardOf(Connection<?> connection) {
         return GUARD.get(connection);
+    }
+
+    /**
+     * Waits until every WebSocket connection's close frame has reached its socket, or the
+     * connection is gone, for {@code millis} at most; false if some had not. A stop waits so: the
+     * close frame of a client that reads slowly waits in Grizzly's write queue behind a full
+     * socket buffer, and stopping Grizzly then would drop it.
+     */
+    boolean awaitClosesWritten(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!open.stream().filter(ConnectionGuard::upgraded).allMatch(ConnectionGuard::closeWrittenOrGone)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     /** The guard of the connection this thread is upgrading, once; null if there is none. */
@@ -127,6 +149,9 @@ final class GuardFilter extends BaseFilter {
             return ctx.getStopAction();
         }
         guard = new ConnectionGuard((NIOConnection) ctx.getConnection(), maxMessageBytes, maxPendingBytes, timer);
+        ConnectionGuard opened = guard;
+        open.add(opened);
+        ctx.getConnection().addCloseListener((connection, type) -> open.remove(opened));
         GUARD.set(ctx.getConnection(), guard);
         upgrading.set(guard);
         return ctx.getInvokeAction();

@@ -6,6 +6,7 @@ import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.support.Scrape;
 import dev.websocketchat.support.ShutdownScenario;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ShutdownTest {
         try {
             URI application = URI.create("http://127.0.0.1:" + server.port() + "/");
             Scrape before = Scrape.of(application);
-            ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(application, server::close);
+            ShutdownScenario.queuedChatsReachASlowReaderBeforeThe1001(application, server::close, Duration.ofMillis(500));
             assertThat(Scrape.parse(server.rooms().metrics().scrape()).leavesSince(before))
                     .as("the reader and the sender, as the server stopped").isEqualTo(Map.of("shutdown", 2));
         } finally {

@@ -7,6 +7,7 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,15 @@ public final class ShutdownScenario {
      * @param shutDown stops the server (or undeploys the application) while the reader reads; may block
      */
     public static void queuedChatsReachASlowReaderBeforeThe1001(URI application, Runnable shutDown) throws Exception {
+        queuedChatsReachASlowReaderBeforeThe1001(application, shutDown, Duration.ZERO);
+    }
+
+    /**
+     * As above, the reader starting to read only {@code readerPause} after the stop began: what
+     * the server still has to write then waits behind full socket buffers, the close frame last.
+     */
+    public static void queuedChatsReachASlowReaderBeforeThe1001(URI application, Runnable shutDown, Duration readerPause)
+            throws Exception {
         URI chat = URI.create("ws" + application.toString().substring("http".length())).resolve("chat");
         try (RawWebSocket reader = RawWebSocket.open(chat, 8 * 1024); ChatClient sender = ChatClient.connect(chat)) {
             int sent = 0;
@@ -53,9 +63,13 @@ public final class ShutdownScenario {
             List<String> received = new ArrayList<>();
             CompletableFuture<Integer> closeCode = CompletableFuture.supplyAsync(() -> {
                 try {
+                    Thread.sleep(readerPause.toMillis());
                     return reader.readUntilClose(received);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
             });
             shutDown.run(); // on this thread: Arquillian's deployer works only on the test's own
