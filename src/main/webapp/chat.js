@@ -193,10 +193,12 @@
     return element;
   }
 
-  function append(item) {
+  // Follows the conversation only for a reader already at its end, who has not scrolled up to
+  // read; one's own message always brings one down to it.
+  function append(item, follow = false) {
     const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
     log.append(item);
-    if (nearBottom) scroller.scrollTop = scroller.scrollHeight;
+    if (nearBottom || follow) scroller.scrollTop = scroller.scrollHeight;
   }
 
   function showNotice(text, className = 'notice') {
@@ -219,12 +221,13 @@
     if (shown.has(key)) return;
     shown.add(key);
     const item = document.createElement('li');
-    item.className = isMine(chat) ? 'chat mine' : 'chat';
+    const own = isMine(chat);
+    item.className = own ? 'chat mine' : 'chat';
     const time = document.createElement('time');
     time.dateTime = chat.time;
     time.textContent = timeText(new Date(chat.time));
     item.append(span('name', chat.name), span('text', chat.text), time);
-    append(item);
+    append(item, own);
   }
 
   // Every join and leave shows as the tutorial's text, the latest always on a line of its own
@@ -451,5 +454,6 @@
     }
   });
   helloButton.addEventListener('click', () => sendChat('Hello'));
+  messageField.focus(); // ready to type on arrival
   connect();
 })();

@@ -84,6 +84,29 @@ abstract class BrowserScenarios {
     }
 
     @Test
+    void afterLoadingTheMessageFieldHasTheFocus() {
+        ChatPage page = openPage().awaitNotice("새로운 유저 접속 [현재: 1명]");
+        assertThat(page.messageFieldHasFocus()).isTrue();
+    }
+
+    @Test
+    void sendingWhileScrolledUpBringsYouDownToYourOwnMessage() {
+        ChatPage reader = openPage();
+        ChatPage talker = openPage();
+        for (int i = 0; i < 15; i++) { // within the rate limit's burst; more than a desktop page shows
+            talker.typeMessage("줄 " + i);
+            talker.pressEnter();
+        }
+        reader.awaitChats(15);
+        reader.scrollToTop();
+        assertThat(reader.showsTheEnd()).as("scrolled up").isFalse();
+        reader.typeMessage("이제 내 차례");
+        reader.pressEnter();
+        reader.awaitChats(16);
+        assertThat(reader.showsTheEnd()).as("at its own message").isTrue();
+    }
+
+    @Test
     void messagesSentWithTheButtonOrWithEnterReachEveryPage() {
         ChatPage alice = openPage();
         ChatPage bob = openPage();

@@ -127,6 +127,18 @@ final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("message")).equals(driver.switchTo().activeElement());
     }
 
+    /** Scrolls the conversation to its top, as a reader going back would. */
+    void scrollToTop() {
+        driver.executeScript("document.getElementById('scroller').scrollTop = 0");
+    }
+
+    /** Whether the conversation shows its end. */
+    boolean showsTheEnd() {
+        Object gap = driver.executeScript("const s = document.getElementById('scroller');"
+                + "return s.scrollHeight - s.scrollTop - s.clientHeight;");
+        return ((Number) gap).doubleValue() < 2;
+    }
+
     void clickSend() {
         driver.findElement(By.id("send")).click();
     }
