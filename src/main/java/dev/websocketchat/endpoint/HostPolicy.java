@@ -38,7 +38,11 @@ public final class HostPolicy {
         this.names = Set.copyOf(hosts);
     }
 
-    /** @param hostHeader the handshake's {@code Host}, with or without a port; null refuses */
+    /** An HTTP request as a refusal line names it: its method and path, both as the client sent them, escaped. */
+    public static String request(String method, String path) {
+        return LogSafe.text(method, 16) + " " + LogSafe.text(path, 80);
+    }
+
     /**
      * The log line for a request refused for its {@code Host}: what was asked ({@code "a handshake"},
      * {@code "GET /metrics"}), from where, for which host, and what to set if the name is right.
@@ -50,6 +54,7 @@ public final class HostPolicy {
                 + " set CHAT_PUBLIC_ORIGIN to its origin";
     }
 
+    /** @param hostHeader the handshake's {@code Host}, with or without a port; null refuses */
     public boolean answersTo(String hostHeader) {
         String host = hostName(hostHeader);
         return host != null && (host.equals("localhost") || host.endsWith(".localhost")

@@ -1,7 +1,6 @@
 package dev.websocketchat.standalone;
 
 import dev.websocketchat.endpoint.HostPolicy;
-import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;
@@ -66,7 +65,7 @@ final class HttpGate extends BaseFilter {
             rooms.metrics().rejected(Rejection.HOST);
             String peer = SocketBudget.peerIp(ctx.getConnection());
             rooms.logs().log(LOG, Level.INFO, "host", peer,
-                    () -> HostPolicy.refusalLine(request.getMethod() + " " + LogSafe.text(request.getRequestURI(), 80), peer, host));
+                    () -> HostPolicy.refusalLine(HostPolicy.request(request.getMethod().getMethodString(), request.getRequestURI()), peer, host));
             answer(ctx, request, 403, "Forbidden", "this server does not answer to that host\n");
             return ctx.getStopAction();
         }

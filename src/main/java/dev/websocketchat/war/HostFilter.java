@@ -1,7 +1,6 @@
 package dev.websocketchat.war;
 
 import dev.websocketchat.endpoint.HostPolicy;
-import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import jakarta.servlet.FilterChain;
@@ -46,7 +45,7 @@ public class HostFilter extends HttpFilter {
         rooms.metrics().rejected(Rejection.HOST);
         String remote = request.getRemoteAddr();
         rooms.logs().log(LOG, Level.INFO, "host", remote,
-                () -> HostPolicy.refusalLine(request.getMethod() + " " + LogSafe.text(request.getRequestURI(), 80), remote, host));
+                () -> HostPolicy.refusalLine(HostPolicy.request(request.getMethod(), request.getRequestURI()), remote, host));
         response.sendError(HttpServletResponse.SC_FORBIDDEN, "this server does not answer to that host");
     }
 }
