@@ -19,6 +19,7 @@ public final class Cluster {
             return Rooms.local(config, meters);
         }
         RedisLink link = new RedisLink(config.redisUrl(), config.history(), config.roomIdleSeconds());
+        meters.watchHeld(link::held);
         return Rooms.shared(config, meters, link::fanout, link);
     }
 }

@@ -1,5 +1,6 @@
 package dev.websocketchat.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
@@ -34,13 +35,15 @@ sealed interface ClusterEvent {
     ObjectWriter DRAFTS = MAPPER.writerFor(Draft.class);
 
     /**
-     * A chat as the cluster numbered it. The nonce names the instance that published it and its
-     * count of publishes, so that instance can tell a chat it already delivered by itself.
+     * A chat as the cluster numbered it. The nonce is what Redis knows it by, so a publish sent
+     * again is not numbered twice: the sender's {@code cid} when it gave one, else the instance that
+     * published it and its count of publishes.
      */
     @JsonTypeName("chat")
-    record Said(long id, String nonce, String name, String text, Instant time) implements ClusterEvent {
+    record Said(long id, String nonce, String name, String text, Instant time,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ClusterEvent {
         Chat chat() {
-            return new Chat(id, name, text, time);
+            return new Chat(id, name, text, time, cid);
         }
     }
 
@@ -82,7 +85,8 @@ sealed interface ClusterEvent {
     }
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */
-    record Draft(String nonce, String name, String text, Instant time) {
+    record Draft(String nonce, String name, String text, Instant time,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String cid) {
         String encode() {
             try {
                 return DRAFTS.writeValueAsString(this);

@@ -9,16 +9,15 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.room.Audience;
+import dev.websocketchat.room.Draft;
 import dev.websocketchat.room.Fanout;
 import dev.websocketchat.room.Rooms;
 import io.lettuce.core.ScriptOutputType;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,27 +37,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * opens and on every recovery, at its place in the room's stream ({@link ClusterEvent.Users});
  * changes up to its number are in it and skipped, a gap after it (a lost message) is an outage.
  *
- * <p>While the link is down the room serves its own members alone, and never knows: chats are
- * numbered here ({@link #chat}), changes announced here ({@link #presence}), and newcomers whose
- * join had gone out are admitted here. On recovery, {@link #recover} fetches the shared history,
- * delivers the chats this instance missed, replaces what Redis holds of this instance's
- * connections, and the snapshot after that brings every member's list to the cluster's.
+ * <p>Chats are numbered by Redis alone, and reach this instance's members from the channel like
+ * everyone else's: its {@link ChatPublisher} holds them while the link is down, and publishes them
+ * once it is back. Changes of who is here are announced here while the link is down
+ * ({@link #presence}), and newcomers whose join had gone out are admitted here. On recovery,
+ * {@link #recover} fetches the shared history, delivers the chats this instance missed, replaces
+ * what Redis holds of this instance's connections (the snapshot after that brings every member's
+ * list to the cluster's), and publishes the chats that waited.
  *
- * <p>Never twice: a chat whose publish failed is numbered and delivered here instead, and its
- * nonce remembered; if Lettuce's retry after the reconnect published it after all, this instance
- * skips it and the others deliver it once (a retried publish of the same nonce is ignored by
- * Redis, and a change sent twice by its op number). Chats and changes from the channel and a
- * resync are ordered by {@link #order}, which is never held while calling into Redis.
+ * <p>Never twice: Redis ignores a publish sent again under the same nonce, and a change sent twice
+ * by its op number. Chats and changes from the channel and a resync are ordered by {@link #order},
+ * which is never held while calling into Redis. Lock order: this fanout's monitor ({@link #recover}),
+ * then the publisher's, then {@link #order}, then the room's.
  */
 final class RedisFanout implements Fanout {
-
-    private static final int REMEMBERED_NONCES = 10_000;
 
     private final RedisLink link;
     private final String room;
     private final String keys;
     final String channel;
-    private final Set<String> deliveredHere = ConcurrentHashMap.newKeySet();
+    private final ChatPublisher publisher;
     /** Joins of members here that went out to the cluster and have not come back: admitted here if it goes down first. */
     private final Map<Long, Pending> joining = new ConcurrentHashMap<>();
     private volatile Audience audience;
@@ -81,11 +79,13 @@ final class RedisFanout implements Fanout {
         this.room = room;
         this.keys = Scripts.room(room);
         this.channel = keys + "events";
+        this.publisher = new ChatPublisher(link, keys, channel);
     }
 
     @Override
     public void start(Audience members) {
         audience = members;
+        publisher.start(members);
         link.join(this);
     }
 
@@ -99,35 +99,10 @@ final class RedisFanout implements Fanout {
         return !up;
     }
 
-    /** Publishes the chat for every instance to number and deliver, this one included; while down, delivers it here. */
+    /** Publishes the chat for every instance to number and deliver, this one included; while down, holds it. */
     @Override
-    public void chat(String name, String text, Instant time) {
-        if (!up) {
-            audience.deliverNew(name, text, time);
-            return;
-        }
-        String nonce = link.nextNonce();
-        try {
-            link.commands().async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
-                            new String[] {keys + "sequence", keys + "history", keys + "sent:" + nonce},
-                            channel, Integer.toString(link.history), nonce, new ClusterEvent.Draft(nonce, name, text, time).encode())
-                    .whenComplete((id, failure) -> {
-                        if (failure != null) {
-                            deliverHere(nonce, name, text, time, failure);
-                        }
-                    });
-        } catch (RuntimeException failure) {
-            deliverHere(nonce, name, text, time, failure);
-        }
-    }
-
-    private void deliverHere(String nonce, String name, String text, Instant time, Throwable failure) {
-        if (deliveredHere.size() >= REMEMBERED_NONCES) {
-            deliveredHere.clear(); // only retries in flight during one outage can still come back
-        }
-        deliveredHere.add(nonce);
-        link.lost(failure);
-        audience.deliverNew(name, text, time);
+    public boolean chat(Draft draft) {
+        return publisher.chat(draft);
     }
 
     /**
@@ -222,6 +197,7 @@ final class RedisFanout implements Fanout {
      */
     void down() {
         up = false;
+        publisher.pause();
         if (!downQueued.compareAndSet(false, true)) {
             return;
         }
@@ -256,7 +232,7 @@ final class RedisFanout implements Fanout {
     /**
      * Hears the room's channel (confirmed before anything else is asked of Redis), takes the
      * room's epoch and shared history, delivers the chats missed while away (none the first time),
-     * then {@linkplain #recount recounts}. Throws if Redis cannot be reached.
+     * {@linkplain #recount recounts}, then publishes the chats that waited. Throws if Redis cannot be reached.
      */
     synchronized void recover() {
         link.subscribe(channel);
@@ -274,14 +250,13 @@ final class RedisFanout implements Fanout {
             lastRelayed = Math.max(lastRelayed, shared.isEmpty() ? 0 : shared.get(shared.size() - 1).id());
         }
         audience.recount();
+        publisher.resend();
     }
 
     /** What the link heard for this room, on its I/O thread, in the order Redis published it. */
     void receive(ClusterEvent event) {
         if (event instanceof ClusterEvent.Said said) {
-            if (!deliveredHere.remove(said.nonce())) {
-                relay(said.chat());
-            }
+            relay(said.chat());
         } else if (event instanceof ClusterEvent.Users users) {
             if (!link.instance.equals(users.to())) {
                 return; // another instance's snapshot
@@ -344,6 +319,7 @@ final class RedisFanout implements Fanout {
     public void close() {
         boolean wasUp = up;
         up = false;
+        publisher.clear();
         link.leave(this);
         if (wasUp) {
             try {

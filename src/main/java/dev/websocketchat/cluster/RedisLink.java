@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,7 +38,8 @@ import java.util.logging.Logger;
  * room, every instance that stopped saying so.
  *
  * <p>Losing Redis: a dropped connection or the first failed command turns the link down, with
- * one WARN, and every room serves its own members alone (see {@link RedisFanout}). A dropped
+ * one WARN; every room announces joins and leaves to its own members alone, and holds its chats
+ * until Redis is back, {@value #HELD_CHATS} at most on the whole instance (see {@link ChatPublisher}). A dropped
  * connection counts even if Redis is back before the next command: a Redis restarted without its
  * data has forgotten every room. Lettuce reconnects by itself, with backoff; the first heartbeat
  * that gets through then {@linkplain #recover recovers} every room, and the link is up again,
@@ -55,7 +57,12 @@ public final class RedisLink implements AutoCloseable {
     static final long HEARTBEAT_MILLIS = 1000;
     /** How long an instance stays in the cluster without a heartbeat: the others forget it within this plus one heartbeat. */
     static final long ALIVE_MILLIS = 5000;
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How many chats may wait for Redis on this instance while it cannot be reached; more are
+     * refused to their senders. At the longest text allowed, a few megabytes of heap.
+     */
+    static final int HELD_CHATS = 2000;
     private static final long LONGEST_CONNECT_WAIT_MILLIS = 5000;
     /**
      * How long a newcomer's join may take to come back before the link counts it lost: a command's
@@ -78,6 +85,10 @@ public final class RedisLink implements AutoCloseable {
     /** The open rooms' fanouts, by channel. */
     private final ConcurrentHashMap<String, RedisFanout> rooms = new ConcurrentHashMap<>();
     private final AtomicBoolean recovering = new AtomicBoolean();
+    /** Chats accepted by this instance's rooms that Redis has not answered for yet, in flight or waiting. */
+    private final AtomicInteger held = new AtomicInteger();
+    /** Whether the hold was full in this outage, which is logged once. */
+    private volatile boolean warnedFull;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> feed;
     private volatile boolean up;
@@ -185,6 +196,39 @@ public final class RedisLink implements AutoCloseable {
     /** A nonce no other chat of the cluster has: this instance's id and its count of chats. */
     String nextNonce() {
         return instance + ":" + chats.incrementAndGet();
+    }
+
+    /**
+     * Counts one more chat that Redis has not answered for: always while chats flow ({@code always}),
+     * else only while fewer than {@value #HELD_CHATS} wait. Whether it is counted.
+     */
+    boolean hold(boolean always) {
+        if (always) {
+            held.incrementAndGet();
+            return true;
+        }
+        int now = held.get();
+        while (now < HELD_CHATS) {
+            if (held.compareAndSet(now, now + 1)) {
+                return true;
+            }
+            now = held.get();
+        }
+        if (!warnedFull) {
+            warnedFull = true;
+            LOG.warning(() -> HELD_CHATS + " chats wait for Redis at " + where() + ": refusing new ones until it is back");
+        }
+        return false;
+    }
+
+    /** Redis answered for that many chats, or their room closed. */
+    void release(int chats) {
+        held.addAndGet(-chats);
+    }
+
+    /** Chats accepted here that Redis has not answered for: the {@code chat_cluster_held} gauge. */
+    int held() {
+        return held.get();
     }
 
     /** Runs a task on the link's timer thread, unless the link is closed. */
@@ -300,6 +344,7 @@ public final class RedisLink implements AutoCloseable {
             LOG.info(() -> (warned ? "Redis at " + where() + " is back: cluster fan-out resumed"
                     : "joined the cluster through Redis at " + where()) + " as instance " + instance);
             warned = false;
+            warnedFull = false;
         } catch (RuntimeException e) {
             lost(e);
         } finally {
@@ -313,7 +358,7 @@ public final class RedisLink implements AutoCloseable {
         rooms.values().forEach(RedisFanout::down);
         if (!warned) {
             warned = true;
-            LOG.warning(() -> "Redis at " + where() + " is unreachable (" + failure + "): serving this instance's clients only, and retrying");
+            LOG.warning(() -> "Redis at " + where() + " is unreachable (" + failure + "): holding chats said here until it is back, and retrying");
         }
     }
 

@@ -35,6 +35,8 @@ public final class ChatMetrics implements Meters {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter joins = Counter.builder("chat.joins").description("connections admitted").register(registry);
     private final Counter chats = Counter.builder("chat.chats.received").description("chats accepted and broadcast").register(registry);
+    private final Counter repeats = Counter.builder("chat.chats.repeated")
+            .description("chats not delivered again: a resend of one whose cid was delivered before").register(registry);
     private final AtomicInteger sessions = new AtomicInteger();
     private final Counter deliveries = Counter.builder("chat.deliveries").description("frames written to connections").register(registry);
     private final Counter writingFrames = connectionsThat("frames");
@@ -127,6 +129,17 @@ public final class ChatMetrics implements Meters {
     public void chatReceived(long startedNanos) {
         chats.increment();
         broadcast.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void repeated() {
+        repeats.increment();
+    }
+
+    @Override
+    public void watchHeld(IntSupplier held) {
+        Gauge.builder("chat.cluster.held", held::getAsInt)
+                .description("chats said here waiting for Redis to number them (CHAT_REDIS_HOLD)").register(registry);
     }
 
     @Override

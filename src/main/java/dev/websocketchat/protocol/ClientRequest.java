@@ -8,9 +8,17 @@ public sealed interface ClientRequest {
 
     /**
      * A chat to send: {@code text} is never blank and within the configured limit; {@code name}
-     * is cleaned (never blank), or null when the client gave none, to send under its connection's name.
+     * is cleaned (never blank), or null when the client gave none, to send under its connection's name;
+     * {@code cid}, the client's own id for it (1 to 64 of {@code A-Za-z0-9_-}), or null.
      */
-    record Chat(String name, String text) implements ClientRequest {
+    record Chat(String name, String text, String cid) implements ClientRequest {
+        public Chat(String name, String text) {
+            this(name, text, null);
+        }
+    }
+
+    /** A heartbeat, answered with {@code {"type":"pong"}} to this connection alone. */
+    record Ping() implements ClientRequest {
     }
 
     /** A new name for the connection, cleaned as a chat's name is (never blank). */

@@ -11,12 +11,16 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.websocketchat.protocol.InvalidMessageException.Kind;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 
 /**
  * Protocol v1 on the wire: encodes {@link ServerEvent}s to JSON text and decodes client frames
  * into validated {@link ClientRequest}s. Thread-safe and stateless apart from its limits.
  */
 public final class EventCodec {
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final ClientRequest.Ping PING = new ClientRequest.Ping();
 
     private final ObjectMapper mapper = mapper();
     private final ObjectWriter eventWriter = mapper.writerFor(ServerEvent.class);
@@ -77,12 +81,23 @@ public final class EventCodec {
         switch (type.textValue()) {
             case "chat":
                 String name = optionalString(root, "name");
-                return new ClientRequest.Chat(name == null ? null : name(name), checkText(requiredString(root, "text")));
+                return new ClientRequest.Chat(name == null ? null : name(name), checkText(requiredString(root, "text")),
+                        clientId(optionalString(root, "cid")));
+            case "ping":
+                return PING;
             case "rename":
                 return new ClientRequest.Rename(name(requiredString(root, "name")));
             default:
                 throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
+    }
+
+    /** A chat's client id, echoed to everyone: a short token, never text a person reads. */
+    private static String clientId(String cid) throws InvalidMessageException {
+        if (cid != null && !CLIENT_ID.matcher(cid).matches()) {
+            throw new InvalidMessageException(Kind.INVALID_CLIENT_ID, "cid must be 1 to 64 of A-Z, a-z, 0-9, _ and -");
+        }
+        return cid;
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.List;
         @JsonSubTypes.Type(ServerEvent.Leave.class),
         @JsonSubTypes.Type(ServerEvent.Rename.class),
         @JsonSubTypes.Type(ServerEvent.Chat.class),
+        @JsonSubTypes.Type(ServerEvent.Sent.class),
+        @JsonSubTypes.Type(ServerEvent.Pong.class),
         @JsonSubTypes.Type(ServerEvent.Refusal.class)})
 public sealed interface ServerEvent {
 
@@ -64,13 +66,40 @@ public sealed interface ServerEvent {
     record Rename(String from, String to) implements ServerEvent {
     }
 
-    /** A chat as broadcast: {@code id} is positive and increases strictly in broadcast order. */
+    /**
+     * A chat as broadcast: {@code id} is positive and increases strictly in broadcast order;
+     * {@code cid} is the id its sender gave it, if any, so the sender can tell its own chat has
+     * arrived (left out when there is none).
+     */
     @JsonTypeName("chat")
-    record Chat(long id, String name, String text, Instant time) implements ServerEvent {
+    record Chat(long id, String name, String text, Instant time,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
+        public Chat(long id, String name, String text, Instant time) {
+            this(id, name, text, time, null);
+        }
     }
 
-    /** Sent to one connection whose input was refused; the connection stays open. */
+    /**
+     * To the sender alone, for a chat whose {@code cid} was delivered before as chat {@code id}: a
+     * resend after a lost connection is not delivered again.
+     */
+    @JsonTypeName("sent")
+    record Sent(String cid, long id) implements ServerEvent {
+    }
+
+    /** The answer to a client's {@code {"type":"ping"}}, to it alone: the page's proof that the link is alive. */
+    @JsonTypeName("pong")
+    record Pong() implements ServerEvent {
+    }
+
+    /**
+     * Sent to one connection whose input was refused; the connection stays open. {@code cid} names
+     * the refused chat when the server had read it (left out otherwise).
+     */
     @JsonTypeName("error")
-    record Refusal(String reason) implements ServerEvent {
+    record Refusal(String reason, @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
+        public Refusal(String reason) {
+            this(reason, null);
+        }
     }
 }

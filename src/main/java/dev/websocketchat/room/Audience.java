@@ -4,7 +4,6 @@ import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +23,13 @@ public interface Audience {
 
     /**
      * Numbers a chat after every id this room has given or delivered, keeps it and delivers it:
-     * how chats are numbered without a cluster.
+     * how chats are numbered without a cluster. A chat whose {@code cid} is one the history still
+     * holds is not delivered again: its sender is told so ({@link #repeated}).
      */
-    void deliverNew(String name, String text, Instant time);
+    void deliverNew(Draft draft);
+
+    /** Tells the draft's sender alone that its {@code cid} was delivered before, as chat {@code id}. */
+    void repeated(Draft draft, long id);
 
     /**
      * Takes a cluster's epoch and recent chats (oldest first) as this room's history, and

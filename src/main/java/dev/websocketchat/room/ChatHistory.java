@@ -7,7 +7,9 @@ import dev.websocketchat.protocol.ServerEvent.User;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,8 +19,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>With a fanout that numbers chats elsewhere (a cluster), the ids and the epoch are its own:
  * chats numbered there are {@link #keep kept} as they arrive, and {@link #replace} takes its
- * shared history when it asks; chats numbered here ({@link #append}) are then the ones said while
- * it was out of reach.
+ * shared history when it asks; only a room on its own numbers chats here ({@link #append}).
+ *
+ * <p>The chats kept are also the window in which a sender's resend is known for one: a chat's
+ * {@code cid} finds the chat kept with it ({@link #idOf}), so a client that lost its connection
+ * before its chat's echo arrived can send it again without it being delivered twice.
  *
  * <p>Memory: what it holds is counted in heap bytes ({@link #heapBytes}), whatever the characters,
  * and reported to the server's {@link MemoryBudget}, which may ask it to {@linkplain #dropOldest drop
@@ -30,16 +35,20 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ChatHistory {
 
     /**
-     * A kept chat's fixed cost beside its two strings' characters: the record (32), its
+     * A kept chat's fixed cost beside its strings' characters: the record (32), its
      * {@link Instant} (24), two strings and their arrays (2 x 40) and the queue's slot, rounded up.
      */
     static final int CHAT_OVERHEAD_BYTES = 144;
+    /** What a {@code cid} adds beside its characters: its string (40) and its entry in the index (48), rounded up. */
+    static final int CID_OVERHEAD_BYTES = 96;
 
     private String epoch = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
 
     private final int capacity;
     private final MemoryBudget budget;
     private final ArrayDeque<Chat> recent = new ArrayDeque<>();
+    /** The ids of the chats in {@link #recent} that came with a {@code cid}, by it. */
+    private final Map<String, Long> byCid = new HashMap<>();
     private long lastId;
     private long bytes;
 
@@ -51,7 +60,8 @@ final class ChatHistory {
 
     /** What a kept chat costs the heap: compact strings take a byte a character if all are Latin-1, else two. */
     static long heapBytes(Chat chat) {
-        return CHAT_OVERHEAD_BYTES + stringBytes(chat.name()) + stringBytes(chat.text());
+        long bytes = CHAT_OVERHEAD_BYTES + stringBytes(chat.name()) + stringBytes(chat.text());
+        return chat.cid() == null ? bytes : bytes + CID_OVERHEAD_BYTES + chat.cid().length();
     }
 
     private static int stringBytes(String value) {
@@ -78,10 +88,15 @@ final class ChatHistory {
     }
 
     /** Gives the chat the next id and keeps it, dropping the oldest when full. */
-    Chat append(String name, String text, Instant time) {
-        Chat chat = new Chat(lastId + 1, name, text, time);
+    Chat append(String name, String text, Instant time, String cid) {
+        Chat chat = new Chat(lastId + 1, name, text, time, cid);
         keep(chat);
         return chat;
+    }
+
+    /** The id of the kept chat that came with this {@code cid}; 0 if none is kept (or {@code cid} is null). */
+    long idOf(String cid) {
+        return cid == null ? 0 : byCid.getOrDefault(cid, 0L);
     }
 
     /** Keeps a chat that already has its id, dropping the oldest when full. */
@@ -92,6 +107,9 @@ final class ChatHistory {
                 removeOldest();
             }
             recent.addLast(chat);
+            if (chat.cid() != null) {
+                byCid.put(chat.cid(), chat.id());
+            }
             long cost = heapBytes(chat);
             bytes += cost;
             budget.history(cost);
@@ -120,7 +138,11 @@ final class ChatHistory {
     }
 
     private long removeOldest() {
-        long cost = heapBytes(recent.removeFirst());
+        Chat oldest = recent.removeFirst();
+        if (oldest.cid() != null) {
+            byCid.remove(oldest.cid(), oldest.id());
+        }
+        long cost = heapBytes(oldest);
         bytes -= cost;
         budget.history(-cost);
         return cost;

@@ -6,6 +6,7 @@ import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.Resume;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -220,19 +221,25 @@ public final class ChatRoom implements AutoCloseable {
     /**
      * Hands a chat to the fanout to be numbered and delivered, under the name it carries or else its
      * sender's. Ignored unless the sender is admitted.
+     *
+     * @return false if the fanout refused it (a cluster out of reach that holds all it can)
      */
-    void say(Member from, ClientRequest.Chat request) {
+    boolean say(Member from, ClientRequest.Chat request) {
         long started = System.nanoTime();
         // Every chat is logged, as the tutorial did, within the log throttle's lines per address.
         services.logs.log(LOG, Level.INFO, "received", from.clientAddress(),
                 () -> "received from " + from.id() + ": " + LogSafe.text(request.text()));
         Member.State state = from.state; // without the lock: a chat racing its sender's leave goes out as if said just before
         if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
-            return;
+            return true;
         }
         String name = request.name() != null ? request.name() : from.name;
-        fanout.chat(name, request.text(), services.clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        Instant time = services.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (!fanout.chat(new Draft(from, name, request.text(), time, request.cid()))) {
+            return false;
+        }
         meters.chatReceived(started);
+        return true;
     }
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */

@@ -2,7 +2,6 @@ package dev.websocketchat.room;
 
 import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.User;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,13 +10,13 @@ import java.util.List;
  * deliver back through the room's {@link Audience}, in one order:
  *
  * <pre>
- *   ChatRoom --chat(), presence()--> Fanout --deliver(), deliverNew(), admitted(), everyone(), adopt()--> Audience
+ *   ChatRoom --chat(), presence()--> Fanout --deliver(), deliverNew(), repeated(), admitted(), everyone(), adopt()--> Audience
  * </pre>
  *
  * <p>{@link LocalFanout} is a room on its own: it has the room number each chat as it delivers
  * it. {@code RedisFanout} publishes to Redis, which numbers chats and keeps who is in the room on
- * every instance, and falls back to numbering here while Redis is out of reach. The room never knows
- * which one it has.
+ * every instance; while Redis is out of reach it holds chats until it is back, and never numbers
+ * one itself. The room never knows which one it has.
  */
 public interface Fanout extends AutoCloseable {
 
@@ -25,10 +24,14 @@ public interface Fanout extends AutoCloseable {
     void start(Audience audience);
 
     /**
-     * Has a chat said here numbered and delivered to the members of every instance, each once.
+     * Has a chat said here numbered and delivered to the members of every instance, each once, or
+     * its sender told it was delivered before ({@link Audience#repeated}) when its {@code cid} was.
      * Called without the room's lock; delivery may happen before it returns or later.
+     *
+     * @return false if the chat is refused, as a cluster out of reach that holds all the chats it
+     *         can; nothing of it is delivered then
      */
-    void chat(String name, String text, Instant time);
+    boolean chat(Draft draft);
 
     /**
      * A connection of this instance joined, left or took a new name: {@code change} is the

@@ -5,6 +5,7 @@ import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import dev.websocketchat.protocol.Utf8;
 import java.util.List;
@@ -17,11 +18,12 @@ import java.util.logging.Logger;
  * for ten seconds, 1008), then its client address's bytes per second over all that address's
  * connections (else {@code rate limited}), then the protocol (else a refusal to it alone); what
  * passes is said to the room (a chat, or a rename), unless the server's queues together are over
- * their budget ({@code server busy}). Called by one connection's callbacks at a time, on their threads.
+ * their budget ({@code server busy}); a ping is answered with a pong, to the member alone. Called by one connection's callbacks at a time, on their threads.
  */
 final class Intake {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
+    private static final ServerEvent PONG = new ServerEvent.Pong();
 
     private final ChatRoom room;
     private final Members members;
@@ -61,12 +63,14 @@ final class Intake {
             ClientRequest request = codec.decode(message);
             if (request instanceof ClientRequest.Chat chat) {
                 if (!budget.admitsChats()) {
-                    refuse(member, Rejection.SERVER_BUSY, "server busy");
-                    return;
+                    refuse(member, Rejection.SERVER_BUSY, "server busy", chat.cid());
+                } else if (!room.say(member, chat)) {
+                    refuse(member, Rejection.CLUSTER_UNREACHABLE, "not sent: the cluster is unreachable, try again", chat.cid());
                 }
-                room.say(member, chat);
             } else if (request instanceof ClientRequest.Rename rename) {
                 room.rename(member, rename.name());
+            } else if (request instanceof ClientRequest.Ping) {
+                answer(member, PONG);
             }
         } catch (InvalidMessageException invalid) {
             refuse(member, Rejection.of(invalid.kind()), invalid.getMessage());
@@ -109,11 +113,19 @@ final class Intake {
         }
     }
 
-    /** Tells one member why its input was refused; nobody else hears of it. */
     private void refuse(Member to, Rejection rejection, String reason) {
+        refuse(to, rejection, reason, null);
+    }
+
+    /** Tells one member why its input was refused (naming the chat by its {@code cid}, if it had one); nobody else hears of it. */
+    private void refuse(Member to, Rejection rejection, String reason, String cid) {
         meters.rejected(rejection);
         LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
-        if (members.tell(to, new Refusal(reason))) {
+        answer(to, new Refusal(reason, cid));
+    }
+
+    private void answer(Member to, ServerEvent event) {
+        if (members.tell(to, event)) {
             to.outbox.flush();
         } else {
             room.evictSlowConsumers(List.of(to));

@@ -1,7 +1,6 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.protocol.ServerEvent;
-import java.time.Instant;
 
 /**
  * A room on its own: every chat is numbered in this process as it is delivered, and the count is
@@ -17,8 +16,9 @@ public class LocalFanout implements Fanout {
     }
 
     @Override
-    public void chat(String name, String text, Instant time) {
-        audience.deliverNew(name, text, time);
+    public boolean chat(Draft draft) {
+        audience.deliverNew(draft);
+        return true;
     }
 
     @Override

@@ -11,7 +11,6 @@ import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.protocol.Utf8;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -359,19 +358,36 @@ final class Members implements Audience {
     }
 
     @Override
-    public void deliverNew(String name, String text, Instant time) {
+    public void deliverNew(Draft draft) {
         List<Member> overflowed;
+        long earlier;
         lock.lock();
         try {
             if (closed) {
                 return;
             }
-            overflowed = queue(history.append(name, text, time));
+            earlier = history.idOf(draft.cid());
+            overflowed = earlier > 0 ? List.of() : queue(history.append(draft.name(), draft.text(), draft.time(), draft.cid()));
             lastEventNanos = System.nanoTime();
         } finally {
             lock.unlock();
         }
+        if (earlier > 0) {
+            repeated(draft, earlier);
+            return;
+        }
         sendQueued(overflowed); // on the sender's thread, which may find other chats to send with it
+    }
+
+    @Override
+    public void repeated(Draft draft, long id) {
+        meters.repeated();
+        Member sender = draft.from();
+        if (sender.state != Member.State.GONE && !tell(sender, new ServerEvent.Sent(draft.cid(), id))) {
+            slowConsumers.accept(List.of(sender));
+            return;
+        }
+        sender.outbox.flush();
     }
 
     @Override

@@ -53,6 +53,14 @@ public interface Meters {
     default void chatReceived(long startedNanos) {
     }
 
+    /** A chat was not delivered again: its sender's id for it ({@code cid}) was delivered before. */
+    default void repeated() {
+    }
+
+    /** Reads how many chats wait for a cluster out of reach, whenever the meters are read. Called once, in cluster mode. */
+    default void watchHeld(IntSupplier held) {
+    }
+
     /** Frames written to a connection. */
     default void delivered(int frames) {
     }

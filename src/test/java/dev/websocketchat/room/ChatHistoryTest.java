@@ -16,7 +16,7 @@ class ChatHistoryTest {
 
     private void say(int count) {
         for (int i = 0; i < count; i++) {
-            history.append("n", "t", Instant.EPOCH);
+            history.append("n", "t", Instant.EPOCH, null);
         }
     }
 
@@ -60,7 +60,7 @@ class ChatHistoryTest {
     @Test
     void withNoBufferOnlyAnUpToDateResumeIsComplete() {
         ChatHistory none = new ChatHistory(0, Budgets.unlimited());
-        none.append("n", "t", Instant.EPOCH);
+        none.append("n", "t", Instant.EPOCH, null);
         assertThat(none.after(new Resume(none.epoch(), 1), List.of())).isEqualTo(new History(none.epoch(), true, List.of(), List.of()));
         assertThat(none.after(new Resume(none.epoch(), 0), List.of()).complete()).isFalse();
         assertThat(none.after(Resume.NONE, List.of()).complete()).isFalse();
@@ -70,13 +70,13 @@ class ChatHistoryTest {
     void whatIsKeptIsCountedInHeapBytesByItsCharactersAndGivenBackAsChatsGo() {
         MemoryBudget budget = Budgets.unlimited();
         ChatHistory counted = new ChatHistory(2, budget);
-        counted.append("ab", "latin", Instant.EPOCH); // Latin-1: a byte a character
+        counted.append("ab", "latin", Instant.EPOCH, null); // Latin-1: a byte a character
         long latin = ChatHistory.CHAT_OVERHEAD_BYTES + 2 + 5;
         assertThat(counted.bytes()).isEqualTo(latin);
-        counted.append("ab", "가나😀", Instant.EPOCH); // anything else: two bytes a char, the emoji's two chars included
+        counted.append("ab", "가나😀", Instant.EPOCH, null); // anything else: two bytes a char, the emoji's two chars included
         long wide = ChatHistory.CHAT_OVERHEAD_BYTES + 2 + 2 * 4;
         assertThat(counted.bytes()).isEqualTo(latin + wide);
-        counted.append("ab", "latin", Instant.EPOCH); // the capacity drops the oldest
+        counted.append("ab", "latin", Instant.EPOCH, null); // the capacity drops the oldest
         assertThat(counted.bytes()).isEqualTo(wide + latin);
         assertThat(budget.historyBytes()).isEqualTo(counted.bytes());
         assertThat(counted.dropOldest(1)).as("at least one byte frees the oldest whole chat").isEqualTo(wide);
@@ -84,7 +84,7 @@ class ChatHistoryTest {
         assertThat(counted.after(Resume.NONE, List.of()).complete()).isFalse();
         counted.clear();
         assertThat(budget.historyBytes()).isZero();
-        assertThat(counted.append("ab", "next", Instant.EPOCH).id()).as("ids go on after a clear").isEqualTo(4);
+        assertThat(counted.append("ab", "next", Instant.EPOCH, null).id()).as("ids go on after a clear").isEqualTo(4);
     }
 
     @Test

@@ -215,6 +215,46 @@ class ChatRoomTest {
     }
 
     @Test
+    void aChatSentAgainUnderItsCidIsDeliveredOnceAndItsSenderAloneToldItsId() {
+        FakePeer sender = new FakePeer();
+        FakePeer other = new FakePeer();
+        Member member = admitted(sender);
+        admitted(other);
+        String chat = "{\"type\":\"chat\",\"name\":\"a\",\"text\":\"hi\",\"cid\":\"x-1_Z\"}";
+        room.receive(member, chat, true);
+        room.receive(member, chat, true); // as after a reconnect, on another connection of the same page
+        assertThat(other.sentOfType("chat")).singleElement().asString()
+                .startsWith("{\"type\":\"chat\",\"id\":1,\"name\":\"a\",\"text\":\"hi\",").endsWith(",\"cid\":\"x-1_Z\"}");
+        assertThat(sender.sentOfType("chat")).isEqualTo(other.sentOfType("chat"));
+        assertThat(sender.sentOfType("sent")).containsExactly("{\"type\":\"sent\",\"cid\":\"x-1_Z\",\"id\":1}");
+        assertThat(other.sentOfType("sent")).isEmpty();
+        room.receive(member, "{\"type\":\"chat\",\"text\":\"no cid\"}", true);
+        assertThat(other.sentOfType("chat")).last().asString().contains("no cid").doesNotContain("\"cid\"");
+    }
+
+    @Test
+    void aCidThatIsNotAShortTokenIsRefused() {
+        FakePeer sender = new FakePeer();
+        Member member = admitted(sender);
+        room.receive(member, "{\"type\":\"chat\",\"text\":\"hi\",\"cid\":\"<b>\"}", true);
+        room.receive(member, "{\"type\":\"chat\",\"text\":\"hi\",\"cid\":\"" + "a".repeat(65) + "\"}", true);
+        assertThat(sender.sentOfType("error")).hasSize(2)
+                .allSatisfy(error -> assertThat(error).contains("cid must be 1 to 64 of A-Z, a-z, 0-9, _ and -"));
+        assertThat(sender.sentOfType("chat")).isEmpty();
+    }
+
+    @Test
+    void aPingIsAnsweredWithAPongToItsSenderAlone() {
+        FakePeer sender = new FakePeer();
+        FakePeer other = new FakePeer();
+        Member member = admitted(sender);
+        admitted(other);
+        room.receive(member, "{\"type\":\"ping\"}", true);
+        assertThat(sender.sentOfType("pong")).containsExactly("{\"type\":\"pong\"}");
+        assertThat(other.sentOfType("pong")).isEmpty();
+    }
+
+    @Test
     void aMemberHeardFromNothingIsClosedAfterTheIdleLimitWhileOthersArePinged() throws Exception {
         FakePeer silent = new FakePeer();
         FakePeer lively = new FakePeer();

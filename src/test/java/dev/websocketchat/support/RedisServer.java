@@ -74,6 +74,24 @@ public final class RedisServer implements AutoCloseable {
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("redis-server ended").isTrue();
     }
 
+    /**
+     * Freezes it (SIGSTOP): its sockets stay open and take what clients send, and nothing is
+     * answered until {@link #resume}, as a Redis stuck in a long command or a paused VM.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #pause paused} server run again (SIGCONT): it works through what arrived meanwhile. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name + " redis-server").isTrue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
