@@ -17,6 +17,7 @@
   const roomField = $('room');
   const people = $('people');
   const usersList = $('users');
+  const outboxList = $('outbox');
 
   // Korean for everyone, as the tutorial's page is; English by the switch in the header, remembered.
   const LANGUAGES = {
@@ -32,6 +33,14 @@
       reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
       room: '방', enter: '입장', people: '여기 있는 사람', connections: (n) => `연결 ${n}개`,
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
+      outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
+      full: '보내지 못한 메시지가 너무 많습니다. 연결되면 다시 보내 주세요',
+      errors: {
+        'rate limited': '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
+        'server busy': '서버가 바쁩니다. 잠시 후 다시 보냅니다',
+        'not sent: the cluster is unreachable, try again': '서버 사이의 연결이 끊겼습니다. 잠시 후 다시 보냅니다',
+        'text is blank': '보낼 내용이 없습니다',
+      },
     },
     en: {
       title: 'WebSocket chat', online: 'Online', name: 'Name', message: 'Message', send: 'Send', other: '한국어',
@@ -45,6 +54,9 @@
       reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
       room: 'Room', enter: 'Enter', people: 'Who is here', connections: (n) => `${n} connections`,
       renamed: (event) => `${event.from} is now ${event.to}`,
+      outbox: 'Messages being sent', sending: 'Sending…', failed: (why) => `Not sent: ${why}`, edit: 'Edit',
+      full: 'Too many messages are waiting to be sent; send this one once connected',
+      errors: {},
     },
   };
   let language = localStorage.getItem('chat.language') === 'en' ? 'en' : 'ko';
@@ -57,6 +69,12 @@
   const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
+  // Browsers hide WebSocket pings from pages, so the page keeps its own heartbeat: a ping every
+  // PING_MS, and a link that has said nothing since the last one is dead (found within two
+  // intervals of going silent). A socket not open within CONNECT_MS is given up too.
+  const PING_MS = 10000;
+  const CONNECT_MS = 10000;
+  const OWN_CIDS_KEPT = 500;
 
   let socket = null;
   let retryMs = FIRST_RETRY_MS;
@@ -69,7 +87,55 @@
   let renameTimer = null;
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
   let resumePoint = null;    // {epoch, since}: the last chat seen, so a reconnect is sent only what was missed
-  const mine = [];           // {name, text} sent and not yet echoed, oldest first
+  let heartbeat = null;
+  let heardSincePing = true; // whether anything arrived since the last ping
+  // The cids of this tab's chats, so its own messages show as its own after a reload too.
+  const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
+  let outbox = openOutbox();
+
+  function openOutbox() {
+    return window.ChatOutbox.create(`chat.outbox.${room}`,
+      (frame) => socket !== null && socket.readyState === WebSocket.OPEN && (socket.send(frame), true), renderOutbox);
+  }
+
+  function remember(cid) {
+    ownCids.add(cid);
+    sessionStorage.setItem('chat.own', JSON.stringify([...ownCids].slice(-OWN_CIDS_KEPT)));
+  }
+
+  // The chats waiting to be sent, below the conversation: each pending, or refused with the reason
+  // and a button that takes it back into the message field.
+  function renderOutbox(entries) {
+    outboxList.setAttribute('aria-label', texts.outbox);
+    outboxList.replaceChildren(...entries.map((entry) => {
+      const item = document.createElement('li');
+      item.className = entry.failed ? 'chat mine pending failed' : 'chat mine pending';
+      item.dataset.cid = entry.cid;
+      const state = span('state', entry.failed ? texts.failed(reasonText(entry.failed)) : texts.sending);
+      item.append(span('name', entry.name || ANONYMOUS), span('text', entry.text), state);
+      if (entry.failed) {
+        const edit = document.createElement('button');
+        edit.type = 'button';
+        edit.className = 'edit';
+        edit.textContent = texts.edit;
+        edit.addEventListener('click', () => takeBack(entry.cid));
+        item.append(edit);
+      }
+      return item;
+    }));
+  }
+
+  function takeBack(cid) {
+    const entry = outbox.take(cid);
+    if (!entry) return;
+    messageField.value = messageField.value ? `${entry.text}\n${messageField.value}` : entry.text;
+    fitMessageField();
+    messageField.focus();
+  }
+
+  function reasonText(reason) {
+    return texts.errors[reason] || reason;
+  }
 
   function translatePage() {
     document.documentElement.lang = language;
@@ -91,6 +157,7 @@
       item.textContent = texts.renamed({ from: item.dataset.from, to: item.dataset.to });
     });
     renderUsers();
+    renderOutbox(outbox.entries());
     log.querySelectorAll('time').forEach((time) => { time.textContent = timeText(new Date(time.dateTime)); });
     if (status.dataset.state === 'connected' || status.dataset.state === 'connecting') {
       status.textContent = texts[status.dataset.state];
@@ -208,20 +275,15 @@
     append(item);
   }
 
-  function isMine(chat) {
-    const index = mine.findIndex((sent) => sent.text === chat.text && sent.name === chat.name);
-    if (index < 0) return false;
-    mine.splice(index, 1);
-    return true;
-  }
-
   function showChat(chat) {
     if (resumePoint && chat.id > resumePoint.since) resumePoint.since = chat.id;
+    if (typeof chat.cid === 'string') outbox.delivered(chat.cid);
     const key = `${chat.id}|${chat.time}`;
     if (shown.has(key)) return;
     shown.add(key);
     const item = document.createElement('li');
-    const own = isMine(chat);
+    item.dataset.id = chat.id;
+    const own = typeof chat.cid === 'string' && ownCids.has(chat.cid);
     item.className = own ? 'chat mine' : 'chat';
     const time = document.createElement('time');
     time.dateTime = chat.time;
@@ -299,20 +361,33 @@
       ownJoinDue = users !== null;
       renderUsers();
       log.dataset.history = 'shown';
+      outbox.connected(); // only now: a chat the history lists is not sent again
     },
     join: presence,
     leave: presence,
     rename: showRename,
     chat: showChat,
-    error: (event) => showNotice(event.reason, 'error'),
+    // A chat sent again after a lost echo that the server had delivered already, as chat `id`:
+    // shown from what was typed if the page has not shown it yet.
+    sent: (event) => {
+      const entry = outbox.delivered(event.cid);
+      if (entry && !log.querySelector(`.chat[data-id="${Number(event.id)}"]`)) {
+        showChat({ id: event.id, name: entry.name || ANONYMOUS, text: entry.text, time: new Date(entry.queued).toISOString(), cid: entry.cid });
+      }
+    },
+    pong: () => {},
+    error: (event) => {
+      if (!outbox.refused(event.cid, event.reason)) showNotice(reasonText(event.reason), 'error');
+    },
   };
 
   function setState(state, text) {
     status.dataset.state = state;
     status.textContent = text;
     const ready = state === 'connected';
-    sendButton.disabled = !ready;
-    helloButton.disabled = !ready;
+    // While reconnecting a chat waits in the outbox; after a close that retrying cannot help, nothing can be sent.
+    sendButton.disabled = state === 'offline';
+    helloButton.disabled = state === 'offline';
     onlineCount.parentElement.classList.toggle('stale', !ready); // the count is only known while connected
   }
 
@@ -322,27 +397,62 @@
     setState('connecting', texts.connecting);
     const current = new WebSocket(socketUrl());
     socket = current;
+    const giveUp = setTimeout(() => abandon(current), CONNECT_MS);
     current.addEventListener('open', () => {
+      clearTimeout(giveUp);
       if (current !== socket) return;
       retryMs = FIRST_RETRY_MS;
       setState('connected', texts.connected);
+      startHeartbeat(current);
     });
     current.addEventListener('message', (message) => {
       if (current !== socket) return;
+      heardSincePing = true;
       const event = JSON.parse(message.data);
       const handle = handlers[event.type];
       if (handle) handle(event);
     });
     current.addEventListener('close', (close) => {
+      clearTimeout(giveUp);
       if (current !== socket) return;
-      mine.length = 0;
-      delete log.dataset.history;
+      disconnected();
       if (FINAL_CLOSES.has(close.code)) {
+        outbox.fatal(texts.reasons[close.code]);
         setState('offline', texts.offline(texts.reasons[close.code]));
         return;
       }
       scheduleReconnect();
     });
+  }
+
+  function disconnected() {
+    clearInterval(heartbeat);
+    outbox.disconnected();
+    delete log.dataset.history;
+  }
+
+  // A ping every PING_MS; a link that has not answered the last one by the next is dead.
+  function startHeartbeat(current) {
+    clearInterval(heartbeat);
+    heardSincePing = true;
+    heartbeat = setInterval(() => {
+      if (!heardSincePing) {
+        abandon(current);
+        return;
+      }
+      heardSincePing = false;
+      current.send('{"type":"ping"}');
+    }, PING_MS);
+  }
+
+  // Gives up a socket that went silent (or never opened) without waiting for its close, which on a
+  // dead link can take minutes, and connects again: what it had on the wire is sent again.
+  function abandon(current) {
+    if (current !== socket) return;
+    socket = null;
+    current.close();
+    disconnected();
+    scheduleReconnect();
   }
 
   // Exponential backoff with jitter (0.5 s doubling to 10 s, each wait 75-125 % of that),
@@ -369,7 +479,9 @@
     clearTimeout(retry);
     log.replaceChildren();
     shown.clear();
-    mine.length = 0;
+    disconnected();
+    outbox = openOutbox();
+    renderOutbox(outbox.entries());
     resumePoint = null;
     users = null;
     retryMs = FIRST_RETRY_MS;
@@ -406,16 +518,13 @@
     renameTimer = setTimeout(rename, RENAME_PAUSE_MS);
   }
 
-  function send(frame, echo) {
-    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    mine.push(echo);
-    socket.send(frame);
-    return true;
-  }
-
+  // Into the outbox, which sends it when it can: the field is cleared only once the chat is kept there.
   function sendChat(text) {
-    const name = nameField.value.trim();
-    return send(JSON.stringify({ type: 'chat', name, text }), { name: name || ANONYMOUS, text });
+    const entry = outbox.add(nameField.value.trim(), text);
+    if (entry) remember(entry.cid);
+    else showNotice(texts.full, 'error');
+    scroller.scrollTop = scroller.scrollHeight;
+    return entry !== null;
   }
 
   function sendMessage() {
@@ -455,5 +564,6 @@
   });
   helloButton.addEventListener('click', () => sendChat('Hello'));
   messageField.focus(); // ready to type on arrival
+  renderOutbox(outbox.entries()); // what a reload left waiting
   connect();
 })();

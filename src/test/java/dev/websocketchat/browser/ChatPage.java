@@ -51,7 +51,12 @@ final class ChatPage implements AutoCloseable {
     }
 
     ChatPage awaitState(String state) {
-        wait.withMessage(() -> "status should become " + state + " but is " + state() + ": " + statusText())
+        return awaitState(state, WAIT);
+    }
+
+    ChatPage awaitState(String state, Duration within) {
+        new WebDriverWait(driver, within, POLL)
+                .withMessage(() -> "status should become " + state + " within " + within + " but is " + state() + ": " + statusText())
                 .until(d -> state.equals(state()));
         return this;
     }
@@ -231,6 +236,18 @@ final class ChatPage implements AutoCloseable {
                         line.findElement(By.className("text")).getDomProperty("textContent"),
                         line.getAttribute("class").contains("mine")))
                 .toList();
+    }
+
+    /** The texts of the chats typed here that the server has not delivered yet, oldest first, as the outbox below the log shows them. */
+    List<String> pendingTexts() {
+        return driver.findElements(By.cssSelector("#outbox li.pending .text")).stream()
+                .map(text -> text.getDomProperty("textContent")).toList();
+    }
+
+    /** Waits until every chat typed here has come back from the server. */
+    ChatPage awaitNothingPending() {
+        wait.withMessage(() -> "nothing should be pending, but " + pendingTexts() + " is").until(d -> pendingTexts().isEmpty());
+        return this;
     }
 
     /** Elements of any kind that user text could have smuggled into the log. */

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.browser.ChatPage.ChatLine;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.TcpRelay;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,16 +59,16 @@ class StandaloneBrowserIT extends BrowserScenarios {
         for (ChatPage page : List.of(alice, bob)) {
             page.awaitState("reconnecting");
             assertThat(page.statusText()).startsWith("재연결 중…");
-            assertThat(page.canSend()).isFalse();
+            assertThat(page.canSend()).as("a chat typed now waits in the outbox").isTrue();
         }
         bob.typeMessage("기다리는 중");
         bob.pressEnter();
-        assertThat(bob.messageField()).as("typed while offline, kept").isEqualTo("기다리는 중");
+        assertThat(bob.messageField()).as("the field is free again").isEmpty();
+        assertThat(bob.pendingTexts()).as("typed while offline, kept until sent").containsExactly("기다리는 중");
 
         server = ChatServer.start(config);
         alice.awaitState("connected");
-        bob.awaitState("connected");
-        bob.pressEnter();
+        bob.awaitState("connected").awaitNothingPending();
         alice.awaitChats(2);
         assertThat(alice.chats()).containsExactly(new ChatLine("익명", "재시작 전", true), new ChatLine("익명", "기다리는 중", false));
         assertThat(bob.chats()).containsExactly(new ChatLine("익명", "재시작 전", false), new ChatLine("익명", "기다리는 중", true));
@@ -75,6 +77,37 @@ class StandaloneBrowserIT extends BrowserScenarios {
     }
 
     // What the page does by itself, the same in every deployment: run here only.
+
+    /**
+     * The link goes quiet (every byte held, nothing closed) as a chat is typed: the chat shows as
+     * pending, the page finds the link dead by its own heartbeat (two 10 s intervals at most) and
+     * says so. A new connection gets through while the old one's bytes are still held, so the page
+     * sends the chat again; when the old bytes arrive too, the server has the chat twice and
+     * delivers it once.
+     */
+    @Test
+    void aChatTypedDuringASilentNetworkLossIsPendingThenArrivesExactlyOnce() throws Exception {
+        try (TcpRelay network = TcpRelay.to(applicationUri())) {
+            ChatPage wanderer = page("ko-KR", DESKTOP).open(network.uri(applicationUri()));
+            ChatPage talker = openPage();
+            network.stall();
+            wanderer.typeMessage("조용히 끊긴 동안");
+            wanderer.pressEnter();
+            assertThat(wanderer.messageField()).isEmpty();
+            assertThat(wanderer.pendingTexts()).containsExactly("조용히 끊긴 동안");
+
+            wanderer.awaitState("reconnecting", Duration.ofSeconds(30));
+            assertThat(talker.chats()).as("nothing got through the stalled link").isEmpty();
+            assertThat(wanderer.pendingTexts()).as("still waiting").containsExactly("조용히 끊긴 동안");
+            network.admitNew();
+            wanderer.awaitState("connected").awaitNothingPending();
+            talker.awaitChats(1);
+            network.restore();
+            Thread.sleep(1000); // time for the old connection's copy to arrive and show, were it delivered
+            assertThat(talker.chats()).containsExactly(new ChatLine("익명", "조용히 끊긴 동안", false));
+            assertThat(wanderer.chats()).containsExactly(new ChatLine("익명", "조용히 끊긴 동안", true));
+        }
+    }
 
     @Test
     void theHelloButtonSendsHelloUnderTheTypedName() {
