@@ -6,9 +6,9 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +30,12 @@ import java.util.concurrent.TimeUnit;
  * it for {@value #CLIENT_ID_MILLIS} ms: a resend from a client that lost its connection before the
  * echo is a repeat on every instance, and its sender alone is told ({@link Audience#repeated}).
  *
- * <p>Lock order: this publisher's monitor is taken without the room's lock (its {@link RedisFanout}'s
- * monitor may be held), and is held while sending to Redis without blocking, so that chats leave on
- * the connection in the order they were accepted here.
+ * <p>Threads: {@link #chat} and {@link #resend} take this publisher's monitor, and hold it while
+ * sending to Redis without blocking, so that chats leave on the connection in the order they were
+ * accepted here; they are called without the room's lock ({@link #resend} with its
+ * {@link RedisFanout}'s monitor held). Nothing else takes it: Redis's answers ({@link #confirmed})
+ * and its failures ({@link #pause}, through {@link RedisLink#lost}, which may run inside another
+ * room's {@link #chat} or under a room's lock) touch only the concurrent queue and a volatile flag.
  */
 final class ChatPublisher {
 
@@ -48,10 +51,10 @@ final class ChatPublisher {
     private final String sent;
     private final String channel;
     private volatile Audience audience;
-    /** Chats accepted here that Redis has not answered for, oldest first. Guarded by this. */
-    private final ArrayDeque<Unconfirmed> unconfirmed = new ArrayDeque<>();
-    /** Whether chats go to Redis as they come: false from a failure until {@link #resend}. Guarded by this. */
-    private boolean flowing;
+    /** Chats accepted here that Redis has not answered for, oldest first; added to only with this publisher's monitor held. */
+    private final ConcurrentLinkedDeque<Unconfirmed> unconfirmed = new ConcurrentLinkedDeque<>();
+    /** Whether chats go to Redis as they come: false from a failure until {@link #resend}. */
+    private volatile boolean flowing;
 
     /** A chat accepted here, with the nonce and encoding it is published under every time. */
     private record Unconfirmed(Draft draft, String nonce, String encoded) {
@@ -71,21 +74,26 @@ final class ChatPublisher {
 
     /** Publishes the chat now, or has it wait while the link is down; false if too many chats wait already. */
     synchronized boolean chat(Draft draft) {
-        if (!link.hold(flowing)) {
+        boolean now = flowing;
+        if (!link.hold(now)) {
             return false;
         }
         String nonce = draft.cid() != null ? "c:" + draft.cid() : link.nextNonce();
         Unconfirmed chat = new Unconfirmed(draft, nonce,
                 new ClusterEvent.Draft(nonce, draft.name(), draft.text(), draft.time(), draft.cid()).encode());
         unconfirmed.addLast(chat);
-        if (flowing) {
-            publish(chat, true);
+        if (now) {
+            try {
+                publish(chat, true);
+            } catch (RuntimeException failure) {
+                // the link is down; the chat waits with the others
+            }
         }
         return true;
     }
 
-    /** The link went down: chats wait from now on. */
-    synchronized void pause() {
+    /** The link went down: chats wait from now on. Takes no lock. */
+    void pause() {
         flowing = false;
     }
 
@@ -109,15 +117,23 @@ final class ChatPublisher {
 
     /** Forgets what waits: the room is closing, and nobody here will hear of it. */
     synchronized void clear() {
-        link.release(unconfirmed.size());
-        unconfirmed.clear();
+        for (Unconfirmed chat; (chat = unconfirmed.pollFirst()) != null; ) {
+            link.release(1);
+        }
     }
 
+    /** Sends the chat to Redis; a failure, now or when Redis answers, takes the link down and leaves the chat unconfirmed. */
     private RedisFuture<Long> publish(Unconfirmed chat, boolean first) {
-        RedisFuture<Long> answer = link.commands().async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
-                new String[] {sequence, history, sent + chat.nonce()},
-                channel, Integer.toString(link.history), chat.nonce(), chat.encoded(),
-                Long.toString(chat.draft().cid() != null ? CLIENT_ID_MILLIS : NONCE_MILLIS));
+        RedisFuture<Long> answer;
+        try {
+            answer = link.commands().async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
+                    new String[] {sequence, history, sent + chat.nonce()},
+                    channel, Integer.toString(link.history), chat.nonce(), chat.encoded(),
+                    Long.toString(chat.draft().cid() != null ? CLIENT_ID_MILLIS : NONCE_MILLIS));
+        } catch (RuntimeException failure) {
+            link.lost(failure);
+            throw failure;
+        }
         answer.whenComplete((id, failure) -> {
             if (failure != null) {
                 link.lost(failure);
@@ -130,11 +146,7 @@ final class ChatPublisher {
 
     /** Redis numbered the chat, or answered that it had ({@code id} negative): a client's resend is told so. */
     private void confirmed(Unconfirmed chat, long id, boolean first) {
-        boolean removed;
-        synchronized (this) {
-            removed = unconfirmed.remove(chat);
-        }
-        if (removed) {
+        if (unconfirmed.remove(chat)) {
             link.release(1);
         }
         if (id < 0 && first && chat.draft().cid() != null) {

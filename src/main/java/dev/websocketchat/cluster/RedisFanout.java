@@ -192,8 +192,9 @@ final class RedisFanout implements Fanout {
     }
 
     /**
-     * The link went down: serve this room's members alone until {@link #recover}. Takes no lock;
-     * the rest runs on the timer, queued at most once however often the link reports failures.
+     * The link went down: hold chats, and announce changes to this room's members alone, until
+     * {@link #recover}. Takes no lock; the rest runs on the timer, queued at most once however
+     * often the link reports failures.
      */
     void down() {
         up = false;
