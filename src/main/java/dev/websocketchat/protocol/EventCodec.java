@@ -80,9 +80,13 @@ public final class EventCodec {
         }
         switch (type.textValue()) {
             case "chat":
-                String name = optionalString(root, "name");
-                return new ClientRequest.Chat(name == null ? null : name(name), checkText(requiredString(root, "text")),
-                        clientId(optionalString(root, "cid")));
+                String cid = clientId(optionalString(root, "cid"));
+                try {
+                    String name = optionalString(root, "name");
+                    return new ClientRequest.Chat(name == null ? null : name(name), checkText(requiredString(root, "text")), cid);
+                } catch (InvalidMessageException invalid) {
+                    throw invalid.about(cid);
+                }
             case "ping":
                 return PING;
             case "rename":

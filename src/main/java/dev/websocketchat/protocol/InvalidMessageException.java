@@ -10,13 +10,29 @@ public final class InvalidMessageException extends Exception {
     }
 
     private final Kind kind;
+    private final String cid;
 
     public InvalidMessageException(Kind kind, String reason) {
+        this(kind, reason, null);
+    }
+
+    private InvalidMessageException(Kind kind, String reason, String cid) {
         super(reason, null, false, false);
         this.kind = kind;
+        this.cid = cid;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The refused chat's {@code cid}, when it had a valid one, so its sender can tell which chat was refused; else null. */
+    public String cid() {
+        return cid;
+    }
+
+    /** The same refusal, naming the chat by its {@code cid}. */
+    InvalidMessageException about(String chatId) {
+        return chatId == null ? this : new InvalidMessageException(kind, getMessage(), chatId);
     }
 }

@@ -73,7 +73,7 @@ final class Intake {
                 answer(member, PONG);
             }
         } catch (InvalidMessageException invalid) {
-            refuse(member, Rejection.of(invalid.kind()), invalid.getMessage());
+            refuse(member, Rejection.of(invalid.kind()), invalid.getMessage(), invalid.cid());
         }
     }
 

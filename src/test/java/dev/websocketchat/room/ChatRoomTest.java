@@ -244,6 +244,17 @@ class ChatRoomTest {
     }
 
     @Test
+    void aRefusedChatWithAValidCidIsNamedInTheError() {
+        FakePeer sender = new FakePeer();
+        Member member = admitted(sender);
+        room.receive(member, "{\"type\":\"chat\",\"text\":\" \",\"cid\":\"c1\"}", true);
+        room.receive(member, "{\"type\":\"chat\",\"name\":\"" + "n".repeat(33) + "\",\"text\":\"t\",\"cid\":\"c2\"}", true);
+        assertThat(sender.sentOfType("error")).containsExactly(
+                "{\"type\":\"error\",\"reason\":\"text is blank\",\"cid\":\"c1\"}",
+                "{\"type\":\"error\",\"reason\":\"name is longer than 32 characters\",\"cid\":\"c2\"}");
+    }
+
+    @Test
     void aPingIsAnsweredWithAPongToItsSenderAlone() {
         FakePeer sender = new FakePeer();
         FakePeer other = new FakePeer();
