@@ -121,6 +121,29 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** One frame as the server sent it: its opcode, whether it ends its message, and its payload. */
+    public record Received(int opcode, boolean fin, byte[] payload) {
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** A close frame's status code; 1005 if it has none. */
+        public int closeCode() {
+            return RawWebSocket.closeCode(payload);
+        }
+    }
+
+    /** The server's next frame, whatever it is; null if the connection ended (end of stream or reset) first. */
+    public Received nextFrame() throws IOException {
+        try {
+            int first = in.readUnsignedByte();
+            return new Received(first & 0x0f, (first & 0x80) != 0, readPayload());
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return null;
+        }
+    }
+
     /** Reads and discards frames until the server's close frame; returns its status code. */
     public int awaitCloseCode() throws IOException {
         return readUntilClose(new ArrayList<>());
