@@ -8,6 +8,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +54,8 @@ final class ChatPublisher {
     private volatile Audience audience;
     /** Chats accepted here that Redis has not answered for, oldest first; added to only with this publisher's monitor held. */
     private final ConcurrentLinkedDeque<Unconfirmed> unconfirmed = new ConcurrentLinkedDeque<>();
+    /** The same chats by nonce, so a chat heard on the channel is found at once ({@link #heard}). */
+    private final ConcurrentHashMap<String, Unconfirmed> byNonce = new ConcurrentHashMap<>();
     /** Whether chats go to Redis as they come: false from a failure until {@link #resend}. */
     private volatile boolean flowing;
 
@@ -82,6 +85,7 @@ final class ChatPublisher {
         Unconfirmed chat = new Unconfirmed(draft, nonce,
                 new ClusterEvent.Draft(nonce, draft.name(), draft.text(), draft.time(), draft.cid()).encode());
         unconfirmed.addLast(chat);
+        byNonce.put(nonce, chat);
         if (now) {
             try {
                 publish(chat, true);
@@ -118,8 +122,26 @@ final class ChatPublisher {
     /** Forgets what waits: the room is closing, and nobody here will hear of it. */
     synchronized void clear() {
         for (Unconfirmed chat; (chat = unconfirmed.pollFirst()) != null; ) {
-            link.release(1);
+            forget(chat);
         }
+    }
+
+    /**
+     * Redis published a chat with this nonce: one of this instance's still unconfirmed, its
+     * answer lost with a connection (a primary that died just after running it), is confirmed by
+     * that, and never published again, which a new primary that had not yet replicated its nonce
+     * would number twice.
+     */
+    void heard(String nonce) {
+        Unconfirmed chat = byNonce.get(nonce);
+        if (chat != null && unconfirmed.remove(chat)) {
+            forget(chat);
+        }
+    }
+
+    private void forget(Unconfirmed chat) {
+        byNonce.remove(chat.nonce(), chat);
+        link.release(1);
     }
 
     /** Sends the chat to Redis; a failure, now or when Redis answers, takes the link down and leaves the chat unconfirmed. */
@@ -147,7 +169,7 @@ final class ChatPublisher {
     /** Redis numbered the chat, or answered that it had ({@code id} negative): a client's resend is told so. */
     private void confirmed(Unconfirmed chat, long id, boolean first) {
         if (unconfirmed.remove(chat)) {
-            link.release(1);
+            forget(chat);
         }
         if (id < 0 && first && chat.draft().cid() != null) {
             audience.repeated(chat.draft(), -id);

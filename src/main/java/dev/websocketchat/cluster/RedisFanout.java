@@ -257,6 +257,7 @@ final class RedisFanout implements Fanout {
     /** What the link heard for this room, on its I/O thread, in the order Redis published it. */
     void receive(ClusterEvent event) {
         if (event instanceof ClusterEvent.Said said) {
+            publisher.heard(said.nonce());
             relay(said.chat());
         } else if (event instanceof ClusterEvent.Users users) {
             if (!link.instance.equals(users.to())) {

@@ -127,7 +127,8 @@ public final class RedisLink implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed) {
+                // The client's other connections come and go: Lettuce asks a Sentinel for the primary on one of its own.
+                if (!closed && (connection == commands || connection == feed)) {
                     lost(new IllegalStateException("a connection to it closed"));
                 }
             }
@@ -376,8 +377,14 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** Where Redis is, for the log: its address, or the primary's name and its Sentinels'; never the password. */
     private String where() {
-        return uri.getHost() + ":" + uri.getPort();
+        if (uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        return "primary " + LogSafe.text(uri.getSentinelMasterId()) + " of the Sentinels at "
+                + uri.getSentinels().stream().map(sentinel -> sentinel.getHost() + ":" + sentinel.getPort())
+                        .collect(java.util.stream.Collectors.joining(","));
     }
 
     /**

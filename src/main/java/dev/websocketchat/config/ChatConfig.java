@@ -21,8 +21,9 @@ import java.util.Set;
  * @param rateLimit       messages per second one connection may send, on average; 0 turns the limit off
  * @param rateBurst       messages one connection may send at once before the rate applies
  * @param maxConnections  connections admitted at once; one more is closed with 1013
- * @param redisUrl        {@code redis://host:port} of the Redis that joins instances into one chat;
- *                        empty for a single process holding everything in memory
+ * @param redisUrl        the Redis that joins instances into one chat: {@code redis://host:port}, or its
+ *                        Sentinels, {@code redis-sentinel://host:port[,host:port...]#primary} (with {@code rediss}
+ *                        for TLS); empty for a single process holding everything in memory
  * @param publicOrigin    the origin users reach the server at, such as {@code https://chat.example.com}, behind a
  *                        proxy or on a public name: its host is one the server answers to, and its pages may connect;
  *                        empty for none
@@ -90,8 +91,20 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_MAX_SOCKETS_PER_ADDRESS", maxSocketsPerAddress, 0);
         requireAtLeast("CHAT_REQUEST_SECONDS", requestSeconds, 1);
         redisUrl = redisUrl == null ? "" : redisUrl.trim();
-        if (!redisUrl.isEmpty() && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-            throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis:// or rediss://, not '" + redisUrl + "'");
+        requireRedisUrl(redisUrl);
+    }
+
+    /** Checks the URL's form only, and never quotes it: it may carry a password. */
+    private static void requireRedisUrl(String url) {
+        if (url.isEmpty() || url.startsWith("redis://") || url.startsWith("rediss://")) {
+            return;
+        }
+        if (!url.startsWith("redis-sentinel://") && !url.startsWith("rediss-sentinel://")) {
+            throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis://, rediss://, redis-sentinel:// or rediss-sentinel://");
+        }
+        if (url.indexOf('#') < 0 || url.endsWith("#")) {
+            throw new IllegalArgumentException("CHAT_REDIS_URL names Sentinels, and must name the primary they watch after #, "
+                    + "as in redis-sentinel://sentinel-1:26379,sentinel-2:26379#mymaster");
         }
     }
 

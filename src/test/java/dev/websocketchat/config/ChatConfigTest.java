@@ -111,4 +111,16 @@ class ChatConfigTest {
         assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_MAX_TEXT", "0"), new Properties()))
                 .hasMessageContaining("CHAT_MAX_TEXT");
     }
+
+    @Test
+    void aRedisUrlNamesOneRedisOrItsSentinelsAndTheirPrimaryAndIsNeverQuoted() {
+        for (String url : List.of("redis://:secret@redis:6379", "rediss://redis:6380/2",
+                "redis-sentinel://:secret@s1:26379,s2:26379/1#mymaster", "rediss-sentinel://s1#primary")) {
+            assertThat(ChatConfig.from(Map.of("CHAT_REDIS_URL", url), new Properties()).clustered()).as(url).isTrue();
+        }
+        assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_REDIS_URL", "http://:secret@redis"), new Properties()))
+                .hasMessageContaining("CHAT_REDIS_URL").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_REDIS_URL", "redis-sentinel://:secret@s1:26379"), new Properties()))
+                .hasMessageContaining("must name the primary").hasMessageNotContaining("secret");
+    }
 }

@@ -24,24 +24,45 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path directory;
+    /** What follows {@code redis-server} on its command line besides the port: a config file, options. */
+    private final List<String> arguments;
     private Process process;
 
-    private RedisServer(int port, Path directory) {
+    private RedisServer(int port, Path directory, List<String> arguments) {
         this.port = port;
         this.directory = directory;
+        this.arguments = arguments;
     }
 
     /** Starts one, or skips the test where none is installed (outside CI). */
     public static RedisServer start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /**
+     * As {@link #start()}, with more options (such as {@code --replicaof 127.0.0.1 PORT}); a first
+     * argument ending in {@code .conf} names a config file, which comes first, as redis-server wants.
+     */
+    public static RedisServer start(List<String> options) throws IOException, InterruptedException {
         String installed = executable();
         if ("true".equals(System.getenv("CI"))) {
             assertThat(installed).as("redis-server on the PATH (.ci/run installs it)").isNotNull();
         }
         Assumptions.assumeTrue(installed != null,
                 "redis-server is not installed: skipping the cluster tests (apt-get install redis-server)");
-        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"), List.copyOf(options));
         server.restart();
         return server;
+    }
+
+    /** Its port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** Its temporary directory, where it logs ({@code redis.log}) and a config file given to it may be written. */
+    public Path directory() {
+        return directory;
     }
 
     /** The running server's process id, e.g. to measure its CPU time. */
@@ -55,8 +76,15 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts it again on the same port, empty, after {@link #kill()}. */
     public void restart() throws IOException, InterruptedException {
-        process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", directory.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of("redis-server"));
+        boolean configFile = !arguments.isEmpty() && arguments.get(0).endsWith(".conf");
+        if (configFile) {
+            command.add(arguments.get(0));
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", directory.toString()));
+        command.addAll(configFile ? arguments.subList(1, arguments.size()) : arguments);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile())
                 .start();

@@ -1,0 +1,144 @@
+package dev.websocketchat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.History;
+import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.RedisSentinels;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.IntStream;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two instances joined through Redis Sentinel ({@code redis-sentinel://…#mymaster}): a primary,
+ * its replica and a Sentinel, real processes on loopback. The primary is killed in the middle of
+ * a conversation; the Sentinel promotes the replica, and every instance finds it by itself.
+ */
+class SentinelTest {
+
+    @RegisterExtension
+    final TestCluster cluster = new TestCluster();
+    private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+                records.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final List<ChatClient> clients = new ArrayList<>();
+    private RedisSentinels sentinels;
+
+    @AfterEach
+    void stopAll() throws Exception {
+        relayLog.removeHandler(capture);
+        clients.forEach(ChatClient::close);
+        if (sentinels != null) {
+            sentinels.close();
+        }
+    }
+
+    @Test
+    void whenThePrimaryDiesEveryInstanceFollowsThePromotedReplicaAndEveryChatArrivesOnceInOrder() throws Exception {
+        sentinels = RedisSentinels.start();
+        relayLog.addHandler(capture);
+        ChatServer a = cluster.instance(Map.of("chat.redis.url", sentinels.url()));
+        ChatServer b = cluster.instance(Map.of("chat.redis.url", sentinels.url()));
+        ChatClient onA = connected(a);
+        ChatClient onB = connected(b);
+        awaitJoin(onA, 2);
+        awaitJoin(onB, 2);
+
+        int rounds = 60;
+        for (int i = 0; i < rounds; i++) {
+            if (i == 10) {
+                sentinels.primary().kill();
+            }
+            onA.sendChat("a", "a" + i);
+            onB.sendChat("b", "b" + i);
+            Thread.sleep(100);
+        }
+        sentinels.awaitFailover();
+
+        List<Chat> seenOnA = chats(onA, 2 * rounds);
+        assertThat(chats(onB, 2 * rounds)).as("one order everywhere").isEqualTo(seenOnA);
+        for (int i = 1; i < seenOnA.size(); i++) {
+            assertThat(seenOnA.get(i).id()).as("ids increase").isGreaterThan(seenOnA.get(i - 1).id());
+        }
+        List<String> inOrder = IntStream.range(0, rounds).mapToObj(Integer::toString).toList();
+        for (String sender : List.of("a", "b")) {
+            assertThat(seenOnA.stream().filter(chat -> chat.name().equals(sender)).map(chat -> chat.text().substring(1)).toList())
+                    .as("%s's chats, each once and in the order sent", sender)
+                    .containsExactlyElementsOf(inOrder);
+        }
+        onA.expectSilence(Duration.ofMillis(300));
+        onB.expectSilence(Duration.ofMillis(100));
+        TestCluster.awaitHealth(a, "\"status\":\"UP\"");
+        TestCluster.awaitHealth(b, "\"status\":\"UP\"");
+        assertThat(records).as("per instance, one INFO for joining, one WARN for the outage and one INFO for the recovery")
+                .extracting(LogRecord::getLevel, SentinelTest::kind)
+                .containsExactlyInAnyOrder(
+                        Tuple.tuple(Level.INFO, "joined"), Tuple.tuple(Level.INFO, "joined"),
+                        Tuple.tuple(Level.WARNING, "outage"), Tuple.tuple(Level.WARNING, "outage"),
+                        Tuple.tuple(Level.INFO, "recovery"), Tuple.tuple(Level.INFO, "recovery"));
+    }
+
+    private static String kind(LogRecord record) {
+        String message = record.getMessage();
+        if (message.contains("joined the cluster through")) {
+            return "joined";
+        }
+        return message.contains("is unreachable") ? "outage" : message.contains("is back") ? "recovery" : message;
+    }
+
+    private ChatClient connected(ChatServer server) {
+        ChatClient client = ChatClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/chat"));
+        clients.add(client);
+        client.next(History.class);
+        return client;
+    }
+
+    /** Takes joins up to the one that counts {@code online}; earlier ones may come first (see {@code ClusterTest}). */
+    private static void awaitJoin(ChatClient client, int online) {
+        while (client.next(Join.class).online() != online) {
+            // an earlier join, published before this one
+        }
+    }
+
+    private static List<Chat> chats(ChatClient reader, int count) {
+        List<Chat> chats = new ArrayList<>();
+        while (chats.size() < count) {
+            ServerEvent event = reader.next();
+            if (event instanceof Chat chat) {
+                chats.add(chat);
+            }
+        }
+        return chats;
+    }
+}
