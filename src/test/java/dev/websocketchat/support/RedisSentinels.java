@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
- * Redis as high availability runs it, on loopback: a primary, a replica of it, and a Sentinel
- * watching them under the name {@value #PRIMARY}, quick to act (the primary is down after
- * {@value #DOWN_AFTER_MILLIS} ms of silence). Real {@code redis-server} processes, the Sentinel
- * one in {@code --sentinel} mode.
+ * Redis as high availability runs it, on loopback: a primary, a replica of it, and three
+ * Sentinels watching them under the name {@value #PRIMARY}, two of which must agree that the
+ * primary is down, quick to act (down after {@value #DOWN_AFTER_MILLIS} ms of silence). Real
+ * {@code redis-server} processes, the Sentinels in {@code --sentinel} mode.
  */
 public final class RedisSentinels implements AutoCloseable {
 
@@ -28,34 +35,41 @@ public final class RedisSentinels implements AutoCloseable {
 
     private final RedisServer primary;
     private final RedisServer replica;
-    private final RedisServer sentinel;
+    private final List<RedisServer> sentinels;
 
-    private RedisSentinels(RedisServer primary, RedisServer replica, RedisServer sentinel) {
+    private RedisSentinels(RedisServer primary, RedisServer replica, List<RedisServer> sentinels) {
         this.primary = primary;
         this.replica = replica;
-        this.sentinel = sentinel;
+        this.sentinels = sentinels;
     }
 
     /** Starts all three and waits until the replica is in sync and the Sentinel knows it. */
     public static RedisSentinels start() throws IOException, InterruptedException {
         RedisServer primary = RedisServer.start();
         RedisServer replica = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
-        Path config = Files.createTempDirectory("sentinel").resolve("sentinel.conf");
-        Files.writeString(config, String.join("\n",
-                "sentinel monitor " + PRIMARY + " 127.0.0.1 " + primary.port() + " 1",
-                "sentinel down-after-milliseconds " + PRIMARY + " " + DOWN_AFTER_MILLIS,
-                "sentinel failover-timeout " + PRIMARY + " 5000",
-                "sentinel parallel-syncs " + PRIMARY + " 1", ""));
-        RedisServer sentinel = RedisServer.start(List.of(config.toString(), "--sentinel"));
-        RedisSentinels sentinels = new RedisSentinels(primary, replica, sentinel);
-        sentinels.await("the replica in sync", () -> sentinels.info(replica, "replication").contains("master_link_status:up"));
-        sentinels.await("the Sentinel knowing the replica", () -> sentinels.knownReplicas() == 1);
-        return sentinels;
+        List<RedisServer> watching = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path config = Files.createTempDirectory("sentinel").resolve("sentinel.conf"); // each rewrites its own
+            Files.writeString(config, String.join("\n",
+                    "sentinel monitor " + PRIMARY + " 127.0.0.1 " + primary.port() + " 2",
+                    "sentinel down-after-milliseconds " + PRIMARY + " " + DOWN_AFTER_MILLIS,
+                    "sentinel failover-timeout " + PRIMARY + " 5000",
+                    "sentinel parallel-syncs " + PRIMARY + " 1", ""));
+            watching.add(RedisServer.start(List.of(config.toString(), "--sentinel")));
+        }
+        RedisSentinels all = new RedisSentinels(primary, replica, List.copyOf(watching));
+        all.await("the replica in sync", () -> all.info(replica, "replication").contains("master_link_status:up"));
+        for (RedisServer sentinel : all.sentinels) {
+            all.await("each Sentinel knowing the replica and the other two",
+                    () -> all.knownReplicas(sentinel) == 1 && all.otherSentinels(sentinel) == 2);
+        }
+        return all;
     }
 
-    /** The URL the instances are given: the Sentinel, and the name of the primary it watches. */
+    /** The URL the instances are given: the three Sentinels, and the name of the primary they watch. */
     public String url() {
-        return "redis-sentinel://127.0.0.1:" + sentinel.port() + "#" + PRIMARY;
+        return "redis-sentinel://" + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
+                .collect(Collectors.joining(",")) + "#" + PRIMARY;
     }
 
     public RedisServer primary() {
@@ -66,23 +80,33 @@ public final class RedisSentinels implements AutoCloseable {
         return replica;
     }
 
-    /** Waits until the Sentinel names the replica as the primary: the failover is done. */
+    /** Waits until every Sentinel names the replica as the primary: the failover is done. */
     public void awaitFailover() throws InterruptedException {
-        await("the Sentinel promoting the replica", () -> primaryPort() == replica.port());
-    }
-
-    private int primaryPort() {
-        try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + sentinel.port()));
-             StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
-            SocketAddress address = connection.sync().getMasterAddrByName(PRIMARY);
-            return ((java.net.InetSocketAddress) address).getPort();
+        for (RedisServer sentinel : sentinels) {
+            await("the Sentinels promoting the replica", () -> primaryPort(sentinel) == replica.port());
         }
     }
 
-    private long knownReplicas() {
+    private int primaryPort(RedisServer sentinel) {
+        try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + sentinel.port()));
+             StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
+            SocketAddress address = connection.sync().getMasterAddrByName(PRIMARY);
+            return ((InetSocketAddress) address).getPort();
+        }
+    }
+
+    private long knownReplicas(RedisServer sentinel) {
         try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + sentinel.port()));
              StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
             return connection.sync().replicas(PRIMARY).size();
+        }
+    }
+
+    private long otherSentinels(RedisServer sentinel) {
+        try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + sentinel.port()));
+             StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
+            return connection.sync().dispatch(CommandType.SENTINEL, new ArrayOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("SENTINELS").add(PRIMARY)).size();
         }
     }
 
@@ -111,7 +135,9 @@ public final class RedisSentinels implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        sentinel.close();
+        for (RedisServer sentinel : sentinels) {
+            sentinel.close();
+        }
         replica.close();
         primary.close();
     }
