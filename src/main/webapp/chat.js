@@ -35,11 +35,18 @@
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
       outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
       full: '보내지 못한 메시지가 너무 많습니다. 연결되면 다시 보내 주세요',
+      // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
-        'rate limited': '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
-        'server busy': '서버가 바쁩니다. 잠시 후 다시 보냅니다',
-        'not sent: the cluster is unreachable, try again': '서버 사이의 연결이 끊겼습니다. 잠시 후 다시 보냅니다',
-        'text is blank': '보낼 내용이 없습니다',
+        rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
+        address_rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
+        server_busy: '서버가 바쁩니다. 잠시 후 다시 보냅니다',
+        cluster_unreachable: '서버 사이의 연결이 끊겼습니다. 잠시 후 다시 보냅니다',
+        blank_text: '보낼 내용이 없습니다',
+        text_too_long: '메시지가 너무 깁니다',
+        name_too_long: '이름이 너무 깁니다 (32자까지)',
+        invalid_unicode: '보낼 수 없는 문자가 있습니다',
+        imitates_notice: '입장·퇴장 알림처럼 보이는 이름은 쓸 수 없습니다',
+        mixed_scripts: '여러 문자 체계를 섞은 이름은 쓸 수 없습니다',
       },
     },
     en: {
@@ -56,7 +63,10 @@
       renamed: (event) => `${event.from} is now ${event.to}`,
       outbox: 'Messages being sent', sending: 'Sending…', failed: (why) => `Not sent: ${why}`, edit: 'Edit',
       full: 'Too many messages are waiting to be sent; send this one once connected',
-      errors: {},
+      errors: {
+        rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
+        server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
+      },
     },
   };
   let language = localStorage.getItem('chat.language') === 'en' ? 'en' : 'ko';
@@ -84,10 +94,10 @@
   let users = null;          // name -> connections in the room, from the history and the events after it; null if not told
   let ownJoinDue = false;    // the join that follows the history is this page's own, already in its list
   let namedAs = '';          // the name the server has for this connection, as last sent
-  let renameTimer = null;
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
   let resumePoint = null;    // {epoch, since}: the last chat seen, so a reconnect is sent only what was missed
   let heartbeat = null;
+  let unread = 0;            // chats that arrived while the tab was hidden, in the title until it is shown
   let heardSincePing = true; // whether anything arrived since the last ping
   // The cids of this tab's chats, so its own messages show as its own after a reload too.
   const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
@@ -133,13 +143,15 @@
     messageField.focus();
   }
 
-  function reasonText(reason) {
-    return texts.errors[reason] || reason;
+  // An error in the page's language: {code, reason} as the server sent it (a close's reason is a plain string).
+  function reasonText(error) {
+    if (typeof error === 'string') return error;
+    return (error.code && texts.errors[error.code]) || error.reason;
   }
 
   function translatePage() {
     document.documentElement.lang = language;
-    document.title = room === LOBBY ? texts.title : `${texts.title} · ${room}`;
+    showTitle();
     document.querySelectorAll('[data-i18n]').forEach((element) => { element.textContent = texts[element.dataset.i18n]; });
     sendButton.textContent = texts.send;
     helloButton.title = texts.hello;
@@ -162,6 +174,12 @@
     if (status.dataset.state === 'connected' || status.dataset.state === 'connecting') {
       status.textContent = texts[status.dataset.state];
     }
+  }
+
+  // The tab's title: the page's, the room's, and how many chats arrived while the tab was hidden.
+  function showTitle() {
+    const title = room === LOBBY ? texts.title : `${texts.title} · ${room}`;
+    document.title = unread > 0 ? `(${unread}) ${title}` : title;
   }
 
   function switchLanguage() {
@@ -275,7 +293,8 @@
     append(item);
   }
 
-  function showChat(chat) {
+  // A chat from the live feed (not a history) arriving while the tab is hidden counts as unread in the title.
+  function showChat(chat, live = true) {
     if (resumePoint && chat.id > resumePoint.since) resumePoint.since = chat.id;
     if (typeof chat.cid === 'string') outbox.delivered(chat.cid);
     const key = `${chat.id}|${chat.time}`;
@@ -288,8 +307,40 @@
     const time = document.createElement('time');
     time.dateTime = chat.time;
     time.textContent = timeText(new Date(chat.time));
-    item.append(span('name', chat.name), span('text', chat.text), time);
+    item.append(span('name', chat.name), textWithLinks(chat.text), time);
     append(item, own);
+    if (live && document.hidden) {
+      unread += 1;
+      showTitle();
+    }
+  }
+
+  // The text as it was sent, with each http(s) URL in it a link that opens in a new tab and tells
+  // the target nothing; nothing else becomes markup, and a URL's trailing punctuation stays text.
+  const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/g;
+
+  function textWithLinks(text) {
+    const element = span('text', '');
+    let done = 0;
+    for (const match of text.matchAll(URL_IN_TEXT)) {
+      const url = match[0].replace(/[.,;:!?'")\]}]+$/, '');
+      let parsed = null;
+      try {
+        parsed = new URL(url);
+      } catch (notAUrl) {
+        continue;
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') continue;
+      const link = document.createElement('a');
+      link.href = parsed.href;
+      link.textContent = url;
+      link.rel = 'noopener noreferrer';
+      link.target = '_blank';
+      element.append(text.slice(done, match.index), link);
+      done = match.index + url.length;
+    }
+    element.append(text.slice(done));
+    return element;
   }
 
   // Every join and leave shows as the tutorial's text, the latest always on a line of its own
@@ -355,7 +406,7 @@
           resumePoint.epoch === event.epoch ? 'notice gap' : 'notice gap restarted');
       }
       if (!resumePoint || resumePoint.epoch !== event.epoch) resumePoint = { epoch: event.epoch, since: 0 };
-      event.messages.forEach(showChat);
+      event.messages.forEach((chat) => showChat(chat, false));
       showDivider();
       users = Array.isArray(event.users) ? new Map(event.users.map((user) => [user.name, user.connections])) : null;
       ownJoinDue = users !== null;
@@ -377,7 +428,7 @@
     },
     pong: () => {},
     error: (event) => {
-      if (!outbox.refused(event.cid, event.reason)) showNotice(reasonText(event.reason), 'error');
+      if (!outbox.refused(event.cid, event.code, event.reason)) showNotice(reasonText(event), 'error');
     },
   };
 
@@ -499,12 +550,10 @@
     location.hash = wanted === LOBBY ? '' : `room=${wanted}`;
   }
 
-  // The connection's name is the name field's: sent on connecting, and as a rename once typing
-  // pauses (RENAME_PAUSE_MS) or the field is left, unless it is the name the server has.
-  const RENAME_PAUSE_MS = 600;
-
+  // The connection's name is the name field's: sent on connecting, and as a rename once it is
+  // committed (Enter, or leaving the field), unless it is the name the server has; never per
+  // keystroke, which announced every prefix of a name to the room.
   function rename() {
-    clearTimeout(renameTimer);
     const name = nameField.value.trim();
     if (name !== namedAs && socket && socket.readyState === WebSocket.OPEN) {
       namedAs = name;
@@ -512,10 +561,8 @@
     }
   }
 
-  function renameSoon() {
+  function rememberName() {
     localStorage.setItem('chat.name', nameField.value);
-    clearTimeout(renameTimer);
-    renameTimer = setTimeout(rename, RENAME_PAUSE_MS);
   }
 
   // Into the outbox, which sends it when it can: the field is cleared only once the chat is kept there.
@@ -545,11 +592,17 @@
 
   translatePage();
   nameField.value = localStorage.getItem('chat.name') || '';
-  nameField.addEventListener('input', renameSoon);
+  nameField.addEventListener('input', rememberName);
   nameField.addEventListener('change', rename);
   roomField.value = room === LOBBY ? '' : room;
   roomForm.addEventListener('submit', enterRoom);
   window.addEventListener('hashchange', switchRoom);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && unread > 0) {
+      unread = 0;
+      showTitle();
+    }
+  });
   languageButton.addEventListener('click', switchLanguage);
   $('composer').addEventListener('submit', (submit) => {
     submit.preventDefault();

@@ -2,13 +2,13 @@
 // The page's outbox: a chat typed is kept (in sessionStorage, so a reload keeps it too) until the
 // server's echo of its cid comes back, and is sent again on the next connection until it does; the
 // server delivers a cid once, so a resend after a lost echo is not shown twice (see docs/protocol.md).
-// One chat is on the wire at a time: an error the server could not tie to a cid ("rate limited")
+// One chat is on the wire at a time: an error the server could not tie to a cid (rate_limited)
 // is the one on the wire's, and a dead link holds at most that one.
 window.ChatOutbox = (() => {
   const KEPT = 100;               // chats waiting at most, per room; more are refused with the field kept
   const FIRST_RETRY_MS = 1000;    // after a refusal that may pass later (rate limited, busy, cluster away)
   const LONGEST_RETRY_MS = 10000;
-  const RETRYABLE = new Set(['rate limited', 'server busy', 'not sent: the cluster is unreachable, try again']);
+  const RETRYABLE = new Set(['rate_limited', 'address_rate_limited', 'server_busy', 'cluster_unreachable']);
 
   // 128 random bits, base64url: nobody can guess the next one, in pages served over plain http too.
   function newCid() {
@@ -98,15 +98,16 @@ window.ChatOutbox = (() => {
         return entry;
       },
 
-      // The server refused a chat: named by its cid, or, without one, the chat on the wire. Whether it was ours.
-      refused(cid, reason) {
-        const named = cid || (reason === 'rate limited' ? onWire : null);
+      // The server refused a chat: named by its cid, or, without one, the chat on the wire
+      // (a rate is judged before a message is read). Whether it was ours.
+      refused(cid, code, reason) {
+        const named = cid || (RETRYABLE.has(code) ? onWire : null);
         const entry = named && entries.find((waiting) => waiting.cid === named);
         if (!entry) return false;
-        if (RETRYABLE.has(reason)) {
+        if (RETRYABLE.has(code)) {
           retryLater();
         } else {
-          entry.failed = reason;
+          entry.failed = { code, reason };
           if (onWire === entry.cid) onWire = null;
           changed();
           pump();

@@ -93,13 +93,17 @@ public sealed interface ServerEvent {
     }
 
     /**
-     * Sent to one connection whose input was refused; the connection stays open. {@code cid} names
-     * the refused chat when the server had read it (left out otherwise).
+     * Sent to one connection whose input was refused; the connection stays open. {@code code} says
+     * why, from a fixed set a client can translate ({@code rate_limited}, {@code text_too_long}, …;
+     * the {@code reason} of {@code chat_rejected_total}); {@code reason} says it in English, for people;
+     * {@code cid} names the refused chat when the server had read it (left out otherwise).
      */
     @JsonTypeName("error")
-    record Refusal(String reason, @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
+    record Refusal(@JsonInclude(JsonInclude.Include.NON_NULL) String code, String reason,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
+        /** A refusal with no code, as only a test's own client makes one up. */
         public Refusal(String reason) {
-            this(reason, null);
+            this(null, reason, null);
         }
     }
 }

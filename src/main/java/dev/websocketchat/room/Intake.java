@@ -121,7 +121,7 @@ final class Intake {
     private void refuse(Member to, Rejection rejection, String reason, String cid) {
         meters.rejected(rejection);
         LOG.fine(() -> "refused input from " + to.id() + ": " + LogSafe.text(reason));
-        answer(to, new Refusal(reason, cid));
+        answer(to, new Refusal(rejection.code(), reason, cid));
     }
 
     private void answer(Member to, ServerEvent event) {

@@ -1,6 +1,7 @@
 package dev.websocketchat.room;
 
 import dev.websocketchat.protocol.InvalidMessageException;
+import java.util.Locale;
 
 /** Why input was refused or a connection was turned away; counted by reason in {@code chat_rejected_total}. */
 public enum Rejection {
@@ -8,6 +9,11 @@ public enum Rejection {
     NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL,
     NO_SUCH_ROOM, TOO_MANY_ROOMS, ADDRESS_ROOMS, HANDSHAKE_RATE, ADDRESS_RATE_LIMITED, SERVER_BUSY, NOT_GET,
     IMITATES_NOTICE, MIXED_SCRIPTS, ADDRESS_SOCKETS, REQUEST_TIMEOUT, INVALID_CLIENT_ID, CLUSTER_UNREACHABLE;
+
+    /** As clients and metrics see it: {@code rate_limited}, {@code text_too_long}, …; never changes for a given reason. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** What the codec found wrong with a message, as counted. */
     public static Rejection of(InvalidMessageException.Kind kind) {

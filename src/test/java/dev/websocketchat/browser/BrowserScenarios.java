@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.browser.ChatPage.ChatLine;
 import dev.websocketchat.support.TcpRelay;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +26,7 @@ abstract class BrowserScenarios {
     static final Dimension DESKTOP = new Dimension(1000, 700);
     static final Dimension PHONE = new Dimension(360, 720);
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<ChatPage> pages = new ArrayList<>();
 
     protected abstract URI applicationUri();
@@ -33,7 +37,7 @@ abstract class BrowserScenarios {
     }
 
     @AfterEach
-    void noConsoleErrorsAndCloseEveryPage() {
+    void noConsoleErrorsAndCloseEveryPage() throws Exception {
         try {
             for (ChatPage page : pages) {
                 assertThat(page.consoleErrors()).as("console errors").isEmpty();
@@ -42,6 +46,22 @@ abstract class BrowserScenarios {
             pages.forEach(ChatPage::close);
             pages.clear();
         }
+        awaitNobodyOnline();
+    }
+
+    /**
+     * A closed browser's sockets end on the server a moment later: the next test, which counts who
+     * is here, starts only once the server says nobody is.
+     */
+    private void awaitNobodyOnline() throws Exception {
+        URI health = applicationUri().resolve("health");
+        long deadline = System.nanoTime() + ChatPage.WAIT.toNanos();
+        String answer = HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).body();
+        while (!answer.contains("\"online\":0") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(answer).as("nobody online after the test's pages closed").contains("\"online\":0");
     }
 
     protected ChatPage page(String language, Dimension size) {

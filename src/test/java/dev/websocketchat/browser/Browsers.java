@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -88,7 +89,7 @@ final class Browsers {
     /** Resets a browser {@link #open} gave and keeps it for the next page of its kind; quits it if it cannot be reset. */
     static void release(ChromeDriver driver) {
         try {
-            String url = driver.getCurrentUrl();
+            String url = closeEveryTabButOne(driver);
             driver.get("about:blank");
             if (url.startsWith("http")) {
                 URI page = URI.create(url);
@@ -107,6 +108,28 @@ final class Browsers {
         synchronized (IDLE) {
             IDLE.computeIfAbsent(KINDS.get(driver), kind -> new ArrayDeque<>()).push(driver);
         }
+    }
+
+    /**
+     * Closes the tabs a test opened beside its page (whose sockets would otherwise stay open),
+     * keeping one; returns the URL of a tab that showed the application ("" if none did), whose
+     * storage is to be cleared.
+     */
+    private static String closeEveryTabButOne(ChromeDriver driver) {
+        List<String> tabs = new ArrayList<>(driver.getWindowHandles());
+        String application = "";
+        for (String tab : tabs) {
+            driver.switchTo().window(tab);
+            String url = driver.getCurrentUrl();
+            if (url.startsWith("http")) {
+                application = url;
+            }
+            if (!tab.equals(tabs.get(0))) {
+                driver.close();
+            }
+        }
+        driver.switchTo().window(tabs.get(0));
+        return application;
     }
 
     private static void quitIdle() {

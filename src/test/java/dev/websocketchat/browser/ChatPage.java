@@ -75,6 +75,16 @@ final class ChatPage implements AutoCloseable {
         field.sendKeys(name);
     }
 
+    /** Types a name a character at a time, pausing between them as a person does, without leaving the field. */
+    void typeNameSlowly(String name, java.time.Duration pause) throws InterruptedException {
+        WebElement field = driver.findElement(By.id("name"));
+        field.clear();
+        for (int i = 0; i < name.length(); i++) {
+            field.sendKeys(name.substring(i, i + 1));
+            Thread.sleep(pause.toMillis());
+        }
+    }
+
     /** Types a new name and leaves the field, which renames the connection. */
     void renameTo(String name) {
         typeName(name);
@@ -248,6 +258,28 @@ final class ChatPage implements AutoCloseable {
     ChatPage awaitNothingPending() {
         wait.withMessage(() -> "nothing should be pending, but " + pendingTexts() + " is").until(d -> pendingTexts().isEmpty());
         return this;
+    }
+
+    /** The links in the last chat's text, each as href, rel and target. */
+    List<List<String>> linksInLastChat() {
+        List<WebElement> chats = driver.findElements(By.cssSelector("#log li.chat"));
+        return chats.get(chats.size() - 1).findElements(By.cssSelector(".text *")).stream()
+                .map(element -> List.of(element.getTagName() + " " + element.getDomProperty("href"),
+                        String.valueOf(element.getDomAttribute("rel")), String.valueOf(element.getDomAttribute("target"))))
+                .toList();
+    }
+
+    /** Opens a blank tab in front of the page, which is hidden from then on, as a tab the reader left. */
+    void hideBehindAnotherTab() {
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    }
+
+    /** The title of the page's tab as the tab strip shows it, read without bringing the tab to the front. */
+    String tabTitle() {
+        List<?> targets = (List<?>) driver.executeCdpCommand("Target.getTargets", Map.of()).get("targetInfos");
+        return targets.stream().map(target -> (Map<?, ?>) target)
+                .filter(target -> "page".equals(target.get("type")) && String.valueOf(target.get("url")).startsWith("http"))
+                .map(target -> String.valueOf(target.get("title"))).findFirst().orElseThrow();
     }
 
     /** Elements of any kind that user text could have smuggled into the log. */

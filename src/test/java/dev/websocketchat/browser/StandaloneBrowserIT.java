@@ -141,6 +141,51 @@ class StandaloneBrowserIT extends BrowserScenarios {
     }
 
     @Test
+    void urlsInAChatAreLinksToANewTabAndNothingElseBecomesMarkup() {
+        ChatPage sender = openPage();
+        ChatPage reader = openPage();
+        sender.typeMessage("보세요 https://example.org/a?b=1&c=2, 그리고 javascript:alert(1) <b>굵게</b> (http://example.com/x).");
+        sender.pressEnter();
+        reader.awaitChats(1);
+        assertThat(reader.chats().get(0).text())
+                .isEqualTo("보세요 https://example.org/a?b=1&c=2, 그리고 javascript:alert(1) <b>굵게</b> (http://example.com/x).");
+        assertThat(reader.linksInLastChat()).containsExactly(
+                List.of("a https://example.org/a?b=1&c=2", "noopener noreferrer", "_blank"),
+                List.of("a http://example.com/x", "noopener noreferrer", "_blank"));
+    }
+
+    @Test
+    void chatsThatArriveWhileTheTabIsHiddenAreCountedInItsTitle() throws InterruptedException {
+        ChatPage reader = openPage();
+        ChatPage talker = openPage();
+        reader.hideBehindAnotherTab();
+        for (String text : List.of("하나", "둘", "셋")) {
+            talker.typeMessage(text);
+            talker.pressEnter();
+        }
+        talker.awaitChats(3);
+        long deadline = System.nanoTime() + ChatPage.WAIT.toNanos();
+        while (!reader.tabTitle().equals("(3) 웹소켓 채팅") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(reader.tabTitle()).isEqualTo("(3) 웹소켓 채팅");
+        assertThat(talker.title()).as("the tab in front counts nothing").isEqualTo("웹소켓 채팅");
+    }
+
+    @Test
+    void aNameIsAnnouncedOnceWhenCommittedNotForEachPauseInTyping() throws Exception {
+        ChatPage typist = openPage();
+        ChatPage other = openPage();
+        typist.typeNameSlowly("Alice", Duration.ofMillis(700));
+        Thread.sleep(500);
+        assertThat(other.notices()).as("nothing announced while typing").noneMatch(notice -> notice.contains("이름을"));
+        typist.renameTo("Alice");
+        other.awaitNotice("익명 님이 이름을 Alice(으)로 바꿨습니다");
+        Thread.sleep(500);
+        assertThat(other.notices()).filteredOn(notice -> notice.contains("이름을")).containsExactly("익명 님이 이름을 Alice(으)로 바꿨습니다");
+    }
+
+    @Test
     void theNameIsRememberedAcrossVisits() {
         ChatPage page = openPage();
         page.typeName("기억해줘");

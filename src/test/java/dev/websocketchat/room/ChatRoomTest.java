@@ -210,7 +210,7 @@ class ChatRoomTest {
         Member member = admitted(sender);
         admitted(other);
         room.receive(member, "{\"type\":\"chat\",\"text\":\"  \"}", true);
-        assertThat(sender.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"text is blank\"}");
+        assertThat(sender.sentOfType("error")).containsExactly("{\"type\":\"error\",\"code\":\"blank_text\",\"reason\":\"text is blank\"}");
         assertThat(other.sentOfType("error")).isEmpty();
     }
 
@@ -250,8 +250,8 @@ class ChatRoomTest {
         room.receive(member, "{\"type\":\"chat\",\"text\":\" \",\"cid\":\"c1\"}", true);
         room.receive(member, "{\"type\":\"chat\",\"name\":\"" + "n".repeat(33) + "\",\"text\":\"t\",\"cid\":\"c2\"}", true);
         assertThat(sender.sentOfType("error")).containsExactly(
-                "{\"type\":\"error\",\"reason\":\"text is blank\",\"cid\":\"c1\"}",
-                "{\"type\":\"error\",\"reason\":\"name is longer than 32 characters\",\"cid\":\"c2\"}");
+                "{\"type\":\"error\",\"code\":\"blank_text\",\"reason\":\"text is blank\",\"cid\":\"c1\"}",
+                "{\"type\":\"error\",\"code\":\"name_too_long\",\"reason\":\"name is longer than 32 characters\",\"cid\":\"c2\"}");
     }
 
     @Test
@@ -358,7 +358,7 @@ class ChatRoomTest {
             limited.receive(member, "two", true);
             assertThat(flooder.sentOfType("error")).as("within the burst of 2").isEmpty();
             limited.receive(member, "three", true);
-            assertThat(flooder.sentOfType("error")).containsExactly("{\"type\":\"error\",\"reason\":\"rate limited\"}");
+            assertThat(flooder.sentOfType("error")).containsExactly("{\"type\":\"error\",\"code\":\"rate_limited\",\"reason\":\"rate limited\"}");
             assertThat(observer.sentOfType("chat")).hasSize(2);
             for (int i = 0; i < 60; i++) {
                 limited.receive(member, "more", true);

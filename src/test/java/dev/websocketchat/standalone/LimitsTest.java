@@ -60,7 +60,7 @@ class LimitsTest {
             if (event instanceof Chat) {
                 chats++;
             } else {
-                assertThat(event).isEqualTo(new Refusal("rate limited"));
+                assertThat(event).isEqualTo(new Refusal("rate_limited", "rate limited", null));
                 refused++;
             }
         }

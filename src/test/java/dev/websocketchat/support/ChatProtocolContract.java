@@ -615,7 +615,7 @@ public abstract class ChatProtocolContract extends RoomsContract {
         stays.next(Chat.class);
         leaves.next(Chat.class);
         leaves.send("{not json");
-        assertThat(leaves.next(Refusal.class)).isEqualTo(new Refusal("invalid JSON"));
+        assertThat(leaves.next(Refusal.class)).isEqualTo(new Refusal("invalid_json", "invalid JSON", null));
         leaves.close();
         stays.next(Leave.class);
 
