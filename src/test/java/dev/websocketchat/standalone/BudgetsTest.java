@@ -114,8 +114,6 @@ class BudgetsTest {
                 sender.sendText(text);
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        long budget = (long) (2 * ChatConfig.DEFAULTS.addressBytes() + seconds * ChatConfig.DEFAULTS.addressBytes());
         int delivered = 0;
         long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
         double handled;
@@ -126,7 +124,11 @@ class BudgetsTest {
             }
             handled = delivered + Scrape.of(application).value("chat_rejected_total{reason=\"address_rate_limited\"}");
         } while (handled < 150 && System.nanoTime() < deadline);
-        assertThat(delivered).as("chats through of 150, from 10 connections of one address").isPositive()
+        // The budget refills while the server works through what was sent, which on a loaded machine
+        // takes longer than sending it: the bound counts until every chat was judged, not until sent.
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long budget = (long) (2 * ChatConfig.DEFAULTS.addressBytes() + seconds * ChatConfig.DEFAULTS.addressBytes());
+        assertThat(delivered).as("chats through of 150, from 10 connections of one address, in %.2f s", seconds).isPositive()
                 .isLessThanOrEqualTo((int) (budget / 6000) + 1);
         assertThat(Scrape.of(application).value("chat_rejected_total{reason=\"address_rate_limited\"}"))
                 .isEqualTo(150 - delivered);
