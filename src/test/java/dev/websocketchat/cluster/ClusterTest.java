@@ -144,7 +144,7 @@ class ClusterTest {
 
         List<List<Chat>> seen = new ArrayList<>();
         for (ChatClient reader : readers) {
-            seen.add(chats(reader, senders.size() * perSender));
+            seen.add(TestCluster.chats(reader, senders.size() * perSender));
         }
         List<Chat> first = seen.get(0);
         assertThat(seen.get(1)).isEqualTo(first);
@@ -220,10 +220,10 @@ class ClusterTest {
         long back = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
         LOG.info(() -> "both instances were back in the cluster " + back + " ms after Redis restarted");
         List<String> during = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "during " + i).toList();
-        List<Chat> seenOnA = chats(onA, 20);
+        List<Chat> seenOnA = TestCluster.chats(onA, 20);
         assertThat(seenOnA).extracting(Chat::text).containsExactlyElementsOf(during);
-        assertThat(chats(onB, 20)).isEqualTo(seenOnA);
-        assertIncreasing(seenOnA);
+        assertThat(TestCluster.chats(onB, 20)).isEqualTo(seenOnA);
+        TestCluster.assertIncreasing(seenOnA);
         assertThat(warnings).as("one warning per instance for the whole outage, 20 chats included")
                 .hasSize(2)
                 .allSatisfy(warning -> assertThat(warning.getMessage()).contains("is unreachable"));
@@ -259,24 +259,9 @@ class ClusterTest {
             Thread.sleep(100);
         }
 
-        List<Chat> seenOnA = chats(onA, 2 * rounds);
-        assertThat(chats(onB, 2 * rounds)).as("one order everywhere").isEqualTo(seenOnA);
-        assertIncreasing(seenOnA);
-        List<String> expected = java.util.stream.IntStream.range(0, rounds).mapToObj(Integer::toString).toList();
-        for (String sender : List.of("a", "b")) {
-            assertThat(seenOnA.stream().filter(chat -> chat.name().equals(sender)).map(chat -> chat.text().substring(1)).toList())
-                    .as("%s's chats, each once and in the order sent", sender)
-                    .containsExactlyElementsOf(expected);
-        }
-        onA.expectSilence(Duration.ofMillis(500));
-        onB.expectSilence(Duration.ofMillis(100));
+        TestCluster.assertEveryChatOnceInOrder(onA, onB, rounds);
     }
 
-    private static void assertIncreasing(List<Chat> chats) {
-        for (int i = 1; i < chats.size(); i++) {
-            assertThat(chats.get(i).id()).as("ids increase").isGreaterThan(chats.get(i - 1).id());
-        }
-    }
 
     @Test
     void aRedisRestartShorterThanAHeartbeatIsNoticedAndChatsAfterItAreDelivered() throws Exception {
@@ -355,24 +340,10 @@ class ClusterTest {
     private ChatClient joined(URI chat, int online) {
         ChatClient client = track(ChatClient.connect(chat));
         client.next(History.class);
-        awaitJoin(client, online);
+        TestCluster.awaitJoin(client, online);
         return client;
     }
 
-    /**
-     * Takes joins up to the one with the given count. Earlier, smaller ones may come first: a join
-     * published by another instance just before this client was admitted can reach its own
-     * instance just after, and every instance delivers the cluster's events in the one order.
-     */
-    private static void awaitJoin(ChatClient client, int online) {
-        while (true) {
-            Join join = client.next(Join.class);
-            if (join.online() == online) {
-                return;
-            }
-            assertThat(join.online()).as("an earlier join").isLessThan(online);
-        }
-    }
 
     private ChatClient track(ChatClient client) {
         clients.add(client);
@@ -382,20 +353,10 @@ class ClusterTest {
     /** Waits until every client has seen the join that counts them all, and drops the joins. */
     private static void drainCounts(ChatClient... all) {
         for (ChatClient client : all) {
-            awaitJoin(client, all.length);
+            TestCluster.awaitJoin(client, all.length);
         }
     }
 
-    private static List<Chat> chats(ChatClient reader, int count) {
-        List<Chat> chats = new ArrayList<>();
-        while (chats.size() < count) {
-            ServerEvent event = reader.next();
-            if (event instanceof Chat chat) {
-                chats.add(chat);
-            }
-        }
-        return chats;
-    }
 
     /** Two clients of two instances that know of each other and have chatted both ways. */
     private static void chatting(ChatClient onA, ChatClient onB) {

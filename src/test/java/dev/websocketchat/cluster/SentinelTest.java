@@ -2,15 +2,11 @@ package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.protocol.ServerEvent;
-import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
-import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.RedisSentinels;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +15,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.stream.IntStream;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +67,8 @@ class SentinelTest {
         ChatServer b = cluster.instance(Map.of("chat.redis.url", sentinels.url()));
         ChatClient onA = connected(a);
         ChatClient onB = connected(b);
-        awaitJoin(onA, 2);
-        awaitJoin(onB, 2);
+        TestCluster.awaitJoin(onA, 2);
+        TestCluster.awaitJoin(onB, 2);
 
         int rounds = 60;
         for (int i = 0; i < rounds; i++) {
@@ -86,19 +81,7 @@ class SentinelTest {
         }
         sentinels.awaitFailover();
 
-        List<Chat> seenOnA = chats(onA, 2 * rounds);
-        assertThat(chats(onB, 2 * rounds)).as("one order everywhere").isEqualTo(seenOnA);
-        for (int i = 1; i < seenOnA.size(); i++) {
-            assertThat(seenOnA.get(i).id()).as("ids increase").isGreaterThan(seenOnA.get(i - 1).id());
-        }
-        List<String> inOrder = IntStream.range(0, rounds).mapToObj(Integer::toString).toList();
-        for (String sender : List.of("a", "b")) {
-            assertThat(seenOnA.stream().filter(chat -> chat.name().equals(sender)).map(chat -> chat.text().substring(1)).toList())
-                    .as("%s's chats, each once and in the order sent", sender)
-                    .containsExactlyElementsOf(inOrder);
-        }
-        onA.expectSilence(Duration.ofMillis(300));
-        onB.expectSilence(Duration.ofMillis(100));
+        TestCluster.assertEveryChatOnceInOrder(onA, onB, rounds);
         TestCluster.awaitHealth(a, "\"status\":\"UP\"");
         TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         assertThat(records).as("per instance, one INFO for joining, one WARN for the outage and one INFO for the recovery")
@@ -124,21 +107,5 @@ class SentinelTest {
         return client;
     }
 
-    /** Takes joins up to the one that counts {@code online}; earlier ones may come first (see {@code ClusterTest}). */
-    private static void awaitJoin(ChatClient client, int online) {
-        while (client.next(Join.class).online() != online) {
-            // an earlier join, published before this one
-        }
-    }
 
-    private static List<Chat> chats(ChatClient reader, int count) {
-        List<Chat> chats = new ArrayList<>();
-        while (chats.size() < count) {
-            ServerEvent event = reader.next();
-            if (event instanceof Chat chat) {
-                chats.add(chat);
-            }
-        }
-        return chats;
-    }
 }

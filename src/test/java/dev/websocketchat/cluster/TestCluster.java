@@ -3,7 +3,11 @@ package dev.websocketchat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.protocol.ServerEvent;
+import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -88,5 +93,57 @@ final class TestCluster implements BeforeEachCallback, AfterEachCallback {
         if (redis != null) {
             redis.close();
         }
+    }
+
+    /**
+     * Takes joins up to the one with the given count. Earlier, smaller ones may come first: a join
+     * published by another instance just before this client was admitted can reach its own
+     * instance just after, and every instance delivers the cluster's events in the one order.
+     */
+    static void awaitJoin(ChatClient client, int online) {
+        while (true) {
+            Join join = client.next(Join.class);
+            if (join.online() == online) {
+                return;
+            }
+            assertThat(join.online()).as("an earlier join").isLessThan(online);
+        }
+    }
+
+    /** The next {@code count} chats the client receives, skipping every other event; each wait bounded by the client's. */
+    static List<Chat> chats(ChatClient reader, int count) {
+        List<Chat> chats = new ArrayList<>();
+        while (chats.size() < count) {
+            ServerEvent event = reader.next();
+            if (event instanceof Chat chat) {
+                chats.add(chat);
+            }
+        }
+        return chats;
+    }
+
+    static void assertIncreasing(List<Chat> chats) {
+        for (int i = 1; i < chats.size(); i++) {
+            assertThat(chats.get(i).id()).as("ids increase").isGreaterThan(chats.get(i - 1).id());
+        }
+    }
+
+    /**
+     * What a conversation of {@code rounds} chats from "a" ("a0", "a1", …) and as many from "b" must
+     * come to, whatever Redis did meanwhile: both clients get all of them, in one order, with ids
+     * increasing, each sender's once and in the order sent; then nothing more.
+     */
+    static void assertEveryChatOnceInOrder(ChatClient onA, ChatClient onB, int rounds) throws InterruptedException {
+        List<Chat> seenOnA = chats(onA, 2 * rounds);
+        assertThat(chats(onB, 2 * rounds)).as("one order everywhere").isEqualTo(seenOnA);
+        assertIncreasing(seenOnA);
+        List<String> inOrder = IntStream.range(0, rounds).mapToObj(Integer::toString).toList();
+        for (String sender : List.of("a", "b")) {
+            assertThat(seenOnA.stream().filter(chat -> chat.name().equals(sender)).map(chat -> chat.text().substring(1)).toList())
+                    .as("%s's chats, each once and in the order sent", sender)
+                    .containsExactlyElementsOf(inOrder);
+        }
+        onA.expectSilence(Duration.ofMillis(300));
+        onB.expectSilence(Duration.ofMillis(100));
     }
 }
