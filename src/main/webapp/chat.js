@@ -99,7 +99,7 @@
   let heartbeat = null;
   let unread = 0;            // chats that arrived while the tab was hidden, in the title until it is shown
   let heardSincePing = true; // whether anything arrived since the last ping
-  // The cids of this tab's chats, so its own messages show as its own after a reload too.
+  // The cids of this tab's last OWN_CIDS_KEPT chats, so its own messages show as its own after a reload too.
   const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
   let outbox = openOutbox();
 
@@ -110,7 +110,8 @@
 
   function remember(cid) {
     ownCids.add(cid);
-    sessionStorage.setItem('chat.own', JSON.stringify([...ownCids].slice(-OWN_CIDS_KEPT)));
+    if (ownCids.size > OWN_CIDS_KEPT) ownCids.delete(ownCids.values().next().value); // the oldest: a Set keeps insertion order
+    sessionStorage.setItem('chat.own', JSON.stringify([...ownCids]));
   }
 
   // The chats waiting to be sent, below the conversation: each pending, or refused with the reason

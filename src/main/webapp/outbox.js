@@ -5,7 +5,7 @@
 // One chat is on the wire at a time: an error the server could not tie to a cid (rate_limited)
 // is the one on the wire's, and a dead link holds at most that one.
 window.ChatOutbox = (() => {
-  const KEPT = 100;               // chats waiting at most, per room; more are refused with the field kept
+  const KEPT = 100;               // chats waiting at most, per room and tab; more are refused with the field kept
   const FIRST_RETRY_MS = 1000;    // after a refusal that may pass later (rate limited, busy, cluster away)
   const LONGEST_RETRY_MS = 10000;
   const RETRYABLE = new Set(['rate_limited', 'address_rate_limited', 'server_busy', 'cluster_unreachable']);

@@ -52,9 +52,15 @@ final class ChatPublisher {
     private final String sent;
     private final String channel;
     private volatile Audience audience;
-    /** Chats accepted here that Redis has not answered for, oldest first; added to only with this publisher's monitor held. */
+    /**
+     * Chats accepted here that Redis has not answered for, oldest first; added to only with this
+     * publisher's monitor held. Bounded for the whole instance: while the link is down by
+     * {@link RedisLink#HELD_CHATS} over all rooms; while it is up by what Redis has in flight,
+     * which the command timeout ends (a timed-out chat stops new ones flowing). Per connection and
+     * per address, by the chat rate limits in front of it.
+     */
     private final ConcurrentLinkedDeque<Unconfirmed> unconfirmed = new ConcurrentLinkedDeque<>();
-    /** The same chats by nonce, so a chat heard on the channel is found at once ({@link #heard}). */
+    /** The same chats by nonce, so a chat heard on the channel is found at once ({@link #heard}); the same bound. */
     private final ConcurrentHashMap<String, Unconfirmed> byNonce = new ConcurrentHashMap<>();
     /** Whether chats go to Redis as they come: false from a failure until {@link #resend}. */
     private volatile boolean flowing;
@@ -106,7 +112,7 @@ final class ChatPublisher {
      * follow them; waits for Redis to answer for all of them. Throws if it cannot.
      */
     void resend() {
-        List<RedisFuture<Long>> answers = new ArrayList<>();
+        List<RedisFuture<Long>> answers = new ArrayList<>(); // one per unconfirmed chat: their bound
         synchronized (this) {
             for (Unconfirmed chat : unconfirmed) {
                 answers.add(publish(chat, false));

@@ -101,9 +101,5 @@ public sealed interface ServerEvent {
     @JsonTypeName("error")
     record Refusal(@JsonInclude(JsonInclude.Include.NON_NULL) String code, String reason,
                    @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
-        /** A refusal with no code, as only a test's own client makes one up. */
-        public Refusal(String reason) {
-            this(null, reason, null);
-        }
     }
 }

@@ -47,7 +47,11 @@ final class ChatHistory {
     private final int capacity;
     private final MemoryBudget budget;
     private final ArrayDeque<Chat> recent = new ArrayDeque<>();
-    /** The ids of the chats in {@link #recent} that came with a {@code cid}, by it. */
+    /**
+     * The ids of the chats in {@link #recent} that came with a {@code cid}, by it: never more
+     * entries than {@link #recent} holds ({@code CHAT_HISTORY}, less what the memory budget
+     * trimmed), and counted in {@link #heapBytes}.
+     */
     private final Map<String, Long> byCid = new HashMap<>();
     private long lastId;
     private long bytes;

@@ -29,7 +29,8 @@ class EventCodecTest {
         assertThat(codec.encode(new Rename("익명", "철수"))).isEqualTo("{\"type\":\"rename\",\"from\":\"익명\",\"to\":\"철수\"}");
         assertThat(codec.encode(chat)).isEqualTo(
                 "{\"type\":\"chat\",\"id\":7,\"name\":\"철수\",\"text\":\"안녕 \\\"<b>\\\"\",\"time\":\"2026-11-24T04:00:00.123Z\"}");
-        assertThat(codec.encode(new Refusal("text is blank"))).isEqualTo("{\"type\":\"error\",\"reason\":\"text is blank\"}");
+        assertThat(codec.encode(new Refusal("blank_text", "text is blank", null)))
+                .isEqualTo("{\"type\":\"error\",\"code\":\"blank_text\",\"reason\":\"text is blank\"}");
         assertThat(codec.encode(new History("e1", true, List.of(), List.of())))
                 .isEqualTo("{\"type\":\"history\",\"epoch\":\"e1\",\"complete\":true,\"messages\":[],\"users\":[]}");
         assertThat(codec.encode(new History("e1", false, List.of(chat), List.of(new User("철수", 2)))))
@@ -39,7 +40,7 @@ class EventCodecTest {
 
     @Test
     void everyEventSurvivesARoundTrip() throws Exception {
-        for (ServerEvent event : List.of(Join.of(1, "a"), Leave.of(0, "a"), new Rename("a", "b"), chat, new Refusal("x"),
+        for (ServerEvent event : List.of(Join.of(1, "a"), Leave.of(0, "a"), new Rename("a", "b"), chat, new Refusal("blank_text", "x", "c1"),
                 new History("e1", true, List.of(chat, chat), List.of(new User("a", 1), new User("b", 3))))) {
             assertThat(codec.decodeEvent(codec.encode(event))).isEqualTo(event);
         }

@@ -118,11 +118,11 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
             try {
                 events.add(CODEC.decodeEvent(json));
             } catch (IOException e) {
-                events.add(new ServerEvent.Refusal("CLIENT COULD NOT PARSE: " + json));
+                events.add(new ServerEvent.Refusal(null, "CLIENT COULD NOT PARSE: " + json, null));
             }
         });
         opened.addMessageHandler(ByteBuffer.class,
-                (MessageHandler.Whole<ByteBuffer>) data -> events.add(new ServerEvent.Refusal("CLIENT GOT A BINARY FRAME")));
+                (MessageHandler.Whole<ByteBuffer>) data -> events.add(new ServerEvent.Refusal(null, "CLIENT GOT A BINARY FRAME", null)));
     }
 
     @Override
