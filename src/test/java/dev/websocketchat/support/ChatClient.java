@@ -42,8 +42,6 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(20);
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
-    /** Tyrus's client by name: in the embedded-Tomcat JVM, ContainerProvider could pick either. */
-    private static final WebSocketContainer CONTAINER = ClientManager.createClient();
 
     private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
@@ -98,8 +96,19 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
                     }
                 })
                 .build();
-        CONTAINER.connectToServer(client, config, uri);
+        container().connectToServer(client, config, uri);
         return client;
+    }
+
+    /**
+     * A Tyrus client of its own for each connection, named rather than found: in the embedded-Tomcat
+     * JVM, {@code ContainerProvider} could pick either. Not one shared client: Tyrus shuts a
+     * client's timer down when it counts no open connection, and a connection opening at that
+     * moment then fails (docs/tyrus-findings.md, 11). Each connection has its own socket and
+     * threads either way; only the timer was shared.
+     */
+    private static WebSocketContainer container() {
+        return ClientManager.createClient();
     }
 
     /** Connects and consumes the history and own join. */
