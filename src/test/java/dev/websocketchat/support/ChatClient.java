@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.glassfish.tyrus.client.ClientManager;
@@ -42,6 +44,25 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(20);
     private static final EventCodec CODEC = new EventCodec(Integer.MAX_VALUE);
+    /**
+     * Tyrus's client by name (in the embedded-Tomcat JVM, {@code ContainerProvider} could pick
+     * either), with a timer for its sessions that lives as long as the tests. Tyrus's own is shut
+     * down whenever the client counts no open connection, and that count can run out while a
+     * connection is open or opening: its next send or its handshake then fails
+     * (docs/tyrus-findings.md, 11).
+     */
+    private static final WebSocketContainer CONTAINER = new ClientManager() {
+        private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, task -> {
+            Thread thread = new Thread(task, "test-client-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        @Override
+        public ScheduledExecutorService getScheduledExecutorService() {
+            return timer;
+        }
+    };
 
     private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
@@ -96,19 +117,8 @@ public final class ChatClient extends Endpoint implements AutoCloseable {
                     }
                 })
                 .build();
-        container().connectToServer(client, config, uri);
+        CONTAINER.connectToServer(client, config, uri);
         return client;
-    }
-
-    /**
-     * A Tyrus client of its own for each connection, named rather than found: in the embedded-Tomcat
-     * JVM, {@code ContainerProvider} could pick either. Not one shared client: Tyrus shuts a
-     * client's timer down when it counts no open connection, and a connection opening at that
-     * moment then fails (docs/tyrus-findings.md, 11). Each connection has its own socket and
-     * threads either way; only the timer was shared.
-     */
-    private static WebSocketContainer container() {
-        return ClientManager.createClient();
     }
 
     /** Connects and consumes the history and own join. */
