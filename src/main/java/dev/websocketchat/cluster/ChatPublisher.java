@@ -154,7 +154,7 @@ final class ChatPublisher {
     private RedisFuture<Long> publish(Unconfirmed chat, boolean first) {
         RedisFuture<Long> answer;
         try {
-            answer = link.commands().async().eval(Scripts.PUBLISH_CHAT, ScriptOutputType.INTEGER,
+            answer = link.async().eval(link.scripts.publishChat, ScriptOutputType.INTEGER,
                     new String[] {sequence, history, sent + chat.nonce()},
                     channel, Integer.toString(link.history), chat.nonce(), chat.encoded(),
                     Long.toString(chat.draft().cid() != null ? CLIENT_ID_MILLIS : NONCE_MILLIS));

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * What instances tell each other on a room's channel, one JSON object per message, told apart by {@code "type"}. A chat is also kept, as the
  * same JSON, in the room's shared history. The Lua scripts write these: {@code presence.lua},
- * {@code sync.lua} and {@code reap.lua} who is in the room, and
+ * {@code sync.lua} and {@code beat.lua} who is in the room, and
  * {@code publish-chat.lua} a chat, from a {@link Draft} its instance encoded once, by putting the
  * id Redis gave it in front.
  */

@@ -127,7 +127,7 @@ final class RedisFanout implements Fanout {
             args = new String[] {"rename", rename.from(), rename.to()};
         }
         try {
-            link.commands().async().eval(Scripts.PRESENCE, ScriptOutputType.INTEGER, new String[] {keys},
+            link.async().eval(link.scripts.presence, ScriptOutputType.INTEGER, new String[] {keys},
                             link.instance, Long.toString(link.nextOp()), args[0], args[1], args[2])
                     .whenComplete((total, failure) -> {
                         if (failure != null) {
@@ -186,9 +186,34 @@ final class RedisFanout implements Fanout {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return link.commands().async().eval(Scripts.SYNC, ScriptOutputType.INTEGER, new String[] {keys, Scripts.roomsOf(link.instance)},
-                link.instance, Long.toString(link.nextOp()), room, json, leaving ? "0" : "1", leaving ? "1" : "0",
-                room.equals(Rooms.LOBBY) ? "0" : Long.toString(link.abandonedRoomSeconds));
+        return link.async().eval(link.scripts.sync, ScriptOutputType.INTEGER, new String[] {keys},
+                link.instance, Long.toString(link.nextOp()), json, leaving ? "0" : "1", leaving ? "1" : "0",
+                Long.toString(RedisLink.ALIVE_MILLIS), ttl());
+    }
+
+    /** How long Redis keeps the room's state once no instance has it open, in seconds; 0 (for ever) for the lobby. */
+    private String ttl() {
+        return room.equals(Rooms.LOBBY) ? "0" : Long.toString(link.abandonedRoomSeconds);
+    }
+
+    /**
+     * This instance's heartbeat in the room, while it is up ({@code beat.lua}). If the others took
+     * this instance for dead meanwhile (a pause longer than {@link RedisLink#ALIVE_MILLIS}), they
+     * took its connections out: the link goes down, and its recovery puts them back.
+     */
+    void beat() {
+        if (!up) {
+            return;
+        }
+        link.async().eval(link.scripts.beat, ScriptOutputType.INTEGER, new String[] {keys},
+                        link.instance, Long.toString(RedisLink.ALIVE_MILLIS), ttl())
+                .whenComplete((forgotten, failure) -> {
+                    if (failure != null) {
+                        link.lost(failure);
+                    } else if ((Long) forgotten < 0 && up) {
+                        link.lost(new IllegalStateException("the cluster had taken this instance for dead in room " + room));
+                    }
+                });
     }
 
     /**
@@ -238,7 +263,7 @@ final class RedisFanout implements Fanout {
     synchronized void recover() {
         link.subscribe(channel);
         Resume position = audience.position();
-        List<Object> result = link.commands().sync().eval(Scripts.RESYNC, ScriptOutputType.MULTI,
+        List<Object> result = link.sync().eval(link.scripts.resync, ScriptOutputType.MULTI,
                 new String[] {keys + "epoch", keys + "sequence", keys + "history"}, position.epoch(), Long.toString(position.since()));
         List<Chat> shared = new ArrayList<>();
         for (Object entry : result.subList(1, result.size())) {
@@ -325,9 +350,9 @@ final class RedisFanout implements Fanout {
         link.leave(this);
         if (wasUp) {
             try {
-                sync(Map.of(), true);
+                link.withdrawing(sync(Map.of(), true));
             } catch (RuntimeException e) {
-                // the reaper takes this instance out of the room once it stops its heartbeat
+                // the others take this instance out of the room once its heartbeats there stop (beat.lua)
             }
         }
     }

@@ -3,22 +3,18 @@ package dev.websocketchat.cluster;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.room.DaemonThreads;
 import dev.websocketchat.room.Fanout;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,13 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
- * One instance's way into the cluster: the two Redis connections (Lettuce) that the
- * {@link RedisFanout}s of all its rooms share, one for commands and one for the channels, its
- * heartbeat, and whether the cluster can be reached. Every {@value #HEARTBEAT_MILLIS} ms,
- * {@code reap.lua} says this instance is alive for {@value #ALIVE_MILLIS} ms and forgets, room by
- * room, every instance that stopped saying so.
+ * One instance's way into the cluster: the {@link Redis} (one primary, or a Redis Cluster) that
+ * the {@link RedisFanout}s of all its rooms share, its heartbeat, and whether the cluster can be
+ * reached. Every {@value #HEARTBEAT_MILLIS} ms, each room that is up says in {@code beat.lua} that
+ * this instance is alive there for {@value #ALIVE_MILLIS} ms, and forgets every instance of the
+ * room that stopped saying so: per room, so that each shard of a Redis Cluster judges its own.
  *
  * <p>Losing Redis: a dropped connection or the first failed command turns the link down, with
  * one WARN; every room announces joins and leaves to its own members alone, and holds its chats
@@ -52,8 +49,15 @@ import java.util.logging.Logger;
 public final class RedisLink implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
-    /** Lettuce warns on every failed reconnect; unless configured otherwise, only the link's one WARN per outage shows. */
-    private static final Logger RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+    /**
+     * Lettuce warns on every failed reconnect, every node a Redis Cluster's topology refresh cannot
+     * reach, and every connection closed twice as the client shuts down (a cluster's node
+     * connections are); unless configured otherwise, only the link's one WARN per outage shows.
+     * Held here, as a logger's level lasts only while someone holds the logger.
+     */
+    private static final List<Logger> QUIETED = Stream.of("io.lettuce.core.protocol.ConnectionWatchdog",
+            "io.lettuce.core.cluster.topology.DefaultClusterTopologyRefresh", "io.lettuce.core.RedisChannelHandler")
+            .map(Logger::getLogger).toList();
     static final long HEARTBEAT_MILLIS = 1000;
     /** How long an instance stays in the cluster without a heartbeat: the others forget it within this plus one heartbeat. */
     static final long ALIVE_MILLIS = 5000;
@@ -77,9 +81,9 @@ public final class RedisLink implements AutoCloseable {
     final String instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     /** The heartbeat's thread, which rooms also hand what they must not do on a container's or Lettuce's thread. */
     final ScheduledExecutorService timer = DaemonThreads.timer("chat-redis");
-    private final RedisURI uri;
+    final Scripts scripts;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final Redis redis;
     private final AtomicLong ops = new AtomicLong();
     private final AtomicLong chats = new AtomicLong();
     /** The open rooms' fanouts, by channel. */
@@ -89,8 +93,8 @@ public final class RedisLink implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
     /** Whether the hold was full in this outage, which is logged once. */
     private volatile boolean warnedFull;
-    private volatile StatefulRedisConnection<String, String> commands;
-    private volatile StatefulRedisPubSubConnection<String, String> feed;
+    /** Rooms' withdrawals on closing, which {@link #close} waits for; each removes itself once answered. */
+    private final Set<RedisFuture<?>> withdrawing = ConcurrentHashMap.newKeySet();
     private volatile boolean up;
     private volatile boolean closed;
     private volatile boolean warned;
@@ -101,38 +105,27 @@ public final class RedisLink implements AutoCloseable {
     private long connectWaitMillis = HEARTBEAT_MILLIS;
 
     /**
-     * @param url     {@code CHAT_REDIS_URL}
+     * @param url                  {@code CHAT_REDIS_URL}
      * @param history              how many chats each room's shared history keeps ({@code CHAT_HISTORY})
      * @param abandonedRoomSeconds how long Redis keeps a room's state once no instance has it open,
      *                             the lobby's excepted ({@code CHAT_ROOM_IDLE_SECONDS})
      */
     public RedisLink(String url, int history, long abandonedRoomSeconds) {
         InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE); // one logging.properties for all
-        if (RECONNECTS.getLevel() == null) {
-            RECONNECTS.setLevel(Level.SEVERE);
-        }
+        QUIETED.stream().filter(logger -> logger.getLevel() == null).forEach(logger -> logger.setLevel(Level.SEVERE));
         this.history = history;
         this.abandonedRoomSeconds = abandonedRoomSeconds;
-        this.uri = RedisURI.create(url);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .build());
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                // The client's other connections come and go: Lettuce asks a Sentinel for the primary on one of its own.
-                if (!closed && (connection == commands || connection == feed)) {
-                    lost(new IllegalStateException("a connection to it closed"));
-                }
+        this.redis = Redis.of(url, resources, failure -> {
+            if (!closed) {
+                lost(failure);
             }
         });
+        this.scripts = new Scripts(redis.publish());
         timer.scheduleWithFixedDelay(this::tick, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -148,11 +141,11 @@ public final class RedisLink implements AutoCloseable {
      */
     void join(RedisFanout room) {
         rooms.put(room.channel, room);
-        if (commands == null) {
+        if (!redis.connected()) {
             synchronized (this) {
                 if (!triedToConnect) {
                     triedToConnect = true;
-                    if (connect() && saidAlive()) {
+                    if (connect()) {
                         recover();
                     }
                 }
@@ -169,24 +162,38 @@ public final class RedisLink implements AutoCloseable {
     /** A room closed: it withdraws (see {@link RedisFanout#close}) and is heard no more. */
     void leave(RedisFanout room) {
         rooms.remove(room.channel, room);
-        StatefulRedisPubSubConnection<String, String> subscriber = feed;
-        if (subscriber != null && subscriber.isOpen()) {
-            subscriber.async().unsubscribe(room.channel);
+        if (redis.connected()) {
+            redis.unsubscribe(room.channel);
         }
     }
 
-    /** The command connection, for sending without blocking; throws while there has never been one. */
-    StatefulRedisConnection<String, String> commands() {
-        StatefulRedisConnection<String, String> connection = commands;
-        if (connection == null) {
+    /** Commands sent without blocking; throws while there has never been a connection. */
+    RedisClusterAsyncCommands<String, String> async() {
+        requireConnected();
+        return redis.async();
+    }
+
+    /** Commands that wait for Redis's answer, up to {@link #COMMAND_TIMEOUT}; throws while there has never been a connection. */
+    RedisClusterCommands<String, String> sync() {
+        requireConnected();
+        return redis.sync();
+    }
+
+    private void requireConnected() {
+        if (!redis.connected()) {
             throw new IllegalStateException("not connected yet");
         }
-        return connection;
     }
 
     /** Subscribes to a room's channel and waits until Redis confirms it, so every message published from now on arrives. */
     void subscribe(String channel) {
-        feed.sync().subscribe(channel);
+        redis.subscribe(channel);
+    }
+
+    /** A room closing took this instance out of it: {@link #close} waits for that. */
+    void withdrawing(RedisFuture<?> withdrawal) {
+        withdrawing.add(withdrawal);
+        withdrawal.whenComplete((answer, failure) -> withdrawing.remove(withdrawal));
     }
 
     /** The next op number: increasing for this instance, so Redis can ignore a change Lettuce sends twice. */
@@ -241,45 +248,27 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Every heartbeat: connects if never connected, says this instance is alive, and forgets the dead. */
+    /**
+     * Every heartbeat: connects if never connected, asks Redis whether it is there (a {@code PING},
+     * which starts a recovery if the link was down), and beats in every room that is up.
+     */
     private void tick() {
         try {
-            if (commands == null && !connectInTime()) {
+            if (!redis.connected() && !connectInTime()) {
                 return;
             }
             long now = System.nanoTime();
             rooms.values().forEach(room -> room.checkJoins(now, JOIN_TIMEOUT_NANOS));
-            commands.async().<Long>eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], heartbeat())
-                    .whenComplete((forgotten, failure) -> {
-                        if (failure == null) {
-                            answered();
-                        } else {
-                            lost(failure);
-                        }
-                    });
+            redis.async().ping().whenComplete((pong, failure) -> {
+                if (failure == null) {
+                    answered();
+                } else {
+                    lost(failure);
+                }
+            });
+            rooms.values().forEach(RedisFanout::beat);
         } catch (RuntimeException e) {
             lost(e);
-        }
-    }
-
-    /** {@code reap.lua}'s arguments: this instance, how long it is alive for, how long an abandoned room is kept. */
-    private String[] heartbeat() {
-        return new String[] {instance, Long.toString(ALIVE_MILLIS), Long.toString(abandonedRoomSeconds)};
-    }
-
-    /**
-     * The first heartbeat, before the first room enters the cluster: an instance is forgotten only
-     * once it has said it is alive, so one that had put its connections into a room and died
-     * before its first timed heartbeat (a second after it started) was never forgotten, and its
-     * connections stayed in the room's count for good. Whether Redis heard it.
-     */
-    private boolean saidAlive() {
-        try {
-            commands.sync().eval(Scripts.REAP, ScriptOutputType.INTEGER, new String[0], heartbeat());
-            return true;
-        } catch (RuntimeException e) {
-            lost(e);
-            return false;
         }
     }
 
@@ -298,23 +287,10 @@ public final class RedisLink implements AutoCloseable {
 
     /** The first connection; after it, Lettuce reconnects by itself. */
     private boolean connect() {
-        StatefulRedisConnection<String, String> connected = null;
         try {
-            connected = client.connect();
-            StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
-            subscriber.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String message) {
-                    receive(channel, message);
-                }
-            });
-            feed = subscriber;
-            commands = connected;
+            redis.connect(this::receive);
             return true;
         } catch (RuntimeException e) {
-            if (connected != null) {
-                connected.closeAsync();
-            }
             lost(e);
             return false;
         }
@@ -322,7 +298,7 @@ public final class RedisLink implements AutoCloseable {
 
     /** A command got through: if the link was down, recover on the timer thread. */
     private void answered() {
-        if (!up && feed != null && feed.isOpen() && recovering.compareAndSet(false, true)) {
+        if (!up && recovering.compareAndSet(false, true)) {
             later(this::recover);
         }
     }
@@ -377,36 +353,27 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Where Redis is, for the log: its address, or the primary's name and its Sentinels'; never the password. */
+    /** Where Redis is, for the log: its address, its Sentinels' or its nodes'; never the password. */
     private String where() {
-        if (uri.getSentinels().isEmpty()) {
-            return uri.getHost() + ":" + uri.getPort();
-        }
-        return "primary " + LogSafe.text(uri.getSentinelMasterId()) + " of the Sentinels at "
-                + uri.getSentinels().stream().map(sentinel -> sentinel.getHost() + ":" + sentinel.getPort())
-                        .collect(java.util.stream.Collectors.joining(","));
+        return redis.where();
     }
 
     /**
-     * Takes this instance out of the cluster once its rooms have withdrawn (each sent its own
-     * leaves, without waiting; this waits for them, as Redis answers in order), then disconnects.
+     * Waits, up to a command's timeout, until Redis has answered the withdrawals of the rooms
+     * that closed (each sent its own leaves, without waiting), then disconnects. An instance that
+     * could not withdraw is forgotten by the others' heartbeats.
      */
     @Override
     public void close() {
         closed = true;
         up = false;
         timer.shutdownNow();
-        StatefulRedisConnection<String, String> connection = commands;
-        if (connection != null && connection.isOpen()) {
-            try {
-                connection.sync().del(Scripts.ALIVE + instance, Scripts.roomsOf(instance));
-                connection.sync().srem(Scripts.INSTANCES, instance);
-            } catch (RuntimeException e) {
-                LOG.log(Level.INFO, e, () -> "could not withdraw this instance; the others will forget it within "
-                        + (ALIVE_MILLIS + HEARTBEAT_MILLIS) + " ms");
-            }
+        RedisFuture<?>[] pending = withdrawing.toArray(RedisFuture[]::new);
+        if (pending.length > 0 && !LettuceFutures.awaitAll(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS, pending)) {
+            LOG.info(() -> "could not withdraw this instance from every room; the others will forget it within "
+                    + (ALIVE_MILLIS + HEARTBEAT_MILLIS) + " ms");
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.shutdown();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -7,37 +7,33 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Lua scripts that keep the cluster's state consistent, each run atomically by Redis; the
- * {@code .lua} files beside this class document their keys and arguments. Every key is under
- * {@link #PREFIX}: a room's under {@link #room}, an instance's own ones under {@code chat:alive:}
- * and {@code chat:rooms:}. {@code reap.lua} finds a dead instance's rooms by
- * these names rather than as declared keys, so the cluster needs one Redis (or one primary), not
- * Redis Cluster, and every instance of one chat the same database.
+ * {@code .lua} files beside this class document their keys and arguments. Each is about one room,
+ * and every key and the channel of a room share its name as their hash tag ({@link #room}), so a
+ * Redis Cluster keeps a room on one shard and runs its scripts there. A script publishes with the
+ * command in its {@code PUBLISH} variable, which {@link Redis#publish} chooses.
  */
 final class Scripts {
 
-    static final String PREFIX = "chat:";
-    static final String INSTANCES = PREFIX + "instances";
-    static final String ALIVE = PREFIX + "alive:";
+    final String publishChat;
+    final String presence;
+    final String sync;
+    final String beat;
+    final String resync;
 
-    static final String PUBLISH_CHAT = load("publish-chat.lua");
-    /** What the scripts that change who is in a room share ({@code room.lua}), put in front of each. */
-    private static final String ROOM = load("room.lua");
-    static final String PRESENCE = ROOM + load("presence.lua");
-    static final String SYNC = ROOM + load("sync.lua");
-    static final String REAP = ROOM + load("reap.lua");
-    static final String RESYNC = load("resync.lua");
-
-    private Scripts() {
+    /** @param publish {@code PUBLISH}, or {@code SPUBLISH} for a room's shard channel */
+    Scripts(String publish) {
+        String head = "local PUBLISH = '" + publish + "'\n";
+        String room = head + load("room.lua"); // what the scripts that change who is in a room share
+        this.publishChat = head + load("publish-chat.lua");
+        this.presence = room + load("presence.lua");
+        this.sync = room + load("sync.lua");
+        this.beat = room + load("beat.lua");
+        this.resync = load("resync.lua");
     }
 
-    /** The prefix of a room's keys; its channel is {@code <prefix>events}. */
+    /** The prefix of a room's keys, {@code chat:{NAME}:}; its channel is {@code <prefix>events}. */
     static String room(String name) {
-        return PREFIX + "room:" + name + ":";
-    }
-
-    /** The set of rooms an instance is in, which the reaper empties when it dies. */
-    static String roomsOf(String instance) {
-        return PREFIX + "rooms:" + instance;
+        return "chat:{" + name + "}:";
     }
 
     private static String load(String name) {

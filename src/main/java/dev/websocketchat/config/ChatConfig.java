@@ -22,8 +22,9 @@ import java.util.Set;
  * @param rateBurst       messages one connection may send at once before the rate applies
  * @param maxConnections  connections admitted at once; one more is closed with 1013
  * @param redisUrl        the Redis that joins instances into one chat: {@code redis://host:port}, or its
- *                        Sentinels, {@code redis-sentinel://host:port[,host:port...]#primary} (with {@code rediss}
- *                        for TLS); empty for a single process holding everything in memory
+ *                        Sentinels, {@code redis-sentinel://host:port[,host:port...]#primary}, or a Redis Cluster's
+ *                        nodes, {@code redis-cluster://host:port[,host:port...]} (with {@code rediss} for TLS);
+ *                        empty for a single process holding everything in memory
  * @param publicOrigin    the origin users reach the server at, such as {@code https://chat.example.com}, behind a
  *                        proxy or on a public name: its host is one the server answers to, and its pages may connect;
  *                        empty for none
@@ -99,8 +100,16 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         if (url.isEmpty() || url.startsWith("redis://") || url.startsWith("rediss://")) {
             return;
         }
+        if (url.startsWith("redis-cluster://") || url.startsWith("rediss-cluster://")) {
+            if (url.endsWith("://") || url.endsWith("@")) {
+                throw new IllegalArgumentException("CHAT_REDIS_URL names a Redis Cluster, and must name at least one of its nodes, "
+                        + "as in redis-cluster://redis-1:6379,redis-2:6379");
+            }
+            return;
+        }
         if (!url.startsWith("redis-sentinel://") && !url.startsWith("rediss-sentinel://")) {
-            throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis://, rediss://, redis-sentinel:// or rediss-sentinel://");
+            throw new IllegalArgumentException("CHAT_REDIS_URL must start with redis://, rediss://, redis-sentinel://, "
+                    + "rediss-sentinel://, redis-cluster:// or rediss-cluster://");
         }
         if (url.indexOf('#') < 0 || url.endsWith("#")) {
             throw new IllegalArgumentException("CHAT_REDIS_URL names Sentinels, and must name the primary they watch after #, "

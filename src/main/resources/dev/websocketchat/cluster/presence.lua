@@ -5,7 +5,7 @@
 --   {"type":"leave","online":N,"name":NAME,"seq":S}
 --   {"type":"rename","from":OLD,"to":NEW,"seq":S}
 -- A change Lettuce sends again after a reconnect carries an op number already applied, and is ignored.
--- KEYS: 1 the room's prefix (chat:room:NAME:)
+-- KEYS: 1 the room's prefix (chat:{NAME}:)
 -- ARGV: 1 the instance, 2 its op number (increasing per instance), 3 join, leave or rename,
 --       4 the connection's name, 5 the new name (rename) or the member's id (join)
 -- Returns the room's count of connections on every instance, or -1 for a change applied already.
@@ -43,5 +43,5 @@ if kind ~= 'rename' then
   event.online = total
 end
 event.seq = redis.call('INCR', room .. 'presence')
-redis.call('PUBLISH', room .. 'events', cjson.encode(event))
+redis.call(PUBLISH, room .. 'events', cjson.encode(event))
 return total

@@ -18,5 +18,5 @@ if capacity > 0 then
   redis.call('RPUSH', KEYS[2], entry)
   redis.call('LTRIM', KEYS[2], -capacity, -1)
 end
-redis.call('PUBLISH', ARGV[1], entry)
+redis.call(PUBLISH, ARGV[1], entry)
 return id

@@ -6,11 +6,11 @@
 -- {"type":"users","to":I,"seq":S,"users":{NAME:CONNECTIONS,...}}; the other instances skip it). On
 -- the room's channel, it comes after every change it includes and before every later one: Redis
 -- keeps the order of one channel, which nothing guarantees across channels.
--- The room's state (history, ids, epoch) lasts while any instance has the room open; once the last
--- one leaves, it expires after the TTL (never for 0: the lobby), as a single process drops a quiet room.
--- KEYS: 1 the room's prefix (chat:room:NAME:), 2 the set of rooms the instance is in (chat:rooms:I)
--- ARGV: 1 the instance, 2 its op number, 3 the room's name, 4 its connections, {NAME:CONNECTIONS,...},
---       5 '1' to publish the list for the instance, 6 '1' if it leaves the room, 7 the TTL in seconds
+-- Opening the room counts as the instance's heartbeat in it (beat.lua), and keeps its state.
+-- KEYS: 1 the room's prefix (chat:{NAME}:)
+-- ARGV: 1 the instance, 2 its op number, 3 its connections, {NAME:CONNECTIONS,...},
+--       4 '1' to publish the list for the instance, 5 '1' if it leaves the room,
+--       6 how long the instance is alive for, in ms, 7 the room's TTL in seconds (0: for ever)
 -- Returns the room's count of connections on every instance, or -1 for a sync applied already.
 local room, instance, op = KEYS[1], ARGV[1], tonumber(ARGV[2])
 if tonumber(redis.call('HGET', room .. 'ops', instance) or '-1') >= op then
@@ -22,14 +22,14 @@ local flat = redis.call('HGETALL', names)
 for i = 1, #flat, 2 do
   before[flat[i]] = tonumber(flat[i + 1])
 end
-local after = cjson.decode(ARGV[4])
+local after = cjson.decode(ARGV[3])
 
 local total = online(room)
 local function announce(kind, name, times)
   for _ = 1, times do
     total = total + (kind == 'join' and 1 or -1)
     local seq = redis.call('INCR', room .. 'presence')
-    redis.call('PUBLISH', room .. 'events', cjson.encode({type = kind, online = total, name = name, seq = seq}))
+    redis.call(PUBLISH, room .. 'events', cjson.encode({type = kind, online = total, name = name, seq = seq}))
   end
 end
 for name, count in pairs(before) do
@@ -50,16 +50,14 @@ if mine > 0 then
 else
   redis.call('HDEL', room .. 'online', instance)
 end
-if ARGV[6] == '1' then
-  redis.call('SREM', KEYS[2], ARGV[3])
-  leave_room(room, instance, tonumber(ARGV[7]))
+if ARGV[5] == '1' then
+  leave_room(room, instance)
 else
   redis.call('HSET', room .. 'ops', instance, op)
-  redis.call('SADD', KEYS[2], ARGV[3])
-  open_room(room, instance)
+  open_room(room, instance, tonumber(ARGV[6]), tonumber(ARGV[7]))
 end
 
-if ARGV[5] == '1' then
+if ARGV[4] == '1' then
   local everyone = {}
   for _, other in ipairs(redis.call('HKEYS', room .. 'online')) do
     local theirs = redis.call('HGETALL', room .. 'names:' .. other)
@@ -68,6 +66,6 @@ if ARGV[5] == '1' then
     end
   end
   local seq = tonumber(redis.call('GET', room .. 'presence') or '0')
-  redis.call('PUBLISH', room .. 'events', cjson.encode({type = 'users', to = instance, seq = seq, users = everyone}))
+  redis.call(PUBLISH, room .. 'events', cjson.encode({type = 'users', to = instance, seq = seq, users = everyone}))
 end
 return total

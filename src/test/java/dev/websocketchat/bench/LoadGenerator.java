@@ -62,7 +62,7 @@ final class LoadGenerator implements AutoCloseable {
         this(List.of(server), path);
     }
 
-    /** Spreads its clients over the servers in turn: client {@code i} connects to server {@code i % n}. */
+    /** Spreads its clients over the servers in turn, so that every room has clients on every server; see {@link #serverOf}. */
     LoadGenerator(List<InetSocketAddress> servers, String path) throws IOException {
         this.servers = List.copyOf(servers);
         this.path = path;
@@ -307,15 +307,24 @@ final class LoadGenerator implements AutoCloseable {
             Client client = new Client(clients.size(), channel);
             clients.add(client);
             client.key = channel.register(selector, SelectionKey.OP_CONNECT, client);
-            channel.connect(servers.get(client.index % servers.size()));
+            channel.connect(serverOf(client));
             return client;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * Client {@code i}'s server: {@code i % n} when all are in one room, else {@code (i / rooms) % n},
+     * as room {@code i % rooms} would otherwise have all its clients on one server whenever the
+     * count of rooms is a multiple of the count of servers.
+     */
+    private InetSocketAddress serverOf(Client client) {
+        return servers.get((rooms == 0 ? client.index : client.index / rooms) % servers.size());
+    }
+
     private void handshake(Client client) {
-        InetSocketAddress server = servers.get(client.index % servers.size());
+        InetSocketAddress server = serverOf(client);
         String target = rooms == 0 ? path : path + "/" + roomPrefix + client.index % rooms;
         String request = "GET " + target + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"

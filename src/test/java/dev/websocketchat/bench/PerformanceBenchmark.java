@@ -37,7 +37,7 @@ public final class PerformanceBenchmark {
 
     /** Smaller values (-Dbench.clients, -Dbench.storm) are for trying the benchmark out, not for numbers. */
     private static final int CLIENTS = Integer.getInteger("bench.clients", 1000);
-    private static final int SENDERS = 10;
+    static final int SENDERS = 10;
     static final int PER_SENDER = 100;
     private static final int STORM = Integer.getInteger("bench.storm", 5000);
     private static final int STORM_WINDOW = 200;

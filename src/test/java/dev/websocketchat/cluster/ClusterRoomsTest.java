@@ -200,16 +200,16 @@ class ClusterRoomsTest {
         ChatClient passing = enter(a, "passing", "a");
         passing.send("gone with the room");
         passing.next(Chat.class);
-        assertThat(keys("chat:room:passing:*")).isNotEmpty();
+        assertThat(keys("chat:{passing}:*")).isNotEmpty();
         passing.close();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!lasting("chat:room:passing:*").isEmpty() && System.nanoTime() < deadline) {
+        while (!lasting("chat:{passing}:*").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertThat(lasting("chat:room:passing:*")).as("the room's keys, 15 s after it emptied, but for chats' nonces").isEmpty();
-        assertThat(keys("chat:room:passing:sent:*")).as("a nonce, which lasts a minute").hasSize(1);
-        assertThat(lasting("chat:room:lobby:*")).contains("chat:room:lobby:history");
+        assertThat(lasting("chat:{passing}:*")).as("the room's keys, 15 s after it emptied, but for chats' nonces").isEmpty();
+        assertThat(keys("chat:{passing}:sent:*")).as("a nonce, which lasts a minute").hasSize(1);
+        assertThat(lasting("chat:{lobby}:*")).contains("chat:{lobby}:history");
     }
 
     private List<String> keys(String pattern) {

@@ -191,6 +191,39 @@ class ClusterTest {
         }
     }
 
+    /**
+     * An instance frozen for longer than it counts as alive (a long GC pause, a suspended VM) is
+     * forgotten by the others, and then, when it runs again, finds out from its next heartbeat
+     * and brings its connections back: they are announced again, and chats flow both ways.
+     */
+    @Test
+    void anInstanceFrozenForLongerThanItsLifetimeIsForgottenThenComesBackWithItsConnections() throws Exception {
+        ChatServer a = instance();
+        ChatClient watcher = joined(a, 1);
+        Process frozen = instanceProcess();
+        try {
+            ChatClient sleeper = joined(roomUri(port(frozen), "lobby", "영희"), 2);
+            assertThat(watcher.next(Join.class)).isEqualTo(Join.of(2, "영희"));
+
+            signal(frozen, "STOP");
+            assertThat(watcher.next(Leave.class)).as("the frozen instance's connection, forgotten").isEqualTo(Leave.of(1, "영희"));
+            signal(frozen, "CONT");
+            assertThat(watcher.next(Join.class)).as("the same connection, back").isEqualTo(Join.of(2, "영희"));
+
+            sleeper.sendChat("영희", "다시 왔어요");
+            assertThat(TestCluster.chats(watcher, 1).get(0).text()).isEqualTo("다시 왔어요");
+            watcher.sendChat("watcher", "반가워요");
+            assertThat(TestCluster.chats(sleeper, 2).stream().map(Chat::text)).containsExactly("다시 왔어요", "반가워요");
+        } finally {
+            frozen.destroyForcibly();
+        }
+    }
+
+    private static void signal(Process process, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
+    }
+
     private static URI roomUri(int port, String room, String name) {
         return URI.create("ws://127.0.0.1:" + port + "/chat/" + room + "?name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
@@ -289,7 +322,6 @@ class ClusterTest {
         return cluster.instance();
     }
 
-    /** An instance in a JVM of its own, to be killed without any chance to clean up. */
     /** An instance in a JVM of its own, logging to its output as the jar does (the test log config would take it to a file). */
     private Process instanceProcess() throws IOException, java.net.URISyntaxException {
         Path serverLogging = Path.of(ChatServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())

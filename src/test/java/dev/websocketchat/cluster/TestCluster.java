@@ -134,16 +134,21 @@ final class TestCluster implements BeforeEachCallback, AfterEachCallback {
      * increasing, each sender's once and in the order sent; then nothing more.
      */
     static void assertEveryChatOnceInOrder(ChatClient onA, ChatClient onB, int rounds) throws InterruptedException {
+        assertOneConversation(onA, onB, rounds, "");
+        onA.expectSilence(Duration.ofMillis(300));
+        onB.expectSilence(Duration.ofMillis(100));
+    }
+
+    /** As {@link #assertEveryChatOnceInOrder}, but for the silence after it, which the caller checks; {@code where} names the room. */
+    static void assertOneConversation(ChatClient onA, ChatClient onB, int rounds, String where) {
         List<Chat> seenOnA = chats(onA, 2 * rounds);
-        assertThat(chats(onB, 2 * rounds)).as("one order everywhere").isEqualTo(seenOnA);
+        assertThat(chats(onB, 2 * rounds)).as("one order everywhere%s", where).isEqualTo(seenOnA);
         assertIncreasing(seenOnA);
         List<String> inOrder = IntStream.range(0, rounds).mapToObj(Integer::toString).toList();
         for (String sender : List.of("a", "b")) {
             assertThat(seenOnA.stream().filter(chat -> chat.name().equals(sender)).map(chat -> chat.text().substring(1)).toList())
-                    .as("%s's chats, each once and in the order sent", sender)
+                    .as("%s's chats%s, each once and in the order sent", sender, where)
                     .containsExactlyElementsOf(inOrder);
         }
-        onA.expectSilence(Duration.ofMillis(300));
-        onB.expectSilence(Duration.ofMillis(100));
     }
 }

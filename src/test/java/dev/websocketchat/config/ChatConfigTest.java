@@ -113,14 +113,17 @@ class ChatConfigTest {
     }
 
     @Test
-    void aRedisUrlNamesOneRedisOrItsSentinelsAndTheirPrimaryAndIsNeverQuoted() {
+    void aRedisUrlNamesOneRedisItsSentinelsAndTheirPrimaryOrAClustersNodesAndIsNeverQuoted() {
         for (String url : List.of("redis://:secret@redis:6379", "rediss://redis:6380/2",
-                "redis-sentinel://:secret@s1:26379,s2:26379/1#mymaster", "rediss-sentinel://s1#primary")) {
+                "redis-sentinel://:secret@s1:26379,s2:26379/1#mymaster", "rediss-sentinel://s1#primary",
+                "redis-cluster://:secret@n1:6379,n2:6379", "rediss-cluster://user:secret@n1:6380")) {
             assertThat(ChatConfig.from(Map.of("CHAT_REDIS_URL", url), new Properties()).clustered()).as(url).isTrue();
         }
         assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_REDIS_URL", "http://:secret@redis"), new Properties()))
                 .hasMessageContaining("CHAT_REDIS_URL").hasMessageNotContaining("secret");
         assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_REDIS_URL", "redis-sentinel://:secret@s1:26379"), new Properties()))
                 .hasMessageContaining("must name the primary").hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> ChatConfig.from(Map.of("CHAT_REDIS_URL", "redis-cluster://:secret@"), new Properties()))
+                .hasMessageContaining("at least one of its nodes").hasMessageNotContaining("secret");
     }
 }

@@ -1,7 +1,5 @@
 package dev.websocketchat.support;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -118,19 +116,7 @@ public final class RedisSentinels implements AutoCloseable {
     }
 
     private void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + READY.toNanos();
-        boolean reached = false;
-        while (!reached && System.nanoTime() < deadline) {
-            try {
-                reached = done.getAsBoolean();
-            } catch (RuntimeException notYet) {
-                reached = false;
-            }
-            if (!reached) {
-                Thread.sleep(100);
-            }
-        }
-        assertThat(reached).as(what + " within " + READY).isTrue();
+        Await.until(what, READY, done);
     }
 
     @Override

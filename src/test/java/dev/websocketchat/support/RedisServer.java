@@ -96,6 +96,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Whether its process is running. */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
     /** Kills it at once (SIGKILL), as a crash would; its data is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -146,7 +151,8 @@ public final class RedisServer implements AutoCloseable {
         return null;
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on loopback now. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
