@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two instances joined through Redis Sentinel ({@code redis-sentinel://…#mymaster}): a primary,
- * its replica and a Sentinel, real processes on loopback. The primary is killed in the middle of
- * a conversation; the Sentinel promotes the replica, and every instance finds it by itself.
+ * Two instances joined through Redis Sentinel ({@code redis-sentinel://:password@…#mymaster}): a
+ * primary and its replica, both with a password, and three Sentinels, real processes on loopback.
+ * The primary is killed in the middle of a conversation; the Sentinels promote the replica, and
+ * every instance finds it by itself, never logging the password.
  */
 class SentinelTest {
 
@@ -90,6 +91,8 @@ class SentinelTest {
                         Tuple.tuple(Level.INFO, "joined"), Tuple.tuple(Level.INFO, "joined"),
                         Tuple.tuple(Level.WARNING, "outage"), Tuple.tuple(Level.WARNING, "outage"),
                         Tuple.tuple(Level.INFO, "recovery"), Tuple.tuple(Level.INFO, "recovery"));
+        assertThat(records).extracting(LogRecord::getMessage).as("the password, never logged")
+                .noneMatch(message -> message.contains(RedisSentinels.PASSWORD));
     }
 
     private static String kind(LogRecord record) {

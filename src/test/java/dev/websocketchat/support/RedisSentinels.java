@@ -23,11 +23,13 @@ import java.util.stream.Collectors;
  * Redis as high availability runs it, on loopback: a primary, a replica of it, and three
  * Sentinels watching them under the name {@value #PRIMARY}, two of which must agree that the
  * primary is down, quick to act (down after {@value #DOWN_AFTER_MILLIS} ms of silence). Real
- * {@code redis-server} processes, the Sentinels in {@code --sentinel} mode.
+ * {@code redis-server} processes, the Sentinels in {@code --sentinel} mode. The primary and the
+ * replica ask for the password {@value #PASSWORD}, as a production Redis does; the Sentinels do not.
  */
 public final class RedisSentinels implements AutoCloseable {
 
     public static final String PRIMARY = "mymaster";
+    public static final String PASSWORD = "sentinel-test-secret";
     private static final int DOWN_AFTER_MILLIS = 1000;
     private static final Duration READY = Duration.ofSeconds(30);
 
@@ -43,13 +45,17 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** Starts all three and waits until the replica is in sync and the Sentinel knows it. */
     public static RedisSentinels start() throws IOException, InterruptedException {
-        RedisServer primary = RedisServer.start();
-        RedisServer replica = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+        List<String> secured = List.of("--requirepass", PASSWORD, "--masterauth", PASSWORD);
+        RedisServer primary = RedisServer.start(secured);
+        List<String> replicaOf = new ArrayList<>(secured);
+        replicaOf.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+        RedisServer replica = RedisServer.start(replicaOf);
         List<RedisServer> watching = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path config = Files.createTempDirectory("sentinel").resolve("sentinel.conf"); // each rewrites its own
             Files.writeString(config, String.join("\n",
                     "sentinel monitor " + PRIMARY + " 127.0.0.1 " + primary.port() + " 2",
+                    "sentinel auth-pass " + PRIMARY + " " + PASSWORD,
                     "sentinel down-after-milliseconds " + PRIMARY + " " + DOWN_AFTER_MILLIS,
                     "sentinel failover-timeout " + PRIMARY + " 5000",
                     "sentinel parallel-syncs " + PRIMARY + " 1", ""));
@@ -64,9 +70,9 @@ public final class RedisSentinels implements AutoCloseable {
         return all;
     }
 
-    /** The URL the instances are given: the three Sentinels, and the name of the primary they watch. */
+    /** The URL the instances are given: the primary's password, the three Sentinels, and the name of the primary they watch. */
     public String url() {
-        return "redis-sentinel://" + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
+        return "redis-sentinel://:" + PASSWORD + "@" + sentinels.stream().map(sentinel -> "127.0.0.1:" + sentinel.port())
                 .collect(Collectors.joining(",")) + "#" + PRIMARY;
     }
 
@@ -109,7 +115,7 @@ public final class RedisSentinels implements AutoCloseable {
     }
 
     private String info(RedisServer server, String section) {
-        try (RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + server.port()));
+        try (RedisClient client = RedisClient.create(RedisURI.create("redis://:" + PASSWORD + "@127.0.0.1:" + server.port()));
              StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().info(section);
         }
