@@ -49,7 +49,7 @@ final class Connection {
         session.setMaxBinaryMessageBufferSize(settings.maxFrame());
         // Never time out: the room's Liveness finds idle connections. Negative rather than the
         // default 0, which means the same, because Tyrus re-arms a timer task on every send unless
-        // the timeout is negative (11 % of the server's CPU in the fan-out benchmark, per JFR);
+        // the timeout is negative (docs/benchmarks.md, "Found by profiling");
         // ChatEndpoint.setSessionDefaults makes it the container's default too.
         session.setMaxIdleTimeout(-1);
         // taken out, not read: the session's user properties live as long as it does (Tyrus

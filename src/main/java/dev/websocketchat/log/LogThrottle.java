@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  *
  * <p>Thread-safe; a line is formatted only if it is written. Records name the logger as their
  * source class and the cause as the method, which spares each the stack walk by which
- * java.util.logging finds a source otherwise (8 % of the server's CPU with a line per chat).
+ * java.util.logging finds a source otherwise (docs/benchmarks.md, "Found by profiling").
  */
 public final class LogThrottle {
 
