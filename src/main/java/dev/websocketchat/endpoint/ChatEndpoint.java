@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.admission.HandshakeCapture;
 import dev.websocketchat.room.Rooms;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;

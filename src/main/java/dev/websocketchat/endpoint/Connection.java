@@ -1,15 +1,18 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.admission.Visitor;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
 import dev.websocketchat.protocol.Resume;
-import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
+import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
+import dev.websocketchat.transport.Containers;
+import dev.websocketchat.transport.FrameTransport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
@@ -43,7 +46,7 @@ final class Connection {
         FrameTransport offered = FrameTransport.take();
         rooms = ChatRooms.of(session.getContainer());
         ChatConfig settings = rooms.config();
-        FrameTransport transport = offered != null ? offered : settings.containerWrites() ? FrameTransport.of(session) : null;
+        FrameTransport transport = offered != null ? offered : settings.containerWrites() ? Containers.transport(session) : null;
         rooms.metrics().sessionOpened();
         session.setMaxTextMessageBufferSize(ChatEndpoint.TEXT_PART_CHARS);
         session.setMaxBinaryMessageBufferSize(settings.maxFrame());
@@ -52,14 +55,11 @@ final class Connection {
         // the timeout is negative (docs/benchmarks.md, "Found by profiling");
         // ChatEndpoint.setSessionDefaults makes it the container's default too.
         session.setMaxIdleTimeout(-1);
-        // taken out, not read: the session's user properties live as long as it does (Tyrus
-        // hands the session the handshake's map, Tomcat a copy of it)
-        HandshakeCapture.Handshake handshake = (HandshakeCapture.Handshake) config.getUserProperties().remove(HandshakeCapture.KEY);
-        session.getUserProperties().remove(HandshakeCapture.KEY);
-        RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
-        String remote = seen.display();
-        String client = handshake == null ? seen.ip() : ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
-        if (refuses(session, handshake, remote, client, settings)) {
+        Visitor visitor = Visitor.arriving(session, config, settings);
+        String remote = visitor.remote();
+        String client = visitor.client();
+        if (visitor.refusal() != null) {
+            turnAway(session, visitor.refusal(), client, visitor.logLine(), CloseReason.CloseCodes.VIOLATED_POLICY, visitor.reason());
             return;
         }
         String name = nameOf(session, roomName, remote, client);
@@ -80,21 +80,6 @@ final class Connection {
             transport.watch(new MemberWatch(room, member));
         }
         room.admit(member, Resume.from(session.getRequestParameterMap()));
-    }
-
-    /** Closes a handshake for a foreign host or origin with 1008, before admission; whether it did. */
-    private boolean refuses(Session session, HandshakeCapture.Handshake handshake, String remote, String client, ChatConfig settings)
-            throws IOException {
-        String origin = handshake == null ? null : handshake.origin();
-        String host = handshake == null ? null : handshake.host();
-        Rejection refusal = handshake == null ? Rejection.ORIGIN
-                : new HandshakePolicy(settings).judge(origin, host, handshake.scheme());
-        if (refusal == null) {
-            return false;
-        }
-        turnAway(session, refusal, client, HandshakePolicy.logLine(refusal, remote, origin, host),
-                CloseReason.CloseCodes.VIOLATED_POLICY, HandshakePolicy.reason(refusal));
-        return true;
     }
 
     /**
@@ -181,7 +166,7 @@ final class Connection {
 
     /**
      * Every error ends the connection: the leave is announced now, not when (or if) the close
-     * comes, counted as what the failure says happened ({@link ContainerFailure}): containers report
+     * comes, counted as what the failure says happened ({@link Containers#causeOf}): containers report
      * a reset or a peer that stopped reading here, Tomcat before its close, and WildFly a frame it refused.
      */
     void error(Session session, Throwable failure) {
@@ -189,7 +174,7 @@ final class Connection {
             LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
             return;
         }
-        if (room.evict(member, ContainerFailure.causeOf(failure))) {
+        if (room.evict(member, Containers.causeOf(failure))) {
             rooms.logs().log(LOG, Level.INFO, "failed", member.clientAddress(),
                     () -> member + " failed: " + LogSafe.text(String.valueOf(failure)));
         }

@@ -1,9 +1,10 @@
 package dev.websocketchat.endpoint;
 
-import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
+import dev.websocketchat.room.Rejection;
+import dev.websocketchat.transport.FrameTransport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 

@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.admission.HandshakeCapture;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;

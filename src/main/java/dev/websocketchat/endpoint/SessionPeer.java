@@ -2,15 +2,15 @@ package dev.websocketchat.endpoint;
 
 import dev.websocketchat.room.Batch;
 import dev.websocketchat.room.Peer;
+import dev.websocketchat.transport.Containers;
+import dev.websocketchat.transport.FrameTransport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -30,18 +30,6 @@ final class SessionPeer implements Peer, SendHandler {
 
     private static final Logger LOG = Logger.getLogger(SessionPeer.class.getName());
     private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
-    /**
-     * Tomcat's own session properties, which other containers ignore: how long its blocking writes
-     * (pings, pongs, the close frame) may wait for a peer that does not read (default 20 s), how
-     * long a close frame that could not be sent normally may take (default 20 s), and how long it
-     * waits for the peer's answer to its close before it drops the connection (default 30 s; its
-     * background check runs every 10 s, so the connection ends within 15 s of the close). Set
-     * only on Tomcat's sessions: elsewhere they would sit in every session's properties for nothing.
-     */
-    private static final List<String> TOMCAT_TIMEOUTS = List.of("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
-            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT");
-    private static final Long TOMCAT_TIMEOUT_MILLIS = 5_000L; // boxed once: Tomcat reads a Long
-
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final FrameTransport transport;
@@ -52,9 +40,7 @@ final class SessionPeer implements Peer, SendHandler {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.transport = transport != null && session.getNegotiatedExtensions().isEmpty() ? transport : null;
-        if (session.getClass().getName().equals(TomcatTransport.SESSION_CLASS)) {
-            TOMCAT_TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TOMCAT_TIMEOUT_MILLIS));
-        }
+        Containers.prepare(session);
     }
 
     @Override
@@ -96,47 +82,13 @@ final class SessionPeer implements Peer, SendHandler {
     }
 
     /**
-     * Standalone, the transport's guard aborts a close left unanswered itself. Undertow (WildFly)
-     * waits for its close frame to be written, behind data a peer that stopped reading never
-     * takes, for as long as the socket lives (about 95 s here), though it has told the endpoint
-     * the session is closed: so its own channel says whether the socket is still open, and its
-     * session's public {@code forceClose()} closes it. Tomcat needs nothing here: its own close
-     * timeout is set in the constructor. Elsewhere the container decides.
+     * Standalone, the transport's guard aborts a close left unanswered itself; in a WAR, the
+     * container's own close timeout does, or {@link Containers#abort} where it would wait too long.
      */
     @Override
     public void abort() {
-        Undertow undertow = UNDERTOW.get(session.getClass());
-        if (undertow == null) {
-            return;
-        }
-        try {
-            if (undertow.channel().invoke(session) instanceof java.nio.channels.Channel channel && channel.isOpen()) {
-                LOG.fine(() -> "aborting session " + session.getId() + ": its close was not answered");
-                undertow.forceClose().invoke(session);
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "aborting session " + session.getId() + " failed");
-        }
+        Containers.abort(session);
     }
-
-    /** Undertow's {@code UndertowSession.getWebSocketChannel()} and {@code forceClose()}. */
-    private record Undertow(Method channel, Method forceClose) {
-    }
-
-    /** Looked up once per session class; null for any session that is not Undertow's. */
-    private static final ClassValue<Undertow> UNDERTOW = new ClassValue<>() {
-        @Override
-        protected Undertow computeValue(Class<?> type) {
-            if (!type.getName().startsWith("io.undertow.")) {
-                return null;
-            }
-            try {
-                return new Undertow(type.getMethod("getWebSocketChannel"), type.getMethod("forceClose"));
-            } catch (NoSuchMethodException notThisUndertow) {
-                return null;
-            }
-        }
-    };
 
     @Override
     public boolean isOpen() {

@@ -1,6 +1,6 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.endpoint.FrameTransport;
+import dev.websocketchat.transport.FrameTransport;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.endpoint.FrameTransport;
+import dev.websocketchat.transport.FrameTransport;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Map;

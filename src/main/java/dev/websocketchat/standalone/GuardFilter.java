@@ -1,6 +1,6 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.endpoint.ClientAddress;
+import dev.websocketchat.admission.ClientAddress;
 import dev.websocketchat.protocol.HandshakeKey;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;

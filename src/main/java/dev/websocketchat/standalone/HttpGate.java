@@ -1,6 +1,6 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.endpoint.HostPolicy;
+import dev.websocketchat.admission.HostPolicy;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import java.io.IOException;

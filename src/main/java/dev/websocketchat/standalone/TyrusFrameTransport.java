@@ -1,7 +1,7 @@
 package dev.websocketchat.standalone;
 
-import dev.websocketchat.endpoint.FrameTransport;
 import dev.websocketchat.room.Batch;
+import dev.websocketchat.transport.FrameTransport;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;

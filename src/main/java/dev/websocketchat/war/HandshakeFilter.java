@@ -1,10 +1,10 @@
 package dev.websocketchat.war;
 
-import dev.websocketchat.endpoint.ClientAddress;
-import dev.websocketchat.endpoint.HandshakePolicy;
+import dev.websocketchat.admission.ClientAddress;
+import dev.websocketchat.admission.HandshakePolicy;
+import dev.websocketchat.admission.RemoteAddress;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.HandshakeKey;
-import dev.websocketchat.endpoint.RemoteAddress;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import jakarta.servlet.FilterChain;

@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport;
 
 import dev.websocketchat.room.Batch;
 import dev.websocketchat.room.LeaveCause;
@@ -14,9 +14,8 @@ import java.util.function.Supplier;
  *
  * <p>The standalone server hands its own over with {@link #opening} while it opens the
  * connection (over the connection's Grizzly write queue): the endpoint's {@code @OnOpen} runs
- * inside, on the same thread, and takes it with {@link #take}. In a WAR, {@link #of} finds the
- * one its container allows ({@link TomcatTransport}, {@link UndertowTransport},
- * {@link PayaraTransport}); elsewhere sends go through the API.
+ * inside, on the same thread, and takes it with {@link #take}. In a WAR,
+ * {@link Containers#transport} finds the one its container allows; elsewhere sends go through the API.
  */
 public interface FrameTransport {
 
@@ -74,24 +73,6 @@ public interface FrameTransport {
             return open.get();
         } finally {
             Offered.TRANSPORT.remove();
-        }
-    }
-
-    /**
-     * The container's own way to write frames for this session, if this build knows one; else
-     * null. Each transport's class is loaded only for its own container's sessions, since each
-     * needs its container's classes, which a session elsewhere cannot load.
-     */
-    static FrameTransport of(jakarta.websocket.Session session) {
-        try {
-            return switch (session.getClass().getName()) {
-                case TomcatTransport.SESSION_CLASS -> TomcatTransport.of(session); // a constant: loads no class
-                case "org.glassfish.tyrus.core.TyrusSession" -> PayaraTransport.of(session);
-                case "io.undertow.websockets.jsr.UndertowSession" -> UndertowTransport.of(session);
-                default -> null;
-            };
-        } catch (LinkageError containerHidesItsClasses) {
-            return null;
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.admission;
 
 import dev.websocketchat.log.LogSafe;
 import java.net.InetAddress;

@@ -1,6 +1,7 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport.tomcat;
 
 import dev.websocketchat.room.Batch;
+import dev.websocketchat.transport.FrameTransport;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;

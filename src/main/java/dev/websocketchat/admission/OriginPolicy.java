@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.admission;
 
 import java.net.URI;
 import java.net.URISyntaxException;

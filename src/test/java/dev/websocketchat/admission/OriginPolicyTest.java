@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

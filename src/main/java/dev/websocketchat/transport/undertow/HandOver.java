@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport.undertow;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,6 +1,7 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport.payara;
 
 import dev.websocketchat.room.Batch;
+import dev.websocketchat.transport.FrameTransport;
 import jakarta.websocket.Session;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,6 +1,7 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport.undertow;
 
 import dev.websocketchat.room.Batch;
+import dev.websocketchat.transport.FrameTransport;
 import io.undertow.util.ImmediatePooledByteBuffer;
 import io.undertow.websockets.core.StreamSinkFrameChannel;
 import io.undertow.websockets.core.WebSocketChannel;

@@ -1,4 +1,4 @@
-package dev.websocketchat.endpoint;
+package dev.websocketchat.transport.undertow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

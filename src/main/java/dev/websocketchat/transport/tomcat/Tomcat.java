@@ -1,0 +1,40 @@
+package dev.websocketchat.transport.tomcat;
+
+import dev.websocketchat.transport.FrameTransport;
+import jakarta.websocket.Session;
+import java.util.List;
+
+/**
+ * What this server knows about Tomcat's WebSocket sessions, all in this folder: its own frame
+ * transport ({@link TomcatTransport}), and the timeouts its blocking writes and its close wait
+ * for a peer that does not read. Only the transport needs Tomcat's classes, and only
+ * {@link #transport} loads it.
+ */
+public final class Tomcat {
+
+    /** Tomcat's session class, by name: comparing with it loads no class of Tomcat's. */
+    public static final String SESSION_CLASS = TomcatTransport.SESSION_CLASS;
+    /**
+     * Tomcat's own session properties, which other containers ignore: how long its blocking writes
+     * (pings, pongs, the close frame) may wait for a peer that does not read (default 20 s), how
+     * long a close frame that could not be sent normally may take (default 20 s), and how long it
+     * waits for the peer's answer to its close before it drops the connection (default 30 s; its
+     * background check runs every 10 s, so the connection ends within 15 s of the close).
+     */
+    private static final List<String> TIMEOUTS = List.of("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
+            "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT");
+    private static final Long TIMEOUT_MILLIS = 5_000L; // boxed once: Tomcat reads a Long
+
+    private Tomcat() {
+    }
+
+    /** Bounds every wait of a Tomcat session for a peer that does not read to 5 s. */
+    public static void limitWaits(Session session) {
+        TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TIMEOUT_MILLIS));
+    }
+
+    /** Tomcat's own way to write frames for the session, or null where this Tomcat does not allow it. */
+    public static FrameTransport transport(Session session) {
+        return TomcatTransport.of(session);
+    }
+}
