@@ -106,12 +106,12 @@ final class RedisFanout implements Fanout {
     }
 
     /**
-     * While up, sends the change to the cluster, which announces it to every instance, and
-     * returns null; while down, returns it to be announced here. A member whose join is still out
-     * when it leaves or is renamed has nothing announced here: its join comes back first.
+     * While up, sends the change to the cluster, which announces it to every instance (false);
+     * while down, has it announced here (true). A member whose join is still out when it leaves
+     * or is renamed has nothing announced here: its join comes back first.
      */
     @Override
-    public ServerEvent presence(ServerEvent change, long member) {
+    public boolean presence(ServerEvent change, long member) {
         if (!up) {
             return whileDown(change, member);
         }
@@ -137,18 +137,16 @@ final class RedisFanout implements Fanout {
         } catch (RuntimeException failure) {
             changeFailed(failure, change, member);
         }
-        return null;
+        return false;
     }
 
-    private ServerEvent whileDown(ServerEvent change, long member) {
+    /** Whether a change made while down is announced here: not for a member whose join is still out. */
+    private boolean whileDown(ServerEvent change, long member) {
         if (change instanceof Leave && joining.remove(member) != null) {
-            return null;
+            return false;
         }
-        if (change instanceof Rename rename
-                && joining.computeIfPresent(member, (id, out) -> new Pending(Join.of(out.join().online(), rename.to()), out.sinceNanos())) != null) {
-            return null;
-        }
-        return change;
+        return !(change instanceof Rename rename
+                && joining.computeIfPresent(member, (id, out) -> new Pending(Join.of(out.join().online(), rename.to()), out.sinceNanos())) != null);
     }
 
     /**

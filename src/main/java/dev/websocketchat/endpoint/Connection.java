@@ -13,6 +13,7 @@ import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import dev.websocketchat.transport.Containers;
 import dev.websocketchat.transport.FrameTransport;
+import dev.websocketchat.transport.Offer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
@@ -43,7 +44,9 @@ final class Connection {
      * 1013 when the room is not open and {@code CHAT_MAX_ROOMS} are (or, in cluster mode, for any room but the lobby).
      */
     void open(Session session, EndpointConfig config, String roomName) throws IOException {
-        FrameTransport offered = FrameTransport.take();
+        // first thing: the standalone server's own transport, offered to this thread for this call
+        // by its container (standalone.EmbeddedTyrusContainer); null in a WAR
+        FrameTransport offered = Offer.take();
         rooms = ChatRooms.of(session.getContainer());
         ChatConfig settings = rooms.config();
         FrameTransport transport = offered != null ? offered : settings.containerWrites() ? Containers.transport(session) : null;

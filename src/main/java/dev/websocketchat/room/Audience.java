@@ -43,7 +43,7 @@ public interface Audience {
 
     /**
      * Delivers the join of this instance's own member {@code member}, numbered by the cluster (its
-     * {@link Fanout#presence} returned null): the member, unless it left meanwhile, gets its history
+     * {@link Fanout#presence} returned false): the member, unless it left meanwhile, gets its history
      * now, listing everyone up to and including itself, then everyone gets the join.
      */
     void admitted(long member, Join join);

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * an error and then a close, or the room evicting a member the container closes later, still
  * announces one leave.
  */
-public final class ChatRoom implements AutoCloseable {
+public final class ChatRoom {
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
 
@@ -44,15 +44,8 @@ public final class ChatRoom implements AutoCloseable {
     private final Members members;
     private final Intake intake;
     private final Runnable stopLiveness;
-    /** Whether this room made its services, and so ends them as it closes: a room on its own, as in unit tests. */
-    private final boolean ownsServices;
     /** The client address whose connection opened the room, which its rooms budget counts until the room is dropped; null for the lobby. */
     private final String openedBy;
-
-    /** A lobby on its own, in this process, that counts nothing. */
-    ChatRoom(ChatConfig config) {
-        this(Rooms.LOBBY, new RoomServices(config, Meters.NONE, Clock.systemUTC(), Runtime.getRuntime().maxMemory()), new LocalFanout(), true, null);
-    }
 
     /**
      * A room of a server: {@link Rooms} makes them. The room starts the fanout, and closes it when it closes.
@@ -60,17 +53,12 @@ public final class ChatRoom implements AutoCloseable {
      * @param openedBy the client address that opened it, or null (the lobby)
      */
     ChatRoom(String name, RoomServices services, Fanout fanout, String openedBy) {
-        this(name, services, fanout, false, openedBy);
-    }
-
-    private ChatRoom(String name, RoomServices services, Fanout fanout, boolean ownsServices, String openedBy) {
         this.name = name;
         this.openedBy = openedBy;
         this.services = services;
         this.config = services.config;
         this.fanout = fanout;
         this.meters = services.meters;
-        this.ownsServices = ownsServices;
         this.members = new Members(services, fanout, this::evictSlowConsumers);
         this.intake = new Intake(this, members, services);
         Roster roster = members.roster();
@@ -294,25 +282,6 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * Shuts a room on its own: refuses new members, sends every member what was already queued for
-     * it, then closes it with 1001; a member that has not taken its frames within
-     * {@value #SHUTDOWN_FLUSH_MILLIS} ms is closed regardless. Returns when the closes are written
-     * (about a second later at most). Members leaving now are not announced to each other. The
-     * rooms of a server close together instead, through {@link Rooms#close}.
-     */
-    @Override
-    public void close() {
-        Member[] everyone = seal();
-        if (everyone != null) {
-            LOG.info(() -> "shutting down: flushing and closing " + everyone.length + " connections");
-            flushOut(everyone);
-            services.stopFlushing();
-            services.closer.closeAll(everyone, LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason(), SHUTDOWN_FLUSH_MILLIS);
-            withdraw();
-        }
-    }
-
-    /**
      * The first step of a shutdown: refuses new members from now on; returns who was in, for the
      * caller to {@linkplain #flushOut flush out} and close, or null if the room was shut already.
      */
@@ -334,12 +303,9 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    /** The last: withdraws from the fanout, and ends the services if they are this room's own. */
+    /** The last: withdraws from the fanout. */
     void withdraw() {
         fanout.close();
-        if (ownsServices) {
-            services.shutdown();
-        }
     }
 
     /**

@@ -40,11 +40,12 @@ public interface Fanout extends AutoCloseable {
      * room's lock held, so changes arrive in the order they happened: must neither block nor call
      * back into the room.
      *
-     * @return the event to deliver to this instance's members now, or null when the fanout
-     *         delivers it itself, with the cluster's count: a join through {@link Audience#admitted},
-     *         at which point the newcomer gets its history
+     * @return true if the room is to announce {@code change} to this instance's members now, as it
+     *         is; false if the fanout delivers it itself, with the cluster's count (a join through
+     *         {@link Audience#admitted}, at which point the newcomer gets its history), or it is
+     *         not to be announced at all (the leave of a member whose join never went out)
      */
-    ServerEvent presence(ServerEvent change, long member);
+    boolean presence(ServerEvent change, long member);
 
     /**
      * This instance's connections by name, reported again because the fanout asked through

@@ -112,13 +112,13 @@ final class Members implements Audience {
                 return new Admission(refusal, counted(), List.of());
             }
             here.add(member.name);
-            ServerEvent join = fanout.presence(Join.of(counted() + 1, member.name), member.id());
-            if (join == null) {
+            Join join = Join.of(counted() + 1, member.name);
+            if (!fanout.presence(join, member.id())) {
                 member.state = Member.State.JOINING;
                 joining.put(member.id(), new Joining(member, resume));
                 return new Admission(null, counted(), List.of());
             }
-            return new Admission(null, counted() + 1, enter(member, resume, (Join) join));
+            return new Admission(null, counted() + 1, enter(member, resume, join));
         } finally {
             lock.unlock();
         }
@@ -461,11 +461,10 @@ final class Members implements Audience {
 
     /** Hands a change of this instance's connections to the fanout, and queues what it says to announce here now. Lock held. */
     private List<Member> announce(ServerEvent change, Member member) {
-        ServerEvent now = fanout.presence(change, member.id());
-        if (now == null) {
+        if (!fanout.presence(change, member.id())) {
             return List.of();
         }
-        everyone.follow(now);
-        return queue(now);
+        everyone.follow(change);
+        return queue(change);
     }
 }

@@ -1,6 +1,7 @@
 package dev.websocketchat.standalone;
 
 import dev.websocketchat.transport.FrameTransport;
+import dev.websocketchat.transport.Offer;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Map;
@@ -106,7 +107,7 @@ final class EmbeddedTyrusContainer extends TyrusServerContainer {
                     }
                     guard.markUpgraded(); // Tyrus's own writer is left unused: see TyrusWriter
                     UpgradedReads.release(guard.connection());
-                    return FrameTransport.opening(new TyrusFrameTransport(guard),
+                    return Offer.during(new TyrusFrameTransport(guard),
                             () -> upgrade.createConnection(new TyrusWriter(guard), closeListener));
                 }
             };

@@ -4,7 +4,6 @@ import dev.websocketchat.room.Batch;
 import dev.websocketchat.room.LeaveCause;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A way past the WebSocket API to one connection's transport, for a container that has one:
@@ -12,10 +11,9 @@ import java.util.function.Supplier;
  * queued frames leave in one write (see {@code Outbox}), where {@code RemoteEndpoint.Async}
  * encodes, frames and writes each text message on its own.
  *
- * <p>The standalone server hands its own over with {@link #opening} while it opens the
- * connection (over the connection's Grizzly write queue): the endpoint's {@code @OnOpen} runs
- * inside, on the same thread, and takes it with {@link #take}. In a WAR,
- * {@link Containers#transport} finds the one its container allows; elsewhere sends go through the API.
+ * <p>The standalone server's own (over the connection's Grizzly write queue) reaches the endpoint
+ * as an {@link Offer}. In a WAR, {@link Containers#transport} finds the one its container
+ * allows; elsewhere sends go through the API.
  */
 public interface FrameTransport {
 
@@ -64,30 +62,5 @@ public interface FrameTransport {
 
         /** The transport has ended the connection already: it was holding more than its bound for it. */
         void cutOff(String why);
-    }
-
-    /** Runs {@code open}, during which the endpoint opening on this thread can {@link #take} the transport. */
-    static <T> T opening(FrameTransport transport, Supplier<T> open) {
-        Offered.TRANSPORT.set(transport);
-        try {
-            return open.get();
-        } finally {
-            Offered.TRANSPORT.remove();
-        }
-    }
-
-    /** The transport offered to the connection opening on this thread, once; null if none. */
-    static FrameTransport take() {
-        FrameTransport offered = Offered.TRANSPORT.get();
-        Offered.TRANSPORT.remove();
-        return offered;
-    }
-
-    /** Holds the hand-off out of the interface's public surface. */
-    final class Offered {
-        private static final ThreadLocal<FrameTransport> TRANSPORT = new ThreadLocal<>();
-
-        private Offered() {
-        }
     }
 }

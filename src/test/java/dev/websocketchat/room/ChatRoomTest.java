@@ -21,11 +21,12 @@ class ChatRoomTest {
     private static final int QUEUE_BYTES = 256 * 1024;
     private static final ChatConfig CONFIG = ChatConfig.builder().history(3).sendQueueBytes(QUEUE_BYTES)
             .pingSeconds(1).idleSeconds(3).rateLimit(0).rateBurst(1).maxConnections(100).maxConnectionsPerAddress(0).addressBytes(0).addressRooms(0).build();
-    private final ChatRoom room = new ChatRoom(CONFIG);
+    private final Rooms rooms = Rooms.local(CONFIG, Meters.NONE);
+    private final ChatRoom room = rooms.lobby();
 
     @AfterEach
     void closeRoom() {
-        room.close();
+        rooms.close();
     }
 
     @Test
@@ -50,7 +51,8 @@ class ChatRoomTest {
     void inARoomWhoseListOfNamesWouldCrowdTheHistoryANewcomerIsNotToldWhoIsHereAndStays() {
         ChatConfig small = ChatConfig.builder().sendQueueBytes(4096).rateLimit(0).maxConnectionsPerAddress(0).addressBytes(0)
                 .addressRooms(0).build(); // a history frame gets 2,048 bytes, a list of names 1,024 before it is left out
-        try (ChatRoom crowded = new ChatRoom(small)) {
+        try (Rooms crowdedRooms = Rooms.local(small, Meters.NONE)) {
+            ChatRoom crowded = crowdedRooms.lobby();
             for (int i = 0; i < 40; i++) { // 40 names of 96 bytes each: more than the whole queue
                 crowded.admit(crowded.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "가".repeat(30) + (10 + i)), Resume.NONE);
             }
@@ -67,7 +69,8 @@ class ChatRoomTest {
     @Test
     void theConnectionsOfAnIpv6AddressAreCountedByItsSlash64() throws Exception {
         ChatConfig onePerAddress = ChatConfig.builder().maxConnectionsPerAddress(1).addressRooms(0).build();
-        try (ChatRoom room = new ChatRoom(onePerAddress)) {
+        try (Rooms roomRooms = Rooms.local(onePerAddress, Meters.NONE)) {
+            ChatRoom room = roomRooms.lobby();
             FakePeer first = new FakePeer();
             FakePeer sameSubnet = new FakePeer();
             FakePeer otherSubnet = new FakePeer();
@@ -115,7 +118,7 @@ class ChatRoomTest {
         room.admit(early, Resume.NONE);
         assertThat(observer.sent).hasSize(2);
         assertThat(room.online()).isEqualTo(1);
-        room.close();
+        rooms.close();
         room.admit(early, Resume.NONE);
         assertThat(earlyPeer.closedWith).as("already gone: neither admitted nor refused").isNotDone();
     }
@@ -288,7 +291,7 @@ class ChatRoomTest {
         FakePeer second = new FakePeer();
         admitted(first);
         admitted(second);
-        room.close();
+        rooms.close();
         assertThat(first.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(second.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
         assertThat(first.sentOfType("leave")).isEmpty();
@@ -299,7 +302,7 @@ class ChatRoomTest {
     }
 
     @Test
-    void closingTheRoomSendsEachMemberWhatWasQueuedForItBeforeThe1001() throws Exception {
+    void closingTheRoomsSendsEachMemberWhatWasQueuedForItBeforeThe1001() throws Exception {
         FakePeer slow = new FakePeer();
         Member talker = admitted(new FakePeer());
         admitted(slow);
@@ -307,7 +310,7 @@ class ChatRoomTest {
         for (int i = 1; i <= 3; i++) {
             say(talker, "t", "queued " + i);
         }
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(room::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(rooms::close);
         Thread.sleep(200);
         assertThat(slow.closedWith).as("still flushing").isNotDone();
         slow.release();
@@ -325,7 +328,7 @@ class ChatRoomTest {
         stuck.hold();
         say(talker, "t", "never taken");
         long started = System.nanoTime();
-        room.close();
+        rooms.close();
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(stuck.closedWith.getNow(null)).isEqualTo(1001);
         assertThat(tookMillis).as("bounded by the grace").isBetween(1500L, 3500L);
@@ -333,7 +336,8 @@ class ChatRoomTest {
 
     @Test
     void aConnectionBeyondTheLimitIsClosedWith1013AndNeverCounted() throws Exception {
-        try (ChatRoom small = new ChatRoom(CONFIG.toBuilder().maxConnections(2).build())) {
+        try (Rooms smallRooms = Rooms.local(CONFIG.toBuilder().maxConnections(2).build(), Meters.NONE)) {
+            ChatRoom small = smallRooms.lobby();
             FakePeer first = new FakePeer();
             small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
             small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
@@ -348,7 +352,8 @@ class ChatRoomTest {
 
     @Test
     void messagesOverTheRateAreRefusedAndAFloodIsClosedWith1008() throws Exception {
-        try (ChatRoom limited = new ChatRoom(CONFIG.toBuilder().rateLimit(1).rateBurst(2).build())) {
+        try (Rooms limitedRooms = Rooms.local(CONFIG.toBuilder().rateLimit(1).rateBurst(2).build(), Meters.NONE)) {
+            ChatRoom limited = limitedRooms.lobby();
             FakePeer observer = new FakePeer();
             limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1", "익명"), Resume.NONE);
             FakePeer flooder = new FakePeer();

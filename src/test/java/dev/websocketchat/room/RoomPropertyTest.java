@@ -45,7 +45,8 @@ class RoomPropertyTest {
     void anyInterleavingKeepsCountsOrderAndRefusalsRight(@ForAll("scripts") List<Step> script) throws Exception {
         List<Connection> connections = new ArrayList<>();
         List<String> broadcast = new ArrayList<>();
-        ChatRoom room = new ChatRoom(CONFIG);
+        Rooms rooms = Rooms.local(CONFIG, Meters.NONE);
+        ChatRoom room = rooms.lobby();
         try {
             for (Step step : script) {
                 Connection target = connections.isEmpty() ? null : connections.get(step.who() % connections.size());
@@ -95,7 +96,7 @@ class RoomPropertyTest {
             }
         } finally {
             connections.forEach(connection -> connection.peer().release()); // else the close waits out its grace
-            room.close();
+            rooms.close();
         }
     }
 
