@@ -41,7 +41,8 @@ final class Connection {
     /**
      * Admits the connection to the named room, or closes it before admission: with 1008 for a
      * foreign host or origin, a name that is no room, or a {@code ?name=} that is too long; with
-     * 1013 when the room is not open and {@code CHAT_MAX_ROOMS} are (or, in cluster mode, for any room but the lobby).
+     * 1013 when the room is not open and cannot be: {@code CHAT_MAX_ROOMS} are, or the client's
+     * address has opened {@code CHAT_ADDRESS_ROOMS}.
      */
     void open(Session session, EndpointConfig config, String roomName) throws IOException {
         // first thing: the standalone server's own transport, offered to this thread for this call

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * What the room has done, for {@code GET /metrics} in the Prometheus text format, with the JVM's
- * memory, threads and CPU beside it. One registry per room, so two servers in one JVM (as in the
- * tests) never mix their numbers.
+ * memory, threads and CPU beside it. One registry per server, for all its rooms, so two servers
+ * in one JVM (as in the tests) never mix their numbers.
  *
  * <p>Thread-safe. Every tag value comes from a fixed set (leave causes, rejection reasons), never
  * from client input, so the number of series is bounded.

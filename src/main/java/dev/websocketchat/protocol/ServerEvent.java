@@ -30,7 +30,8 @@ public sealed interface ServerEvent {
      * it); {@code complete} says whether no chat is missing between the resume point (or the
      * epoch's first chat) and the first one listed. {@code users} is who is in the room, the
      * newcomer included, so the newcomer's own {@link Join}, which follows, is already counted in it;
-     * null (left out) where the server cannot list everyone: in cluster mode, for now.
+     * null (left out) in a room so large that the list would take more than a quarter of the
+     * newcomer's send queue (thousands of long names), as for a client that never asked.
      */
     @JsonTypeName("history")
     record History(String epoch, boolean complete, List<Chat> messages,
