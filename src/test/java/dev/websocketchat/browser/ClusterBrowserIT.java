@@ -3,12 +3,11 @@ package dev.websocketchat.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.browser.ChatPage.ChatLine;
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.RedisServer;
 import java.net.URI;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,11 +40,7 @@ class ClusterBrowserIT extends BrowserScenarios {
     }
 
     private static ChatServer instance() throws Exception {
-        Properties settings = new Properties();
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
-        settings.put("chat.redis.url", redis.url());
-        return ChatServer.start(ChatConfig.from(Map.of(), settings));
+        return LocalServer.start(Map.of("chat.redis.url", redis.url()));
     }
 
     @Override
@@ -79,6 +74,6 @@ class ClusterBrowserIT extends BrowserScenarios {
     }
 
     private static URI uri(ChatServer server) {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return LocalServer.root(server);
     }
 }

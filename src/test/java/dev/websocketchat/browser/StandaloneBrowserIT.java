@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.browser.ChatPage.ChatLine;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.TcpRelay;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +28,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Properties settings = new Properties();
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
-        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        server = LocalServer.start(Map.of());
         config = server.rooms().config().withPort(server.port());
     }
 
@@ -44,7 +41,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
 
     @Override
     protected URI applicationUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return LocalServer.root(server);
     }
 
     @Test
@@ -230,7 +227,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
     @Test
     void aConversationBetweenTwoPeopleOnDesktopAndPhone() throws Exception {
         try (ChatServer fresh = ChatServer.start(config.withPort(0))) {
-            URI freshUri = URI.create("http://127.0.0.1:" + fresh.port() + "/");
+            URI freshUri = LocalServer.root(fresh);
             converse(page("ko-KR", DESKTOP).open(freshUri), page("ko-KR", PHONE).open(freshUri));
         }
     }

@@ -3,22 +3,21 @@ package dev.websocketchat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.Churn;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.OpenedClients;
 import dev.websocketchat.support.Scrape;
 import dev.websocketchat.support.UserList;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +160,7 @@ class ClusterRoomsTest {
         cluster.redis().kill();
         TestCluster.awaitHealth(a, "DEGRADED");
         TestCluster.awaitHealth(b, "DEGRADED");
-        URI onB = URI.create("http://127.0.0.1:" + b.port() + "/");
+        URI onB = LocalServer.root(b);
         Scrape beforeBobLeft = Scrape.of(onB);
         bob.close(); // the close handshake ends before B's room has taken bob out: carol could still be told of him
         assertThat(Scrape.awaitLeaves(onB, beforeBobLeft, 1)).isEqualTo(Map.of("closed", 1));
@@ -243,7 +242,7 @@ class ClusterRoomsTest {
     }
 
     private static URI roomUri(ChatServer server, String room, String name) {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/chat/" + room + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        return LocalServer.room(server, room, name);
     }
 
     private ChatServer instance() throws Exception {

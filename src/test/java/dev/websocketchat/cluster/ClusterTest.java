@@ -2,14 +2,16 @@ package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.User;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
+import dev.websocketchat.support.LogCapture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,9 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -44,13 +44,12 @@ class ClusterTest {
     final TestCluster cluster = new TestCluster();
     private final List<ChatClient> clients = new ArrayList<>();
     private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
-    private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
-    private Handler capture;
+    private LogCapture capture;
 
     @AfterEach
     void stopAll() throws Exception {
         if (capture != null) {
-            relayLog.removeHandler(capture);
+            capture.close();
         }
         clients.forEach(ChatClient::close);
     }
@@ -424,29 +423,12 @@ class ClusterTest {
     }
 
     private static URI chatUri(ChatServer server) {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+        return LocalServer.chat(server);
     }
 
-    /** The records at or above {@code minimum} the relay logs from now until the test ends (the handler is removed after it). */
+    /** The records at or above {@code minimum} the relay logs from now until the test ends. */
     private List<LogRecord> capture(Level minimum) {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= minimum.intValue()) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        relayLog.addHandler(capture);
-        return records;
+        capture = LogCapture.of(RedisLink.class, minimum);
+        return capture.records();
     }
 }

@@ -1,12 +1,12 @@
 package dev.websocketchat.cluster;
 
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.RedisServer;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -27,12 +27,9 @@ class ClusteredChatTest extends ChatProtocolContract {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        Properties settings = new Properties();
-        settings.putAll(TEST_SETTINGS);
-        settings.put("chat.port", "0");
-        settings.put("chat.host", "127.0.0.1");
+        Map<String, String> settings = new HashMap<>(TEST_SETTINGS);
         settings.put("chat.redis.url", redis.url());
-        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        server = LocalServer.start(settings);
     }
 
     @AfterAll
@@ -47,6 +44,6 @@ class ClusteredChatTest extends ChatProtocolContract {
 
     @Override
     protected URI applicationUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return LocalServer.root(server);
     }
 }

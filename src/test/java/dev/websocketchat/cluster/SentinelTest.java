@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
+import dev.websocketchat.support.LogCapture;
 import dev.websocketchat.support.RedisSentinels;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,30 +28,15 @@ class SentinelTest {
 
     @RegisterExtension
     final TestCluster cluster = new TestCluster();
-    private final Logger relayLog = Logger.getLogger(RedisLink.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
-                records.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture relayLog;
     private final List<ChatClient> clients = new ArrayList<>();
     private RedisSentinels sentinels;
 
     @AfterEach
     void stopAll() throws Exception {
-        relayLog.removeHandler(capture);
+        if (relayLog != null) {
+            relayLog.close();
+        }
         clients.forEach(ChatClient::close);
         if (sentinels != null) {
             sentinels.close();
@@ -63,7 +46,8 @@ class SentinelTest {
     @Test
     void whenThePrimaryDiesEveryInstanceFollowsThePromotedReplicaAndEveryChatArrivesOnceInOrder() throws Exception {
         sentinels = RedisSentinels.start();
-        relayLog.addHandler(capture);
+        relayLog = LogCapture.of(RedisLink.class, Level.INFO);
+        List<LogRecord> records = relayLog.records();
         ChatServer a = cluster.instance(Map.of("chat.redis.url", sentinels.url()));
         ChatServer b = cluster.instance(Map.of("chat.redis.url", sentinels.url()));
         ChatClient onA = connected(a);
@@ -104,7 +88,7 @@ class SentinelTest {
     }
 
     private ChatClient connected(ChatServer server) {
-        ChatClient client = ChatClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/chat"));
+        ChatClient client = ChatClient.connect(LocalServer.chat(server));
         clients.add(client);
         client.next(History.class);
         return client;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.OpenedClients;
 import dev.websocketchat.support.RedisServer;
 import dev.websocketchat.support.RedisShards;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,8 +100,7 @@ class ShardedClusterIT {
     }
 
     private ChatClient enter(ChatServer server, String room, String name) {
-        ChatClient client = opened.track(ChatClient.connect(
-                URI.create("ws://127.0.0.1:" + server.port() + "/chat/" + room + "?name=" + name)));
+        ChatClient client = opened.track(ChatClient.connect(LocalServer.room(server, room, name)));
         client.next(History.class);
         return client;
     }

@@ -2,22 +2,21 @@ package dev.websocketchat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.RedisServer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -51,16 +50,10 @@ final class TestCluster implements BeforeEachCallback, AfterEachCallback {
 
     /** A new instance in this JVM, with settings on top of the cluster's ({@code chat.*} property names). */
     ChatServer instance(Map<String, String> settings) throws Exception {
-        Properties properties = new Properties();
-        properties.put("chat.port", "0");
-        properties.put("chat.host", "127.0.0.1");
-        properties.put("chat.rate.limit", "0");
-        properties.put("chat.address.bytes", "0");
-        properties.put("chat.address.handshakes", "0");
-        properties.put("chat.address.rooms", "0");
-        properties.put("chat.redis.url", redis.url());
-        properties.putAll(settings);
-        ChatServer server = ChatServer.start(ChatConfig.from(Map.of(), properties));
+        Map<String, String> all = new HashMap<>(Map.of("chat.rate.limit", "0", "chat.address.bytes", "0",
+                "chat.address.handshakes", "0", "chat.address.rooms", "0", "chat.redis.url", redis.url()));
+        all.putAll(settings);
+        ChatServer server = LocalServer.start(all);
         servers.add(server);
         return server;
     }
@@ -71,7 +64,7 @@ final class TestCluster implements BeforeEachCallback, AfterEachCallback {
 
     /** The body of {@code GET /path} on the instance. */
     static String get(ChatServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/" + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(LocalServer.root(server).resolve(path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -3,12 +3,12 @@ package dev.websocketchat.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
-import dev.websocketchat.protocol.ServerEvent.Refusal;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.RawHttp;
 import dev.websocketchat.support.RawWebSocket;
 import dev.websocketchat.support.Scrape;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +34,8 @@ class BudgetsTest {
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     private URI start(Map<String, String> changes) throws IOException {
-        Properties settings = new Properties();
-        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1"));
-        settings.putAll(changes);
-        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        server = LocalServer.start(changes);
+        return LocalServer.root(server);
     }
 
     private static URI chat(URI application, String path) {

@@ -2,13 +2,13 @@ package dev.websocketchat.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.websocketchat.config.ChatConfig;
-import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
+import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.support.ChatClient;
+import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.RawWebSocket;
 import dev.websocketchat.support.Scrape;
 import java.net.URI;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -33,10 +32,7 @@ class LimitsTest {
 
     @BeforeEach
     void start() throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1",
-                "chat.rate.limit", "10", "chat.rate.burst", "20", "chat.max.connections", "3"));
-        server = ChatServer.start(ChatConfig.from(Map.of(), settings));
+        server = LocalServer.start(Map.of("chat.rate.limit", "10", "chat.rate.burst", "20", "chat.max.connections", "3"));
     }
 
     @AfterEach
@@ -174,11 +170,8 @@ class LimitsTest {
 
     @Test
     void oneAddressOverItsLimitIsClosedWith1013AndAForwardedAddressCountsOnlyFromATrustedProxy() throws Exception {
-        Properties settings = new Properties();
-        settings.putAll(Map.of("chat.port", "0", "chat.host", "127.0.0.1", "chat.max.connections.per.address", "2",
-                "chat.trusted.proxies", "127.0.0.1"));
-        try (ChatServer limited = ChatServer.start(ChatConfig.from(Map.of(), settings))) {
-            URI chat = URI.create("ws://127.0.0.1:" + limited.port() + "/chat");
+        try (ChatServer limited = LocalServer.start(Map.of("chat.max.connections.per.address", "2", "chat.trusted.proxies", "127.0.0.1"))) {
+            URI chat = LocalServer.chat(limited);
             clients.add(ChatClient.joined(chat));
             clients.add(ChatClient.joined(chat));
             ChatClient third = ChatClient.connect(chat);
@@ -219,10 +212,10 @@ class LimitsTest {
     }
 
     private URI application() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return LocalServer.root(server);
     }
 
     private URI uri() {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+        return LocalServer.chat(server);
     }
 }

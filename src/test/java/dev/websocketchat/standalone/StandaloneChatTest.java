@@ -3,11 +3,10 @@ package dev.websocketchat.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.support.ChatProtocolContract;
+import dev.websocketchat.support.LogCapture;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -31,24 +30,7 @@ class StandaloneChatTest extends ChatProtocolContract {
 
     private static final List<Logger> CONTAINER = List.of(Logger.getLogger("org.glassfish.grizzly"), Logger.getLogger("org.glassfish.tyrus"));
     private static ChatServer server;
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Handler watch = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue() && !aReadRacingItsClose(record)
-                    && !aCloseRacingAClose(record)) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture warnings;
 
     /** Tyrus's filters' read that races the connection's close: see the class comment. */
     private static final Set<String> RACING_READS = Set.of("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter",
@@ -86,13 +68,13 @@ class StandaloneChatTest extends ChatProtocolContract {
 
     @BeforeEach
     void watchTheContainer() {
-        CONTAINER.forEach(logger -> logger.addHandler(watch));
+        warnings = LogCapture.of(CONTAINER, Level.WARNING, record -> !aReadRacingItsClose(record) && !aCloseRacingAClose(record));
     }
 
     @AfterEach
     void theContainerWarnedOfNothing() {
-        CONTAINER.forEach(logger -> logger.removeHandler(watch));
-        assertThat(warnings).extracting(record -> record.getLoggerName() + ": " + record.getMessage()).isEmpty();
+        warnings.close();
+        assertThat(warnings.records()).extracting(record -> record.getLoggerName() + ": " + record.getMessage()).isEmpty();
     }
 
     @Override
