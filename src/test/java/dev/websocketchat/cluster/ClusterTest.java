@@ -12,12 +12,10 @@ import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.ChatClient;
 import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.LogCapture;
-import java.io.BufferedReader;
+import dev.websocketchat.support.ServerJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -164,9 +160,9 @@ class ClusterTest {
         ChatServer a = instance();
         ChatClient inLobby = joined(a, 1);
         ChatClient inDesign = joined(roomUri(a.port(), "design", "watcher"), 1);
-        Process doomed = instanceProcess();
+        ServerJvm doomed = instanceProcess();
         try {
-            int port = port(doomed);
+            int port = doomed.root().getPort();
             joined(roomUri(port, "lobby", "영희"), 2);
             joined(roomUri(port, "design", "철수"), 2);
             joined(roomUri(port, "design", "철수"), 3);
@@ -175,7 +171,7 @@ class ClusterTest {
             assertThat(inDesign.next(Join.class)).isEqualTo(Join.of(3, "철수"));
 
             long killed = System.nanoTime();
-            doomed.destroyForcibly();
+            doomed.close();
             assertThat(inLobby.next(Leave.class)).isEqualTo(Leave.of(1, "영희"));
             assertThat(inDesign.next(Leave.class)).isEqualTo(Leave.of(2, "철수"));
             assertThat(inDesign.next(Leave.class)).isEqualTo(Leave.of(1, "철수"));
@@ -186,7 +182,7 @@ class ClusterTest {
             ChatClient newcomer = track(ChatClient.connect(roomUri(a.port(), "design", "newcomer")));
             assertThat(newcomer.next(History.class).users()).containsExactly(new User("newcomer", 1), new User("watcher", 1));
         } finally {
-            doomed.destroyForcibly();
+            doomed.close();
         }
     }
 
@@ -199,14 +195,14 @@ class ClusterTest {
     void anInstanceFrozenForLongerThanItsLifetimeIsForgottenThenComesBackWithItsConnections() throws Exception {
         ChatServer a = instance();
         ChatClient watcher = joined(a, 1);
-        Process frozen = instanceProcess();
+        ServerJvm frozen = instanceProcess();
         try {
-            ChatClient sleeper = joined(roomUri(port(frozen), "lobby", "영희"), 2);
+            ChatClient sleeper = joined(roomUri(frozen.root().getPort(), "lobby", "영희"), 2);
             assertThat(watcher.next(Join.class)).isEqualTo(Join.of(2, "영희"));
 
-            signal(frozen, "STOP");
+            signal(frozen.process(), "STOP");
             assertThat(watcher.next(Leave.class)).as("the frozen instance's connection, forgotten").isEqualTo(Leave.of(1, "영희"));
-            signal(frozen, "CONT");
+            signal(frozen.process(), "CONT");
             assertThat(watcher.next(Join.class)).as("the same connection, back").isEqualTo(Join.of(2, "영희"));
 
             sleeper.sendChat("영희", "다시 왔어요");
@@ -214,7 +210,7 @@ class ClusterTest {
             watcher.sendChat("watcher", "반가워요");
             assertThat(TestCluster.chats(sleeper, 2).stream().map(Chat::text)).containsExactly("다시 왔어요", "반가워요");
         } finally {
-            frozen.destroyForcibly();
+            frozen.close();
         }
     }
 
@@ -321,39 +317,9 @@ class ClusterTest {
         return cluster.instance();
     }
 
-    /** An instance in a JVM of its own, logging to its output as the jar does (the test log config would take it to a file). */
-    private Process instanceProcess() throws IOException, java.net.URISyntaxException {
-        Path serverLogging = Path.of(ChatServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("logging.properties");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.util.logging.config.file=" + serverLogging,
-                "-cp", System.getProperty("java.class.path"), ChatServer.class.getName()));
-        builder.environment().putAll(Map.of("PORT", "0", "CHAT_HOST", "127.0.0.1", "CHAT_RATE_LIMIT", "0",
-                "CHAT_REDIS_URL", cluster.redis().url()));
-        return builder.redirectErrorStream(true).start();
-    }
-
-    /** The port the instance logs it listens on; its output is read (and dropped) until it ends. */
-    private static int port(Process server) {
-        Pattern listening = Pattern.compile("listening on http://[^:]+:(\\d+)/");
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    Matcher matcher = listening.matcher(line);
-                    if (matcher.find()) {
-                        port.complete(Integer.parseInt(matcher.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new AssertionError("the instance ended before listening"));
-        }, "instance-output");
-        reader.setDaemon(true);
-        reader.start();
-        return port.orTimeout(30, TimeUnit.SECONDS).join();
+    /** An instance in a JVM of its own, to be killed or frozen without any chance to clean up. */
+    private ServerJvm instanceProcess() throws IOException {
+        return ServerJvm.classes(Map.of("CHAT_RATE_LIMIT", "0", "CHAT_REDIS_URL", cluster.redis().url()));
     }
 
     /** Connects and takes the history; its join is still to come. */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.support.ChatClient;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
+import dev.websocketchat.support.ServerJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,36 +22,18 @@ import org.junit.jupiter.api.Test;
 /** The runnable jar that {@code ./mvnw package} built, started as its own process, as a user runs it. */
 class StandaloneJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
-    private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
-    private Process server;
+    private ServerJvm server;
     private URI application;
 
     @BeforeEach
     void startTheJar() throws Exception {
-        Path jar = Path.of("target", "websocket-chat-standalone.jar");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
-                .redirectErrorStream(true);
-        builder.environment().put("PORT", "0");
-        builder.environment().put("CHAT_HOST", "127.0.0.1");
-        server = builder.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                lines.lines().forEach(output::add);
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        }, "jar-output");
-        reader.setDaemon(true);
-        reader.start();
-        Matcher listening = awaitLine(LISTENING);
-        application = URI.create("http://127.0.0.1:" + listening.group(1) + "/");
+        server = ServerJvm.jar(Map.of());
+        application = server.root();
     }
 
     @AfterEach
     void stopTheJar() {
-        server.destroyForcibly();
+        server.close();
     }
 
     @Test
@@ -76,11 +53,11 @@ class StandaloneJarIT {
         try (ChatClient client = ChatClient.joined(URI.create("ws" + application.toString().substring(4) + "chat"))) {
             client.send("Hello");
             assertThat(client.next(Chat.class).text()).isEqualTo("Hello");
-            awaitLine(Pattern.compile("INFO +dev\\.websocketchat\\.room\\.ChatRoom: received from \\d+: Hello$"));
+            server.awaitLine(Pattern.compile("INFO +dev\\.websocketchat\\.room\\.ChatRoom: received from \\d+: Hello$"));
 
             client.send("가".repeat(300));
             client.next(Chat.class);
-            awaitLine(Pattern.compile("received from \\d+: (가{200})…$"));
+            server.awaitLine(Pattern.compile("received from \\d+: (가{200})…$"));
         }
     }
 
@@ -90,17 +67,17 @@ class StandaloneJarIT {
                 ChatClient.joined(URI.create("ws" + application.toString().substring(4) + "chat")),
                 ChatClient.joined(URI.create("ws" + application.toString().substring(4) + "chat")));
         long started = System.nanoTime();
-        server.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output at once
+        server.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output at once
         for (ChatClient client : clients) {
             assertThat(client.awaitClose().code()).isEqualTo(1001);
         }
-        assertThat(server.waitFor(5, TimeUnit.SECONDS)).as("exited within 5 s").isTrue();
+        assertThat(server.process().waitFor(5, TimeUnit.SECONDS)).as("exited within 5 s").isTrue();
         // The JDK's own shutdown hook used to close the log handlers first: none of these appeared.
-        awaitLine(Pattern.compile("ChatServer: stopping: the JVM is shutting down$"));
-        awaitLine(Pattern.compile("Rooms: shutting down: flushing and closing 2 connections in 1 room$"));
-        awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
-        awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
-        awaitLine(Pattern.compile("ChatServer: chat server stopped$"));
+        server.awaitLine(Pattern.compile("ChatServer: stopping: the JVM is shutting down$"));
+        server.awaitLine(Pattern.compile("Rooms: shutting down: flushing and closing 2 connections in 1 room$"));
+        server.awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
+        server.awaitLine(Pattern.compile("ChatRoom: closed connection \\d+ from .*: shutdown$"));
+        server.awaitLine(Pattern.compile("ChatServer: chat server stopped$"));
         System.getLogger(getClass().getName()).log(System.Logger.Level.INFO, "SIGTERM to exit: {0} ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
@@ -135,22 +112,5 @@ class StandaloneJarIT {
         } finally {
             server.destroyForcibly();
         }
-    }
-
-    private Matcher awaitLine(Pattern pattern) throws InterruptedException {
-        long deadline = System.nanoTime() + ChatClient.WAIT.toNanos();
-        StringBuilder seen = new StringBuilder();
-        while (System.nanoTime() < deadline) {
-            String line = output.poll(100, TimeUnit.MILLISECONDS);
-            if (line == null) {
-                continue;
-            }
-            seen.append(line).append('\n');
-            Matcher matcher = pattern.matcher(line);
-            if (matcher.find()) {
-                return matcher;
-            }
-        }
-        throw new AssertionError("no line matching " + pattern + " in:\n" + seen);
     }
 }
