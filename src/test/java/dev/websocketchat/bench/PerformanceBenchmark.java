@@ -78,8 +78,12 @@ public final class PerformanceBenchmark {
         static final Storm NONE = new Storm(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
     }
 
-    /** The servers there are, in the order of the report's columns; each round starts one further along. */
-    private static final List<String> ALL = List.of("java", "tomcat", "wildfly", "payara", "node", "bun");
+    /**
+     * The servers there are, in the order of the report's columns; each round starts one further
+     * along. {@code java-before} is the jar at {@code -Dbench.baseline=PATH}, another build's, to
+     * measure a change side by side with the build before it.
+     */
+    private static final List<String> ALL = List.of("java-before", "java", "tomcat", "wildfly", "payara", "node", "bun");
     private static final List<String> JVMS = List.of("java", "tomcat", "wildfly", "payara");
 
     public static void main(String[] args) throws Exception {
@@ -108,6 +112,8 @@ public final class PerformanceBenchmark {
                 continue;
             }
             String missing = WarProcess.CONTAINERS.contains(server) ? WarProcess.missing(server)
+                    : server.equals("java-before") && !Files.isRegularFile(Path.of(System.getProperty("bench.baseline", "none")))
+                    ? "no baseline jar: -Dbench.baseline=PATH"
                     : server.equals("bun") && !Files.exists(Path.of(BUN)) ? BUN + " is missing: npm ci in bench/bun"
                     : null;
             if (missing == null) {
@@ -358,7 +364,11 @@ public final class PerformanceBenchmark {
         Map<String, String> settings = Map.of("chat.rate.limit", "0", "chat.max.connections", "20000",
                 "chat.max.connections.per.address", "0", "chat.history", "0", "chat.address.handshakes", "0",
                 "chat.address.bytes", "0", "chat.max.sockets.per.address", "0");
-        return kind.equals("java") ? ServerProcess.start("bench-java", core0, jvm, settings) : WarProcess.start(kind, core0, jvm, settings);
+        return switch (kind) {
+            case "java" -> ServerProcess.start("bench-java", core0, jvm, settings);
+            case "java-before" -> ServerProcess.start("bench-java-before", Path.of(System.getProperty("bench.baseline")), core0, jvm, settings);
+            default -> WarProcess.start(kind, core0, jvm, settings);
+        };
     }
 
     private static final String BUN = "bench/bun/node_modules/.bin/bun";

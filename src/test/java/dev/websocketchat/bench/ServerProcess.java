@@ -56,6 +56,12 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, List<String> prefix, List<String> jvmOptions, Map<String, String> settings)
             throws Exception {
+        return start(name, Path.of("target", "websocket-chat-standalone.jar"), prefix, jvmOptions, settings);
+    }
+
+    /** As {@link #start(String, List, List, Map)}, with another build's jar: a baseline to compare with. */
+    static ServerProcess start(String name, Path jar, List<String> prefix, List<String> jvmOptions, Map<String, String> settings)
+            throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(prefix);
         command.add(java("java"));
@@ -63,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Dchat.port=" + port);
         command.add("-Dchat.host=127.0.0.1");
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", "target/websocket-chat-standalone.jar"));
+        command.addAll(List.of("-jar", jar.toString()));
         ServerProcess server = new ServerProcess(name, launch(name, new ProcessBuilder(command)), URI.create("http://127.0.0.1:" + port + "/"));
         server.awaitHealthy(30);
         return server;
