@@ -35,6 +35,7 @@
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
       outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
       full: '보내지 못한 메시지가 너무 많습니다. 연결되면 다시 보내 주세요',
+      typing: (names) => (names.length > 2 ? '여러 명이 입력 중…' : `${names.join(', ')} 님이 입력 중…`),
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
         rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
@@ -63,6 +64,8 @@
       renamed: (event) => `${event.from} is now ${event.to}`,
       outbox: 'Messages being sent', sending: 'Sending…', failed: (why) => `Not sent: ${why}`, edit: 'Edit',
       full: 'Too many messages are waiting to be sent; send this one once connected',
+      typing: (names) => (names.length > 2 ? 'Several people are typing…'
+        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} is typing…`),
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
         server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
@@ -85,6 +88,10 @@
   const PING_MS = 10000;
   const CONNECT_MS = 10000;
   const OWN_CIDS_KEPT = 500;
+  // The server passes on one typing notice per connection every 2 s; one shows for TYPING_SHOWN_MS,
+  // so someone who keeps typing stays shown, and someone who stopped is gone a few seconds later.
+  const TYPING_EVERY_MS = 2000;
+  const TYPING_SHOWN_MS = 5000;
 
   let socket = null;
   let retryMs = FIRST_RETRY_MS;
@@ -99,6 +106,8 @@
   let heartbeat = null;
   let unread = 0;            // chats that arrived while the tab was hidden, in the title until it is shown
   let heardSincePing = true; // whether anything arrived since the last ping
+  const typists = new Map(); // name -> the timer that stops showing it as typing
+  let typedAt = 0;           // when this page last said it was typing
   // The cids of this tab's last OWN_CIDS_KEPT chats, so its own messages show as its own after a reload too.
   const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
   let outbox = openOutbox();
@@ -163,6 +172,7 @@
     log.setAttribute('aria-label', texts.log);
     log.querySelectorAll('[data-presence]').forEach((item) => { item.textContent = presenceText(item); });
     log.querySelectorAll('.divider').forEach((item) => { item.textContent = texts.earlier; });
+    showTyping();
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
@@ -256,12 +266,14 @@
   }
 
   function presence(event) {
+    if (event.type === 'leave') stopTyping(event.name);
     if (event.type === 'join' && ownJoinDue) ownJoinDue = false;
     else countUser(event.name, event.type === 'join' ? 1 : -1);
     showCount(event);
   }
 
   function showRename(event) {
+    stopTyping(event.from);
     countUser(event.from, -1);
     countUser(event.to, 1);
     const item = document.createElement('li');
@@ -294,8 +306,31 @@
     append(item);
   }
 
+  // Who is typing, by the names their notices came with, folded into one line.
+  function showTyping() {
+    $('typing').textContent = typists.size === 0 ? '' : texts.typing([...typists.keys()]);
+  }
+
+  // Someone whose chat, leave or rename arrived, or whose notice ran out, is no longer shown typing.
+  function stopTyping(name) {
+    if (!typists.has(name)) return;
+    clearTimeout(typists.get(name));
+    typists.delete(name);
+    showTyping();
+  }
+
+  // Says this page is typing, at most once every TYPING_EVERY_MS, while there is text to send.
+  function sayTyping() {
+    if (!messageField.value.trim() || Date.now() - typedAt < TYPING_EVERY_MS) return;
+    if (socket !== null && socket.readyState === WebSocket.OPEN) {
+      typedAt = Date.now();
+      socket.send('{"type":"typing"}');
+    }
+  }
+
   // A chat from the live feed (not a history) arriving while the tab is hidden counts as unread in the title.
   function showChat(chat, live = true) {
+    if (live) stopTyping(chat.name);
     if (resumePoint && chat.id > resumePoint.since) resumePoint.since = chat.id;
     if (typeof chat.cid === 'string') outbox.delivered(chat.cid);
     const key = `${chat.id}|${chat.time}`;
@@ -419,6 +454,11 @@
     leave: presence,
     rename: showRename,
     chat: showChat,
+    typing: (event) => {
+      clearTimeout(typists.get(event.name));
+      typists.set(event.name, setTimeout(() => stopTyping(event.name), TYPING_SHOWN_MS));
+      showTyping();
+    },
     // A chat sent again after a lost echo that the server had delivered already, as chat `id`:
     // shown from what was typed if the page has not shown it yet.
     sent: (event) => {
@@ -479,6 +519,9 @@
 
   function disconnected() {
     clearInterval(heartbeat);
+    typists.forEach((timer) => clearTimeout(timer));
+    typists.clear();
+    showTyping();
     outbox.disconnected();
     delete log.dataset.history;
   }
@@ -609,7 +652,10 @@
     submit.preventDefault();
     sendMessage();
   });
-  messageField.addEventListener('input', fitMessageField);
+  messageField.addEventListener('input', () => {
+    fitMessageField();
+    sayTyping();
+  });
   messageField.addEventListener('keydown', (key) => {
     if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
       key.preventDefault();

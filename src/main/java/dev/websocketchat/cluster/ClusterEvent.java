@@ -27,7 +27,8 @@ import java.util.Map;
         @JsonSubTypes.Type(ClusterEvent.Joined.class),
         @JsonSubTypes.Type(ClusterEvent.Left.class),
         @JsonSubTypes.Type(ClusterEvent.Renamed.class),
-        @JsonSubTypes.Type(ClusterEvent.Users.class)})
+        @JsonSubTypes.Type(ClusterEvent.Users.class),
+        @JsonSubTypes.Type(ClusterEvent.Typed.class)})
 sealed interface ClusterEvent {
 
     ObjectMapper MAPPER = EventCodec.mapper();
@@ -82,6 +83,18 @@ sealed interface ClusterEvent {
      */
     @JsonTypeName("users")
     record Users(String to, long seq, Map<String, Integer> users) implements ClusterEvent {
+    }
+
+    /** Someone in the room is typing: shown to everyone but that member of that instance, never kept. */
+    @JsonTypeName("typing")
+    record Typed(String name, String instance, long member) implements ClusterEvent {
+        String encode() {
+            try {
+                return MAPPER.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("cannot encode " + this, e);
+            }
+        }
     }
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */

@@ -7,6 +7,7 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Rename;
+import dev.websocketchat.protocol.ServerEvent.Typing;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.room.Audience;
 import dev.websocketchat.room.Draft;
@@ -161,6 +162,29 @@ final class RedisFanout implements Fanout {
     }
 
     /**
+     * While up, publishes the notice for every instance (this one hears it back, and leaves the
+     * member out); while down, shows it here alone. Never waits; a failure takes the link down.
+     */
+    @Override
+    public void typing(Typing event, long member) {
+        if (!up) {
+            audience.passing(event, member);
+            return;
+        }
+        try {
+            link.async().eval(link.scripts.typing, ScriptOutputType.INTEGER, new String[] {keys},
+                            new ClusterEvent.Typed(event.name(), link.instance, member).encode())
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            link.lost(failure);
+                        }
+                    });
+        } catch (RuntimeException failure) {
+            link.lost(failure);
+        }
+    }
+
+    /**
      * Replaces what Redis holds of this instance's connections here, and asks for the snapshot
      * that follows the differences; the room is up from now on. With the room's lock held, so
      * every change after this one is sent after it.
@@ -282,6 +306,8 @@ final class RedisFanout implements Fanout {
         if (event instanceof ClusterEvent.Said said) {
             publisher.heard(said.nonce());
             relay(said.chat());
+        } else if (event instanceof ClusterEvent.Typed typed) {
+            audience.passing(new Typing(typed.name()), link.instance.equals(typed.instance()) ? typed.member() : 0);
         } else if (event instanceof ClusterEvent.Users users) {
             if (!link.instance.equals(users.to())) {
                 return; // another instance's snapshot

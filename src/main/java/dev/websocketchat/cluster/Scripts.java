@@ -19,6 +19,7 @@ final class Scripts {
     final String sync;
     final String beat;
     final String resync;
+    final String typing;
 
     /** @param publish {@code PUBLISH}, or {@code SPUBLISH} for a room's shard channel */
     Scripts(String publish) {
@@ -29,6 +30,7 @@ final class Scripts {
         this.sync = room + load("sync.lua");
         this.beat = room + load("beat.lua");
         this.resync = load("resync.lua");
+        this.typing = head + load("typing.lua");
     }
 
     /** The prefix of a room's keys, {@code chat:{NAME}:}; its channel is {@code <prefix>events}. */

@@ -21,6 +21,14 @@ public sealed interface ClientRequest {
     record Ping() implements ClientRequest {
     }
 
+    /**
+     * The client is typing: shown to the others in the room as {@link ServerEvent.Typing} for a
+     * few seconds, never stored; at most one per connection every
+     * {@value dev.websocketchat.room.ChatRoom#TYPING_MILLIS} ms goes out.
+     */
+    record Typing() implements ClientRequest {
+    }
+
     /** A new name for the connection, cleaned as a chat's name is (never blank). */
     record Rename(String name) implements ClientRequest {
     }

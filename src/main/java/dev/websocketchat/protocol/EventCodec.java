@@ -21,6 +21,7 @@ public final class EventCodec {
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final ClientRequest.Ping PING = new ClientRequest.Ping();
+    private static final ClientRequest.Typing TYPING = new ClientRequest.Typing();
 
     private final ObjectMapper mapper = mapper();
     private final ObjectWriter eventWriter = mapper.writerFor(ServerEvent.class);
@@ -89,6 +90,8 @@ public final class EventCodec {
                 }
             case "ping":
                 return PING;
+            case "typing":
+                return TYPING;
             case "rename":
                 return new ClientRequest.Rename(name(requiredString(root, "name")));
             default:

@@ -20,6 +20,7 @@ import java.util.List;
         @JsonSubTypes.Type(ServerEvent.Chat.class),
         @JsonSubTypes.Type(ServerEvent.Sent.class),
         @JsonSubTypes.Type(ServerEvent.Pong.class),
+        @JsonSubTypes.Type(ServerEvent.Typing.class),
         @JsonSubTypes.Type(ServerEvent.Refusal.class)})
 public sealed interface ServerEvent {
 
@@ -86,6 +87,14 @@ public sealed interface ServerEvent {
      */
     @JsonTypeName("sent")
     record Sent(String cid, long id) implements ServerEvent {
+    }
+
+    /**
+     * Someone in the room (by the name their connection has) is typing: to everyone in the room
+     * but them, never kept in the history. A page shows it for a few seconds.
+     */
+    @JsonTypeName("typing")
+    record Typing(String name) implements ServerEvent {
     }
 
     /** The answer to a client's {@code {"type":"ping"}}, to it alone: the page's proof that the link is alive. */

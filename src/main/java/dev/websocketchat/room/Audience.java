@@ -28,6 +28,12 @@ public interface Audience {
      */
     void deliverNew(Draft draft);
 
+    /**
+     * Delivers a passing event that is not kept and changes nothing (someone typing) to this
+     * instance's members but {@code except} (a member's id; 0 for none).
+     */
+    void passing(ServerEvent event, long except);
+
     /** Tells the draft's sender alone that its {@code cid} was delivered before, as chat {@code id}. */
     void repeated(Draft draft, long id);
 

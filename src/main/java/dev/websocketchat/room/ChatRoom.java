@@ -5,7 +5,7 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.Resume;
-import java.time.Clock;
+import dev.websocketchat.protocol.ServerEvent.Typing;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -35,6 +35,8 @@ public final class ChatRoom {
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
 
     static final long SHUTDOWN_FLUSH_MILLIS = 2000;
+    /** At most one typing notice per connection this often; more are dropped without a word. */
+    public static final long TYPING_MILLIS = 2000;
 
     private final String name;
     private final RoomServices services;
@@ -228,6 +230,16 @@ public final class ChatRoom {
         }
         meters.chatReceived(started);
         return true;
+    }
+
+    /**
+     * Tells everyone else in the room, on every instance, that the member is typing, unless it did
+     * within {@value #TYPING_MILLIS} ms; never logged, never kept.
+     */
+    void typing(Member member) {
+        if (member.state == Member.State.ADMITTED && member.typingDue(System.nanoTime())) {
+            fanout.typing(new Typing(member.name), member.id());
+        }
     }
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */

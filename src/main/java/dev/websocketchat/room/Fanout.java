@@ -48,6 +48,14 @@ public interface Fanout extends AutoCloseable {
     boolean presence(ServerEvent change, long member);
 
     /**
+     * Shows a passing event that changes nothing and is never kept (someone typing) to everyone in
+     * the room on every instance but this instance's member {@code member}, through
+     * {@link Audience#passing}. Called without the room's lock; may be dropped while a cluster is
+     * out of reach of it, but never reaches only some of this instance's members.
+     */
+    void typing(ServerEvent.Typing event, long member);
+
+    /**
      * This instance's connections by name, reported again because the fanout asked through
      * {@link Audience#recount}; with the room's lock held, so no change is reported out of order.
      */

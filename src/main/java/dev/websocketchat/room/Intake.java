@@ -69,6 +69,8 @@ final class Intake {
                 }
             } else if (request instanceof ClientRequest.Rename rename) {
                 room.rename(member, rename.name());
+            } else if (request instanceof ClientRequest.Typing) {
+                room.typing(member);
             } else if (request instanceof ClientRequest.Ping) {
                 answer(member, PONG);
             }

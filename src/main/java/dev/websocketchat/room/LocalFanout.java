@@ -27,6 +27,11 @@ public class LocalFanout implements Fanout {
     }
 
     @Override
+    public void typing(ServerEvent.Typing event, long member) {
+        audience.passing(event, member);
+    }
+
+    @Override
     public int online(int here) {
         return here;
     }

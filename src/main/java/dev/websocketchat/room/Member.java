@@ -3,6 +3,7 @@ package dev.websocketchat.room;
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.log.LogSafe;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
@@ -32,6 +33,8 @@ public final class Member {
     /** The name its chats go under unless they carry one, and that the room's list shows; written with the room's lock held. */
     volatile String name;
     private volatile long lastHeardNanos;
+    /** When its last typing notice went out; only the connection's own callbacks touch it, one at a time. */
+    private volatile long typedNanos;
 
     Member(ChatRoom room, long id, String name, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
            MemoryBudget budget, BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
@@ -46,6 +49,16 @@ public final class Member {
         this.parts = new MessageParts(config.maxFrame());
         this.outbox = new Outbox(peer, config.sendQueueBytes(), budget, failure -> onSendFailure.accept(this, failure), onDelivered);
         this.lastHeardNanos = nowNanos;
+        this.typedNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(ChatRoom.TYPING_MILLIS);
+    }
+
+    /** Whether a typing notice from it goes out now: at most one every {@value ChatRoom#TYPING_MILLIS} ms. */
+    boolean typingDue(long nowNanos) {
+        if (nowNanos - typedNanos < TimeUnit.MILLISECONDS.toNanos(ChatRoom.TYPING_MILLIS)) {
+            return false;
+        }
+        typedNanos = nowNanos;
+        return true;
     }
 
     /** The room it connected to, for good. */

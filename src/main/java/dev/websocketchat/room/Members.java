@@ -312,6 +312,21 @@ final class Members implements Audience {
     }
 
     @Override
+    public void passing(ServerEvent event, long except) {
+        List<Member> overflowed;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            overflowed = roster.enqueue(Frame.of(codec.encode(event)), except);
+        } finally {
+            lock.unlock();
+        }
+        sendElsewhere(overflowed);
+    }
+
+    @Override
     public void admitted(long member, Join join) {
         List<Member> overflowed;
         lock.lock();

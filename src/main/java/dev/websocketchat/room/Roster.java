@@ -49,9 +49,14 @@ final class Roster {
 
     /** Appends the frame to every member's outbox; returns those that went over their limit. */
     List<Member> enqueue(Frame frame) {
+        return enqueue(frame, 0);
+    }
+
+    /** As {@link #enqueue(Frame)}, for everyone but the member with id {@code except} (0: nobody is left out). */
+    List<Member> enqueue(Frame frame, long except) {
         List<Member> overflowed = List.of();
         for (Member member : members) {
-            if (!member.outbox.enqueue(frame)) {
+            if (member.id() != except && !member.outbox.enqueue(frame)) {
                 overflowed = plus(overflowed, member);
             }
         }

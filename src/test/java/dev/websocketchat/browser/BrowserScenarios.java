@@ -150,6 +150,24 @@ abstract class BrowserScenarios {
         }
     }
 
+    /** Typing shows on the other pages under the conversation, not on the typist's, and goes when the chat arrives. */
+    @Test
+    void whoIsTypingShowsOnTheOtherPagesUntilTheirMessageArrives() {
+        ChatPage alice = openPage();
+        ChatPage bob = openPage();
+        ChatPage carol = openPage();
+        alice.typeName("철수");
+        alice.typeMessage("안녕");
+        assertThat(bob.awaitTyping("철수 님이 입력 중…")).isNotEmpty();
+        carol.typeName("영희");
+        carol.typeMessage("반가워");
+        assertThat(bob.awaitTyping("철수, 영희 님이 입력 중…")).isNotEmpty();
+        assertThat(alice.awaitTyping("영희 님이 입력 중…")).as("not its own typing").isNotEmpty();
+        alice.pressEnter();
+        bob.awaitChats(1);
+        assertThat(bob.awaitTyping("영희 님이 입력 중…")).as("철수's message arrived").isNotEmpty();
+    }
+
     @Test
     void closingAPageShowsItsLeaveWithTheCount() {
         ChatPage stays = openPage();

@@ -182,6 +182,16 @@ final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("send")).getText();
     }
 
+    /** Waits until the line under the conversation says who is typing as expected ("" for nobody). */
+    String awaitTyping(String expected) {
+        wait.withMessage(() -> "typing line '" + expected + "', shown: '" + typing() + "'").until(d -> expected.equals(typing()));
+        return typing();
+    }
+
+    String typing() {
+        return driver.findElement(By.id("typing")).getText();
+    }
+
     int onlineCount() {
         return Integer.parseInt(driver.findElement(By.id("online-count")).getText());
     }

@@ -7,6 +7,7 @@ import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
+import dev.websocketchat.protocol.ServerEvent.Typing;
 import dev.websocketchat.protocol.ServerEvent.Leave;
 import dev.websocketchat.protocol.ServerEvent.Refusal;
 import java.io.IOException;
@@ -444,6 +445,25 @@ public abstract class ChatProtocolContract extends RoomsContract {
         sender.sendFragmented(json.substring(0, first), json.substring(first, second), json.substring(second));
         assertThat(observer.next(Chat.class).text()).isEqualTo(text);
         assertThat(sender.next(Chat.class).text()).isEqualTo(text);
+    }
+
+    /**
+     * {@code {"type":"typing"}} reaches everyone else in the room as {@code {"type":"typing","name":…}},
+     * never the typist; a second one within two seconds is dropped without a word.
+     */
+    @Test
+    void typingIsShownToTheOthersAtMostOnceEveryTwoSeconds() {
+        ChatClient reader = joined();
+        ChatClient typist = track(ChatClient.connect(chatUri()));
+        typist.next(History.class);
+        String name = ownJoin(typist).name();
+        reader.next(Join.class);
+        typist.send("{\"type\":\"typing\"}");
+        typist.send("{\"type\":\"typing\"}");
+        typist.sendChat(name, "typed");
+        assertThat(reader.next(Typing.class)).isEqualTo(new Typing(name));
+        assertThat(reader.next(Chat.class).text()).as("after one notice: the second, within 2 s, was dropped").isEqualTo("typed");
+        assertThat(typist.next(Chat.class).text()).as("no notice of its own typing").isEqualTo("typed");
     }
 
     @Test
