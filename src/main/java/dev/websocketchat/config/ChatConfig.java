@@ -1,8 +1,14 @@
 package dev.websocketchat.config;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Every setting of the server, read once at start-up. Each key is looked up as an environment
@@ -55,9 +61,15 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                          int addressRooms, int addressHandshakes, int addressBytes, int maxSocketsPerAddress,
                          int requestSeconds) {
 
-    public static final ChatConfig DEFAULTS = new ChatConfig(8000, "0.0.0.0", Set.of(), 50, 2000, 64 * 1024, 1024 * 1024,
-            30, 90, 10, 20, 10_000, "", "", 100, TrustedProxies.NONE, true,
-            1000, 600, 50, 10, 20, 128 * 1024, 200, 10);
+    /** What every setting is when nothing sets it. */
+    public static final ChatConfig DEFAULTS = new Builder()
+            .port(8000).host("0.0.0.0").allowedOrigins(Set.of()).publicOrigin("").trustedProxies(TrustedProxies.NONE)
+            .history(50).maxText(2000).maxFrame(64 * 1024).sendQueueBytes(1024 * 1024)
+            .pingSeconds(30).idleSeconds(90).requestSeconds(10)
+            .rateLimit(10).rateBurst(20).maxConnections(10_000).maxRooms(1000).roomIdleSeconds(600).memoryPercent(50)
+            .maxConnectionsPerAddress(100).maxSocketsPerAddress(200).addressRooms(10).addressHandshakes(20).addressBytes(128 * 1024)
+            .redisUrl("").containerWrites(true)
+            .build();
 
     public ChatConfig {
         allowedOrigins = Set.copyOf(allowedOrigins);
@@ -168,189 +180,173 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         }
     }
 
-    /** Builds a configuration from another, changing what is named; {@link #build} validates it like the record does. */
+    /**
+     * Builds a configuration from another, changing what is named; {@link #build} validates it like
+     * the record does. It holds one value per record component, by the component's name, so a new
+     * setting needs only its component, its default in {@link #DEFAULTS} and, to be set by name
+     * here, one line.
+     */
     public static final class Builder {
-        private int port;
-        private String host;
-        private Set<String> allowedOrigins;
-        private int history;
-        private int maxText;
-        private int maxFrame;
-        private int sendQueueBytes;
-        private int pingSeconds;
-        private int idleSeconds;
-        private int rateLimit;
-        private int rateBurst;
-        private int maxConnections;
-        private String redisUrl;
-        private String publicOrigin;
-        private int maxConnectionsPerAddress;
-        private TrustedProxies trustedProxies;
-        private boolean containerWrites;
-        private int maxRooms;
-        private int roomIdleSeconds;
-        private int memoryPercent;
-        private int addressRooms;
-        private int addressHandshakes;
-        private int addressBytes;
-        private int maxSocketsPerAddress;
-        private int requestSeconds;
+        private static final RecordComponent[] COMPONENTS = ChatConfig.class.getRecordComponents();
+        private static final Map<String, Integer> INDEX = IntStream.range(0, COMPONENTS.length).boxed()
+                .collect(Collectors.toUnmodifiableMap(i -> COMPONENTS[i].getName(), i -> i));
+        private final Object[] values = new Object[COMPONENTS.length];
+
+        /** Every setting unset: 0, false or null. */
+        private Builder() {
+            for (int i = 0; i < COMPONENTS.length; i++) {
+                Class<?> type = COMPONENTS[i].getType();
+                values[i] = type == int.class ? Integer.valueOf(0) : type == boolean.class ? Boolean.FALSE : null;
+            }
+        }
 
         private Builder(ChatConfig from) {
-            port = from.port();
-            host = from.host();
-            allowedOrigins = from.allowedOrigins();
-            history = from.history();
-            maxText = from.maxText();
-            maxFrame = from.maxFrame();
-            sendQueueBytes = from.sendQueueBytes();
-            pingSeconds = from.pingSeconds();
-            idleSeconds = from.idleSeconds();
-            rateLimit = from.rateLimit();
-            rateBurst = from.rateBurst();
-            maxConnections = from.maxConnections();
-            redisUrl = from.redisUrl();
-            publicOrigin = from.publicOrigin();
-            maxConnectionsPerAddress = from.maxConnectionsPerAddress();
-            trustedProxies = from.trustedProxies();
-            containerWrites = from.containerWrites();
-            maxRooms = from.maxRooms();
-            roomIdleSeconds = from.roomIdleSeconds();
-            memoryPercent = from.memoryPercent();
-            addressRooms = from.addressRooms();
-            addressHandshakes = from.addressHandshakes();
-            addressBytes = from.addressBytes();
-            maxSocketsPerAddress = from.maxSocketsPerAddress();
-            requestSeconds = from.requestSeconds();
+            try {
+                for (int i = 0; i < COMPONENTS.length; i++) {
+                    values[i] = COMPONENTS[i].getAccessor().invoke(from);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Sets the component of that name; {@link Settings} sets them all this way. */
+        Builder set(String component, Object value) {
+            Integer index = INDEX.get(component);
+            if (index == null) {
+                throw new IllegalArgumentException("no setting " + component);
+            }
+            values[index] = value;
+            return this;
+        }
+
+        /** The record's components, in order: what {@link Settings} reads. */
+        static RecordComponent[] components() {
+            return COMPONENTS.clone();
         }
 
         public Builder port(int value) {
-            port = value;
-            return this;
+            return set("port", value);
         }
 
         public Builder host(String value) {
-            host = value;
-            return this;
+            return set("host", value);
         }
 
         public Builder allowedOrigins(Set<String> value) {
-            allowedOrigins = value;
-            return this;
+            return set("allowedOrigins", value);
         }
 
         public Builder history(int value) {
-            history = value;
-            return this;
+            return set("history", value);
         }
 
         public Builder maxText(int value) {
-            maxText = value;
-            return this;
+            return set("maxText", value);
         }
 
         public Builder maxFrame(int value) {
-            maxFrame = value;
-            return this;
+            return set("maxFrame", value);
         }
 
         public Builder sendQueueBytes(int value) {
-            sendQueueBytes = value;
-            return this;
+            return set("sendQueueBytes", value);
         }
 
         public Builder pingSeconds(int value) {
-            pingSeconds = value;
-            return this;
+            return set("pingSeconds", value);
         }
 
         public Builder idleSeconds(int value) {
-            idleSeconds = value;
-            return this;
+            return set("idleSeconds", value);
         }
 
         public Builder rateLimit(int value) {
-            rateLimit = value;
-            return this;
+            return set("rateLimit", value);
         }
 
         public Builder rateBurst(int value) {
-            rateBurst = value;
-            return this;
+            return set("rateBurst", value);
         }
 
         public Builder maxConnections(int value) {
-            maxConnections = value;
-            return this;
+            return set("maxConnections", value);
         }
 
         public Builder redisUrl(String value) {
-            redisUrl = value;
-            return this;
+            return set("redisUrl", value);
         }
 
         public Builder publicOrigin(String value) {
-            publicOrigin = value;
-            return this;
+            return set("publicOrigin", value);
         }
 
         public Builder maxConnectionsPerAddress(int value) {
-            maxConnectionsPerAddress = value;
-            return this;
+            return set("maxConnectionsPerAddress", value);
         }
 
         public Builder trustedProxies(TrustedProxies value) {
-            trustedProxies = value;
-            return this;
+            return set("trustedProxies", value);
         }
 
         public Builder containerWrites(boolean value) {
-            containerWrites = value;
-            return this;
+            return set("containerWrites", value);
         }
 
         public Builder maxRooms(int value) {
-            maxRooms = value;
-            return this;
+            return set("maxRooms", value);
         }
 
         public Builder roomIdleSeconds(int value) {
-            roomIdleSeconds = value;
-            return this;
+            return set("roomIdleSeconds", value);
         }
 
         public Builder memoryPercent(int value) {
-            memoryPercent = value;
-            return this;
+            return set("memoryPercent", value);
         }
 
         public Builder addressRooms(int value) {
-            addressRooms = value;
-            return this;
+            return set("addressRooms", value);
         }
 
         public Builder addressHandshakes(int value) {
-            addressHandshakes = value;
-            return this;
+            return set("addressHandshakes", value);
         }
 
         public Builder addressBytes(int value) {
-            addressBytes = value;
-            return this;
+            return set("addressBytes", value);
         }
 
         public Builder maxSocketsPerAddress(int value) {
-            maxSocketsPerAddress = value;
-            return this;
+            return set("maxSocketsPerAddress", value);
         }
 
         public Builder requestSeconds(int value) {
-            requestSeconds = value;
-            return this;
+            return set("requestSeconds", value);
         }
 
         public ChatConfig build() {
-            return new ChatConfig(port, host, allowedOrigins, history, maxText, maxFrame, sendQueueBytes, pingSeconds, idleSeconds, rateLimit, rateBurst, maxConnections, redisUrl, publicOrigin, maxConnectionsPerAddress, trustedProxies, containerWrites, maxRooms, roomIdleSeconds, memoryPercent, addressRooms, addressHandshakes, addressBytes, maxSocketsPerAddress, requestSeconds);
+            try {
+                return CANONICAL.newInstance(values);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException invalid) {
+                    throw invalid;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static final Constructor<ChatConfig> CANONICAL;
+
+        static {
+            try {
+                CANONICAL = ChatConfig.class.getDeclaredConstructor(
+                        Arrays.stream(COMPONENTS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            } catch (NoSuchMethodException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.websocketchat.config;
 
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -22,35 +23,35 @@ final class Settings {
         this.properties = properties;
     }
 
+    /**
+     * Every setting the record has, each under the key its component's name gives
+     * ({@link #keyOf}), read as its type says; what is not set keeps its default.
+     */
     ChatConfig read() {
-        ChatConfig d = ChatConfig.DEFAULTS;
-        return ChatConfig.builder()
-                .port(integer("PORT", d.port()))
-                .host(text("CHAT_HOST", d.host()))
-                .allowedOrigins(origins(lookup("CHAT_ALLOWED_ORIGINS")))
-                .history(integer("CHAT_HISTORY", d.history()))
-                .maxText(integer("CHAT_MAX_TEXT", d.maxText()))
-                .maxFrame(integer("CHAT_MAX_FRAME", d.maxFrame()))
-                .sendQueueBytes(integer("CHAT_SEND_QUEUE_BYTES", d.sendQueueBytes()))
-                .pingSeconds(integer("CHAT_PING_SECONDS", d.pingSeconds()))
-                .idleSeconds(integer("CHAT_IDLE_SECONDS", d.idleSeconds()))
-                .rateLimit(integer("CHAT_RATE_LIMIT", d.rateLimit()))
-                .rateBurst(integer("CHAT_RATE_BURST", d.rateBurst()))
-                .maxConnections(integer("CHAT_MAX_CONNECTIONS", d.maxConnections()))
-                .redisUrl(text("CHAT_REDIS_URL", d.redisUrl()))
-                .publicOrigin(origin(lookup("CHAT_PUBLIC_ORIGIN")))
-                .maxConnectionsPerAddress(integer("CHAT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()))
-                .trustedProxies(new TrustedProxies(list(lookup("CHAT_TRUSTED_PROXIES"))))
-                .containerWrites(bool("CHAT_CONTAINER_WRITES", d.containerWrites()))
-                .maxRooms(integer("CHAT_MAX_ROOMS", d.maxRooms()))
-                .roomIdleSeconds(integer("CHAT_ROOM_IDLE_SECONDS", d.roomIdleSeconds()))
-                .memoryPercent(integer("CHAT_MEMORY_PERCENT", d.memoryPercent()))
-                .addressRooms(integer("CHAT_ADDRESS_ROOMS", d.addressRooms()))
-                .addressHandshakes(integer("CHAT_ADDRESS_HANDSHAKES", d.addressHandshakes()))
-                .addressBytes(integer("CHAT_ADDRESS_BYTES", d.addressBytes()))
-                .maxSocketsPerAddress(integer("CHAT_MAX_SOCKETS_PER_ADDRESS", d.maxSocketsPerAddress()))
-                .requestSeconds(integer("CHAT_REQUEST_SECONDS", d.requestSeconds()))
-                .build();
+        ChatConfig.Builder config = ChatConfig.DEFAULTS.toBuilder();
+        for (RecordComponent component : ChatConfig.Builder.components()) {
+            String key = keyOf(component.getName());
+            String value = lookup(key);
+            if (value != null) {
+                config.set(component.getName(), parse(key, component, value));
+            }
+        }
+        return config.build();
+    }
+
+    /** {@code maxConnectionsPerAddress} -> {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS}; {@code port} -> {@code PORT}, as hosts set it. */
+    static String keyOf(String component) {
+        return component.equals("port") ? "PORT" : "CHAT_" + component.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT);
+    }
+
+    private static Object parse(String key, RecordComponent component, String value) {
+        return switch (component.getName()) {
+            case "allowedOrigins" -> origins(value);
+            case "publicOrigin" -> origin(value);
+            case "trustedProxies" -> new TrustedProxies(list(value));
+            default -> component.getType() == int.class ? integer(key, value)
+                    : component.getType() == boolean.class ? bool(key, value) : value;
+        };
     }
 
     /** {@code CHAT_MAX_TEXT} -> {@code chat.max.text}; {@code PORT} -> {@code chat.port}. */
@@ -67,11 +68,7 @@ final class Settings {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private boolean bool(String key, boolean fallback) {
-        String value = lookup(key);
-        if (value == null) {
-            return fallback;
-        }
+    private static boolean bool(String key, String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -79,21 +76,12 @@ final class Settings {
         };
     }
 
-    private int integer(String key, int fallback) {
-        String value = lookup(key);
-        if (value == null) {
-            return fallback;
-        }
+    private static int integer(String key, String value) {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'", e);
         }
-    }
-
-    private String text(String key, String fallback) {
-        String value = lookup(key);
-        return value == null ? fallback : value;
     }
 
     /** Comma-separated origins such as {@code https://chat.example.com}; a trailing slash is ignored. */
