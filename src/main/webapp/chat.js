@@ -36,6 +36,7 @@
       outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
       full: '보내지 못한 메시지가 너무 많습니다. 연결되면 다시 보내 주세요',
       typing: (names) => (names.length > 2 ? '여러 명이 입력 중…' : `${names.join(', ')} 님이 입력 중…`),
+      length: (n, most) => (n > most ? `${n - most}자 초과: ${most}자까지 보낼 수 있습니다` : `${n} / ${most}자`),
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
         rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
@@ -66,6 +67,7 @@
       full: 'Too many messages are waiting to be sent; send this one once connected',
       typing: (names) => (names.length > 2 ? 'Several people are typing…'
         : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} is typing…`),
+      length: (n, most) => (n > most ? `${n - most} characters too many: up to ${most}` : `${n} / ${most} characters`),
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
         server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
@@ -92,6 +94,11 @@
   // so someone who keeps typing stays shown, and someone who stopped is gone a few seconds later.
   const TYPING_EVERY_MS = 2000;
   const TYPING_SHOWN_MS = 5000;
+  // The server's default CHAT_MAX_TEXT, in characters (code points). A message over it is never
+  // sent, nor cut; the count shows from LENGTH_SHOWN_FROM. A server set lower refuses the chat
+  // with text_too_long, which the outbox shows with the text kept.
+  const MAX_TEXT = 2000;
+  const LENGTH_SHOWN_FROM = 1800;
 
   let socket = null;
   let retryMs = FIRST_RETRY_MS;
@@ -150,6 +157,7 @@
     if (!entry) return;
     messageField.value = messageField.value ? `${entry.text}\n${messageField.value}` : entry.text;
     fitMessageField();
+    showLength();
     messageField.focus();
   }
 
@@ -173,6 +181,7 @@
     log.querySelectorAll('[data-presence]').forEach((item) => { item.textContent = presenceText(item); });
     log.querySelectorAll('.divider').forEach((item) => { item.textContent = texts.earlier; });
     showTyping();
+    showLength();
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
@@ -478,7 +487,7 @@
     status.textContent = text;
     const ready = state === 'connected';
     // While reconnecting a chat waits in the outbox; after a close that retrying cannot help, nothing can be sent.
-    sendButton.disabled = state === 'offline';
+    sendButton.disabled = state === 'offline' || tooLong();
     helloButton.disabled = state === 'offline';
     onlineCount.parentElement.classList.toggle('stale', !ready); // the count is only known while connected
   }
@@ -620,12 +629,26 @@
 
   function sendMessage() {
     const text = messageField.value;
-    if (!text.trim()) return;
+    if (!text.trim() || tooLong()) return;
     if (sendChat(text)) {
       messageField.value = '';
       fitMessageField();
+      showLength();
     }
     messageField.focus();
+  }
+
+  function tooLong() {
+    return [...messageField.value].length > MAX_TEXT;
+  }
+
+  // Near the limit, how many characters the message has; over it, by how many, with the send button off.
+  function showLength() {
+    const count = [...messageField.value].length;
+    const line = $('length');
+    line.textContent = count >= LENGTH_SHOWN_FROM ? texts.length(count, MAX_TEXT) : '';
+    line.toggleAttribute('data-over', count > MAX_TEXT);
+    sendButton.disabled = count > MAX_TEXT || $('status').dataset.state === 'offline';
   }
 
   // The message field grows with what is typed, up to the few lines the style sheet allows.
@@ -654,6 +677,7 @@
   });
   messageField.addEventListener('input', () => {
     fitMessageField();
+    showLength();
     sayTyping();
   });
   messageField.addEventListener('keydown', (key) => {

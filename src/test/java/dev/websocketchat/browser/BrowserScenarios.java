@@ -262,15 +262,21 @@ abstract class BrowserScenarios {
         page.pressEnter();
     }
 
+    /** Near the limit a count shows; over it, nothing is sent and nothing is cut. */
     @Test
-    void aMessageTooLargeForTheServerEndsTheConnectionWithoutRetrying() throws Exception {
-        ChatPage page = openPage();
-        page.pasteMessage("가".repeat(30_000)); // 90 KB of UTF-8, over the 64 KiB frame limit
-        page.clickSend();
-        page.awaitState("offline");
-        assertThat(page.statusText()).contains("메시지가 너무 큽니다");
-        Thread.sleep(1500);
-        assertThat(page.state()).as("no reconnect loop after 1009").isEqualTo("offline");
-        assertThat(page.canSend()).isFalse();
+    void aMessageOverTheLimitIsNeitherSentNorCut() {
+        ChatPage writer = openPage();
+        ChatPage reader = openPage();
+        String long2500 = "가".repeat(2_500);
+        writer.pasteMessage(long2500);
+        assertThat(writer.lengthLine()).isEqualTo("500자 초과: 2000자까지 보낼 수 있습니다");
+        assertThat(writer.canSend()).as("the send button, off").isFalse();
+        writer.pressEnter();
+        assertThat(writer.messageField()).as("kept whole").isEqualTo(long2500);
+        writer.pasteMessage("가".repeat(1_900));
+        assertThat(writer.lengthLine()).isEqualTo("1900 / 2000자");
+        writer.pressEnter();
+        assertThat(reader.awaitChats(1).chats().get(0).text()).hasSize(1_900);
+        assertThat(writer.lengthLine()).as("no count for an empty field").isEmpty();
     }
 }

@@ -129,9 +129,15 @@ final class ChatPage implements AutoCloseable {
         driver.findElement(By.id("message")).sendKeys(keys);
     }
 
-    /** Puts text into the message field as a paste would, past the field's own length limit. */
+    /** Puts text into the message field as a paste does, at once, then lets the page hear of it. */
     void pasteMessage(String text) {
-        ((JavascriptExecutor) driver).executeScript("document.getElementById('message').value = arguments[0]", text);
+        ((JavascriptExecutor) driver).executeScript("const field = document.getElementById('message');"
+                + "field.value = arguments[0]; field.dispatchEvent(new Event('input')); field.focus();", text);
+    }
+
+    /** What the line beside the send button says of the message's length; empty well within the limit. */
+    String lengthLine() {
+        return driver.findElement(By.id("length")).getText();
     }
 
     String messageField() {

@@ -223,6 +223,25 @@ class StandaloneBrowserIT extends BrowserScenarios {
                 .anyMatch(font -> font.matches("(?i).*(CJK|Gothic|Nanum|Malgun|Korean|KR|Un ).*"));
     }
 
+    /**
+     * A close that retrying cannot help (1009) leaves the page offline, saying why, and sending
+     * nothing more. On a server of its own whose frame limit (1 KiB) is below what the page lets
+     * through (2,000 characters): with the defaults the page never sends a frame that large.
+     */
+    @Test
+    void aMessageTooLargeForTheServerEndsTheConnectionWithoutRetrying() throws Exception {
+        try (ChatServer small = ChatServer.start(config.toBuilder().port(0).maxFrame(1024).addressBytes(0).build())) {
+            ChatPage page = page("ko-KR", DESKTOP).open(LocalServer.root(small));
+            page.pasteMessage("가".repeat(1_000)); // 3 KB of UTF-8
+            page.pressEnter();
+            page.awaitState("offline");
+            assertThat(page.statusText()).contains("메시지가 너무 큽니다");
+            Thread.sleep(1500);
+            assertThat(page.state()).as("no reconnect loop after 1009").isEqualTo("offline");
+            assertThat(page.canSend()).isFalse();
+        }
+    }
+
     /** On a server of its own, so the screenshots show this conversation and nothing before it. */
     @Test
     void aConversationBetweenTwoPeopleOnDesktopAndPhone() throws Exception {
