@@ -37,6 +37,8 @@
       full: '보내지 못한 메시지가 너무 많습니다. 연결되면 다시 보내 주세요',
       typing: (names) => (names.length > 2 ? '여러 명이 입력 중…' : `${names.join(', ')} 님이 입력 중…`),
       length: (n, most) => (n > most ? `${n - most}자 초과: ${most}자까지 보낼 수 있습니다` : `${n} / ${most}자`),
+      roomRule: '방 이름은 영문 소문자, 숫자, -, _ 로 된 1~32자입니다',
+      badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
         rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
@@ -68,6 +70,8 @@
       typing: (names) => (names.length > 2 ? 'Several people are typing…'
         : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} is typing…`),
       length: (n, most) => (n > most ? `${n - most} characters too many: up to ${most}` : `${n} / ${most} characters`),
+      roomRule: 'A room name is 1 to 32 of a-z, 0-9, - and _',
+      badRoom: (name) => `"${name}" cannot be a room name`,
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
         server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
@@ -172,6 +176,8 @@
     showTitle();
     document.querySelectorAll('[data-i18n]').forEach((element) => { element.textContent = texts[element.dataset.i18n]; });
     sendButton.textContent = texts.send;
+    roomField.title = texts.roomRule;
+    checkRoomField();
     helloButton.title = texts.hello;
     languageButton.textContent = texts.other;
     languageButton.lang = language === 'ko' ? 'en' : 'ko';
@@ -229,9 +235,35 @@
 
   // The room in the URL (#room=design); the lobby without one, or with a name that is no room's.
   function roomInUrl() {
-    const match = /(?:^#|&)room=([^&]*)/.exec(location.hash);
-    const named = match ? decodeURIComponent(match[1]) : LOBBY;
+    const named = namedInUrl();
     return ROOM_NAME.test(named) ? named : LOBBY;
+  }
+
+  // The room the address names, as written; the lobby's name if it names none.
+  function namedInUrl() {
+    const match = /(?:^#|&)room=([^&]*)/.exec(location.hash);
+    try {
+      return match ? decodeURIComponent(match[1]) : LOBBY;
+    } catch (malformed) {
+      return match[1];
+    }
+  }
+
+  // An address naming no possible room opens none: the page says so, and offers the name to fix.
+  function refuseRoomInUrl() {
+    const named = namedInUrl();
+    if (ROOM_NAME.test(named)) return false;
+    roomField.value = named;
+    checkRoomField();
+    setState('offline', `${texts.badRoom(named)}. ${texts.roomRule}`);
+    roomField.focus();
+    return true;
+  }
+
+  // The room field says what a room name may contain, in the page's language, while it holds another.
+  function checkRoomField() {
+    const wanted = roomField.value.trim();
+    roomField.setCustomValidity(wanted === '' || ROOM_NAME.test(wanted) ? '' : texts.roomRule);
   }
 
   // ws: or wss: to match the page, and the page's own directory, so a WAR under a context path works.
@@ -573,9 +605,19 @@
 
   // Leaves this room's socket and conversation behind and connects to the room now in the URL.
   function switchRoom() {
+    if (refuseRoomInUrl()) {
+      const old = socket;
+      socket = null;
+      if (old) old.close(1000);
+      clearTimeout(retry);
+      clearInterval(countdown);
+      disconnected();
+      return;
+    }
     const wanted = roomInUrl();
     roomField.value = wanted === LOBBY ? '' : wanted;
-    if (wanted === room) return;
+    checkRoomField();
+    if (wanted === room && socket !== null) return; // a room left unopened (a bad address before) opens now
     room = wanted;
     const old = socket;
     socket = null;
@@ -662,6 +704,7 @@
   nameField.addEventListener('input', rememberName);
   nameField.addEventListener('change', rename);
   roomField.value = room === LOBBY ? '' : room;
+  roomField.addEventListener('input', checkRoomField);
   roomForm.addEventListener('submit', enterRoom);
   window.addEventListener('hashchange', switchRoom);
   document.addEventListener('visibilitychange', () => {
@@ -689,5 +732,5 @@
   helloButton.addEventListener('click', () => sendChat('Hello'));
   messageField.focus(); // ready to type on arrival
   renderOutbox(outbox.entries()); // what a reload left waiting
-  connect();
+  if (!refuseRoomInUrl()) connect();
 })();

@@ -42,7 +42,15 @@ final class ChatPage implements AutoCloseable {
 
     /** Opens the page and waits until it is connected and has shown the history it was sent. */
     ChatPage open(URI application) {
+        return open(application, true);
+    }
+
+    /** Opens the page; waits for it to connect and show its history only if {@code connects}. */
+    ChatPage open(URI application, boolean connects) {
         driver.get(application.toString());
+        if (!connects) {
+            return this;
+        }
         awaitState("connected");
         wait.withMessage("the history should be shown")
                 .until(d -> "shown".equals(d.findElement(By.id("log")).getAttribute("data-history")));
@@ -102,6 +110,10 @@ final class ChatPage implements AutoCloseable {
         wait.withMessage("the history should be shown")
                 .until(d -> "shown".equals(d.findElement(By.id("log")).getAttribute("data-history")));
         return this;
+    }
+
+    String roomField() {
+        return driver.findElement(By.id("room")).getDomProperty("value");
     }
 
     /** Who the list says is here: each name, with " ×N" for a name on N > 1 connections; empty while the list is hidden. */

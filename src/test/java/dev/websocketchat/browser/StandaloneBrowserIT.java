@@ -242,6 +242,18 @@ class StandaloneBrowserIT extends BrowserScenarios {
         }
     }
 
+    /** An address naming no possible room opens none and says so; the name can be fixed in the room field. */
+    @Test
+    void aLinkToAnInvalidRoomSaysSoAndOpensTheRoomOnceFixed() {
+        ChatPage page = page("ko-KR", DESKTOP).open(applicationUri().resolve("#room=Design%20Room"), false);
+        page.awaitState("offline");
+        assertThat(page.statusText()).contains("\"Design Room\"은(는) 방 이름이 될 수 없습니다", "영문 소문자, 숫자, -, _");
+        assertThat(page.roomField()).isEqualTo("Design Room");
+        page.enterRoom("design-room");
+        page.awaitState("connected");
+        page.awaitUsers("익명");
+    }
+
     /** On a server of its own, so the screenshots show this conversation and nothing before it. */
     @Test
     void aConversationBetweenTwoPeopleOnDesktopAndPhone() throws Exception {
