@@ -6,6 +6,7 @@
   const $ = (id) => document.getElementById(id);
   const log = $('log');
   const scroller = $('scroller');
+  const newerButton = $('newer');
   const nameField = $('name');
   const messageField = $('message');
   const sendButton = $('send');
@@ -38,6 +39,7 @@
       typing: (names) => (names.length > 2 ? '여러 명이 입력 중…' : `${names.join(', ')} 님이 입력 중…`),
       length: (n, most) => (n > most ? `${n - most}자 초과: ${most}자까지 보낼 수 있습니다` : `${n} / ${most}자`),
       roomRule: '방 이름은 영문 소문자, 숫자, -, _ 로 된 1~32자입니다',
+      newer: (n) => `새 메시지 ${n}개 ↓`,
       badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
@@ -71,6 +73,7 @@
         : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : `${names[0]} is typing…`),
       length: (n, most) => (n > most ? `${n - most} characters too many: up to ${most}` : `${n} / ${most} characters`),
       roomRule: 'A room name is 1 to 32 of a-z, 0-9, - and _',
+      newer: (n) => (n === 1 ? '1 new message ↓' : `${n} new messages ↓`),
       badRoom: (name) => `"${name}" cannot be a room name`,
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
@@ -103,6 +106,8 @@
   // with text_too_long, which the outbox shows with the text kept.
   const MAX_TEXT = 2000;
   const LENGTH_SHOWN_FROM = 1800;
+  // Chats from one sender in a row, each within this of the one before, go under one name.
+  const GROUPED_MS = 5 * 60 * 1000;
 
   let socket = null;
   let retryMs = FIRST_RETRY_MS;
@@ -119,6 +124,7 @@
   let heardSincePing = true; // whether anything arrived since the last ping
   const typists = new Map(); // name -> the timer that stops showing it as typing
   let typedAt = 0;           // when this page last said it was typing
+  let newer = 0;             // chats that arrived while the reader was scrolled up
   // The cids of this tab's last OWN_CIDS_KEPT chats, so its own messages show as its own after a reload too.
   const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
   let outbox = openOutbox();
@@ -188,6 +194,7 @@
     log.querySelectorAll('.divider').forEach((item) => { item.textContent = texts.earlier; });
     showTyping();
     showLength();
+    showNewer();
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
@@ -334,10 +341,31 @@
 
   // Follows the conversation only for a reader already at its end, who has not scrolled up to
   // read; one's own message always brings one down to it.
+  // Keeps a reader at the bottom at the bottom; one scrolled up is told of each new chat instead.
   function append(item, follow = false) {
-    const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    const nearBottom = atBottom();
     log.append(item);
-    if (nearBottom || follow) scroller.scrollTop = scroller.scrollHeight;
+    if (nearBottom || follow) {
+      toBottom();
+    } else if (item.classList.contains('chat') && log.dataset.history === 'shown') {
+      newer += 1;
+      showNewer();
+    }
+  }
+
+  function atBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+  }
+
+  function toBottom() {
+    scroller.scrollTop = scroller.scrollHeight;
+    newer = 0;
+    showNewer();
+  }
+
+  function showNewer() {
+    newerButton.hidden = newer === 0;
+    newerButton.textContent = texts.newer(newer);
   }
 
   function showNotice(text, className = 'notice') {
@@ -384,12 +412,28 @@
     const time = document.createElement('time');
     time.dateTime = chat.time;
     time.textContent = timeText(new Date(chat.time));
-    item.append(span('name', chat.name), textWithLinks(chat.text), time);
+    const name = span('name', chat.name);
+    name.dataset.hue = hueOf(chat.name);
+    item.append(name, textWithLinks(chat.text), time);
+    item.dataset.name = chat.name;
+    item.dataset.at = Date.parse(chat.time);
+    const before = log.lastElementChild;
+    if (before && before.classList.contains('chat') && before.dataset.name === chat.name
+        && before.classList.contains('mine') === own && Math.abs(item.dataset.at - before.dataset.at) < GROUPED_MS) {
+      item.classList.add('grouped');
+    }
     append(item, own);
     if (live && document.hidden) {
       unread += 1;
       showTitle();
     }
+  }
+
+  // One of the style sheet's eight name colours, the same for a name on every page.
+  function hueOf(name) {
+    let hash = 0;
+    for (const point of name) hash = (hash * 31 + point.codePointAt(0)) >>> 0;
+    return String(hash % 8);
   }
 
   // The text as it was sent, with each http(s) URL in it a link that opens in a new tab and tells
@@ -630,6 +674,7 @@
     renderOutbox(outbox.entries());
     resumePoint = null;
     users = null;
+    newer = 0;
     retryMs = FIRST_RETRY_MS;
     translatePage();
     connect();
@@ -705,6 +750,10 @@
   nameField.addEventListener('change', rename);
   roomField.value = room === LOBBY ? '' : room;
   roomField.addEventListener('input', checkRoomField);
+  newerButton.addEventListener('click', toBottom);
+  scroller.addEventListener('scroll', () => {
+    if (newer > 0 && atBottom()) toBottom();
+  });
   roomForm.addEventListener('submit', enterRoom);
   window.addEventListener('hashchange', switchRoom);
   document.addEventListener('visibilitychange', () => {

@@ -166,6 +166,30 @@ final class ChatPage implements AutoCloseable {
     }
 
     /** Whether the conversation shows its end. */
+    /** What the "new messages" button says; empty while it is hidden. */
+    String newerButton() {
+        WebElement button = driver.findElement(By.id("newer"));
+        return button.isDisplayed() ? button.getText() : "";
+    }
+
+    ChatPage awaitNewerButton(String expected) {
+        wait.withMessage(() -> "new-messages button '" + expected + "', shown: '" + newerButton() + "'")
+                .until(d -> expected.equals(newerButton()));
+        return this;
+    }
+
+    void clickNewer() {
+        driver.findElement(By.id("newer")).click();
+    }
+
+    /** Each chat line's name colour and whether it sits under the line before's name, in order. */
+    List<String> chatLayout() {
+        return driver.findElements(By.cssSelector("#log li.chat")).stream()
+                .map(line -> line.findElement(By.className("name")).getAttribute("data-hue")
+                        + (line.getAttribute("class").contains("grouped") ? " grouped" : ""))
+                .toList();
+    }
+
     boolean showsTheEnd() {
         Object gap = driver.executeScript("const s = document.getElementById('scroller');"
                 + "return s.scrollHeight - s.scrollTop - s.clientHeight;");

@@ -242,6 +242,37 @@ class StandaloneBrowserIT extends BrowserScenarios {
         }
     }
 
+    /**
+     * Chats in a row from one sender go under one name, each name has its colour on every page, and
+     * a reader scrolled up is told how many chats arrived below, and taken there by the button.
+     */
+    @Test
+    void aReaderScrolledUpIsToldOfNewMessagesAndChatsInARowShareOneName() {
+        ChatPage reader = openPage();
+        ChatPage talker = openPage();
+        talker.typeName("철수");
+        for (int i = 0; i < 12; i++) {
+            talker.typeMessage("줄 " + i);
+            talker.pressEnter();
+        }
+        reader.awaitChats(12);
+        List<String> layout = reader.chatLayout();
+        assertThat(layout.get(0)).as("the first of a run shows its name").doesNotEndWith("grouped");
+        assertThat(layout.subList(1, 12)).as("the rest go under it, in its colour").allMatch(line -> line.equals(layout.get(0) + " grouped"));
+        assertThat(talker.awaitChats(12).chatLayout()).as("the same colour on the sender's page").isEqualTo(layout);
+
+        reader.scrollToTop();
+        talker.typeMessage("아래에 새 메시지");
+        talker.pressEnter();
+        talker.typeMessage("하나 더");
+        talker.pressEnter();
+        reader.awaitNewerButton("새 메시지 2개 ↓");
+        assertThat(reader.showsTheEnd()).as("still where the reader is").isFalse();
+        reader.clickNewer();
+        reader.awaitNewerButton("");
+        assertThat(reader.showsTheEnd()).isTrue();
+    }
+
     /** An address naming no possible room opens none and says so; the name can be fixed in the room field. */
     @Test
     void aLinkToAnInvalidRoomSaysSoAndOpensTheRoomOnceFixed() {
