@@ -40,6 +40,7 @@
       length: (n, most) => (n > most ? `${n - most}자 초과: ${most}자까지 보낼 수 있습니다` : `${n} / ${most}자`),
       roomRule: '방 이름은 영문 소문자, 숫자, -, _ 로 된 1~32자입니다',
       newer: (n) => `새 메시지 ${n}개 ↓`,
+      peopleCount: (n) => `${n}명`,
       badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
@@ -74,6 +75,7 @@
       length: (n, most) => (n > most ? `${n - most} characters too many: up to ${most}` : `${n} / ${most} characters`),
       roomRule: 'A room name is 1 to 32 of a-z, 0-9, - and _',
       newer: (n) => (n === 1 ? '1 new message ↓' : `${n} new messages ↓`),
+      peopleCount: (n) => `(${n})`,
       badRoom: (name) => `"${name}" cannot be a room name`,
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
@@ -195,6 +197,7 @@
     showTyping();
     showLength();
     showNewer();
+    if (users !== null) renderUsers();
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
@@ -293,6 +296,7 @@
   function renderUsers() {
     people.hidden = users === null;
     if (users === null) return;
+    $('people-count').textContent = texts.peopleCount(users.size);
     usersList.replaceChildren(...[...users.keys()].sort().map((name) => {
       const item = document.createElement('li');
       item.append(span('user', name));
@@ -751,6 +755,15 @@
   roomField.value = room === LOBBY ? '' : room;
   roomField.addEventListener('input', checkRoomField);
   newerButton.addEventListener('click', toBottom);
+  // On a phone the list of who is here is a count that opens it; elsewhere it is always open.
+  const phone = window.matchMedia('(max-width: 599px)');
+  const peopleToggle = $('people-toggle');
+  const fitPeople = () => peopleToggle.setAttribute('aria-expanded', String(!phone.matches));
+  phone.addEventListener('change', fitPeople);
+  fitPeople();
+  peopleToggle.addEventListener('click', () => {
+    if (phone.matches) peopleToggle.setAttribute('aria-expanded', String(peopleToggle.getAttribute('aria-expanded') !== 'true'));
+  });
   scroller.addEventListener('scroll', () => {
     if (newer > 0 && atBottom()) toBottom();
   });

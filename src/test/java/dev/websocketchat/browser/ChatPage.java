@@ -112,13 +112,22 @@ final class ChatPage implements AutoCloseable {
         return this;
     }
 
+    /** The heading of the list of who is here, as shown: on a phone, with the count that opens the list. */
+    String peopleHeading() {
+        return driver.findElement(By.id("people-toggle")).getText();
+    }
+
+    void togglePeople() {
+        driver.findElement(By.id("people-toggle")).click();
+    }
+
     String roomField() {
         return driver.findElement(By.id("room")).getDomProperty("value");
     }
 
     /** Who the list says is here: each name, with " ×N" for a name on N > 1 connections; empty while the list is hidden. */
     List<String> users() {
-        if (!driver.findElement(By.id("people")).isDisplayed()) {
+        if (!driver.findElement(By.id("users")).isDisplayed()) {
             return List.of();
         }
         return driver.findElements(By.cssSelector("#users li")).stream()

@@ -273,6 +273,25 @@ class StandaloneBrowserIT extends BrowserScenarios {
         assertThat(reader.showsTheEnd()).isTrue();
     }
 
+    /** On a phone the list of who is here is a count, which opens the list and closes it again. */
+    @Test
+    void onAPhoneWhoIsHereIsACountThatOpensTheList() {
+        ChatPage desk = openPage();
+        desk.typeName("철수");
+        desk.typeMessage(""); // leaving the name field commits the name
+        ChatPage phone = page("ko-KR", PHONE).open(applicationUri());
+        phone.typeName("영희");
+        phone.typeMessage("");
+        desk.awaitUsers("영희", "철수");
+        assertThat(phone.peopleHeading()).isEqualTo("여기 있는 사람 2명");
+        assertThat(phone.users()).as("closed").isEmpty();
+        phone.togglePeople();
+        phone.awaitUsers("영희", "철수");
+        phone.togglePeople();
+        phone.awaitUsers();
+        assertThat(desk.peopleHeading()).as("on a desktop, no count: the list is open").isEqualTo("여기 있는 사람");
+    }
+
     /** An address naming no possible room opens none and says so; the name can be fixed in the room field. */
     @Test
     void aLinkToAnInvalidRoomSaysSoAndOpensTheRoomOnceFixed() {
