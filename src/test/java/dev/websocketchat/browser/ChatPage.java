@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import dev.websocketchat.support.AxeCore;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -389,6 +390,17 @@ final class ChatPage implements AutoCloseable {
     void reload() {
         driver.navigate().refresh();
         awaitState("connected");
+    }
+
+    /** What axe-core finds against WCAG 2.1 AA on the page as it is now: each violation's rule, impact and elements. */
+    List<String> accessibilityViolations() throws Exception {
+        driver.executeScript(AxeCore.script());
+        Object found = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then((result) => done(result.violations.map((v) => v.id + ' (' + v.impact + '): '"
+                + " + v.nodes.map((n) => n.target.join(' ')).join(', '))))"
+                + ".catch((error) => done(['axe failed: ' + error]));");
+        return ((List<?>) found).stream().map(String::valueOf).toList();
     }
 
     /** Draws the page as a browser set to a dark (or light) colour scheme would. */

@@ -313,6 +313,29 @@ class StandaloneBrowserIT extends BrowserScenarios {
         }
     }
 
+    /**
+     * axe-core finds nothing against WCAG 2.1 AA on the page of a conversation, in Korean and in
+     * English, in the light and the dark scheme, on a desktop and on a 360 px phone.
+     */
+    @Test
+    void axeFindsNoAccessibilityViolationInEitherLanguageSchemeOrSize() throws Exception {
+        try (ChatServer fresh = ChatServer.start(config.withPort(0))) {
+            URI freshUri = LocalServer.root(fresh);
+            List<ChatPage> both = List.of(page("ko-KR", DESKTOP).open(freshUri), page("ko-KR", PHONE).open(freshUri));
+            converse(both.get(0), both.get(1));
+            for (String language : List.of("ko", "en")) {
+                for (String scheme : List.of("light", "dark")) {
+                    for (ChatPage page : both) {
+                        page.colourScheme(scheme);
+                        assertThat(page.accessibilityViolations()).as("%s, %s, %s", language, scheme, page == both.get(0) ? "desktop" : "phone")
+                                .isEmpty();
+                    }
+                }
+                both.forEach(ChatPage::clickLanguage);
+            }
+        }
+    }
+
     private static void converse(ChatPage desktop, ChatPage phone) throws Exception {
         desktop.typeName("철수");
         phone.typeName("영희");
