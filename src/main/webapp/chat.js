@@ -41,6 +41,7 @@
       roomRule: '방 이름은 영문 소문자, 숫자, -, _ 로 된 1~32자입니다',
       newer: (n) => `새 메시지 ${n}개 ↓`,
       peopleCount: (n) => `${n}명`,
+      notifyLabel: '알림', notifyTitle: '창이 가려져 있을 때 나를 @이름으로 부르는 메시지를 알림으로 받습니다',
       badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
@@ -76,6 +77,7 @@
       roomRule: 'A room name is 1 to 32 of a-z, 0-9, - and _',
       newer: (n) => (n === 1 ? '1 new message ↓' : `${n} new messages ↓`),
       peopleCount: (n) => `(${n})`,
+      notifyLabel: 'Alerts', notifyTitle: 'Notifies you of messages that mention you by @name while this tab is hidden',
       badRoom: (name) => `"${name}" cannot be a room name`,
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
@@ -198,6 +200,7 @@
     showLength();
     showNewer();
     if (users !== null) renderUsers();
+    showBell();
     log.querySelectorAll('.gap').forEach((item) => {
       item.textContent = item.classList.contains('restarted') ? texts.restarted : texts.gap;
     });
@@ -419,6 +422,10 @@
     const name = span('name', chat.name);
     name.dataset.hue = hueOf(chat.name);
     item.append(name, textWithLinks(chat.text), time);
+    if (mentionsMe(chat)) {
+      item.classList.add('mentions-me');
+      if (live) notify(chat);
+    }
     item.dataset.name = chat.name;
     item.dataset.at = Date.parse(chat.time);
     const before = log.lastElementChild;
@@ -461,11 +468,66 @@
       link.textContent = url;
       link.rel = 'noopener noreferrer';
       link.target = '_blank';
-      element.append(text.slice(done, match.index), link);
+      element.append(...withMentions(text.slice(done, match.index)), link);
       done = match.index + url.length;
     }
-    element.append(text.slice(done));
+    element.append(...withMentions(text.slice(done)));
     return element;
+  }
+
+  // Plain text with each "@name" of this page's own name marked, as text nodes and <mark>s.
+  function withMentions(text) {
+    const mention = `@${ownName()}`;
+    const parts = [];
+    let done = 0;
+    for (let at = text.indexOf(mention); at >= 0; at = text.indexOf(mention, at + mention.length)) {
+      const mark = document.createElement('mark');
+      mark.className = 'mention';
+      mark.textContent = mention;
+      parts.push(text.slice(done, at), mark);
+      done = at + mention.length;
+    }
+    parts.push(text.slice(done));
+    return parts;
+  }
+
+  // The name this page chats under: the name field's, or the one the server gives a chat without one.
+  function ownName() {
+    return nameField.value.trim() || ANONYMOUS;
+  }
+
+  // Whether a chat from someone else mentions this page's name.
+  function mentionsMe(chat) {
+    return !(typeof chat.cid === 'string' && ownCids.has(chat.cid)) && chat.text.includes(`@${ownName()}`);
+  }
+
+  // A chat that mentions this page while it is hidden shows as a notification, if the reader turned them on.
+  function notify(chat) {
+    if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted'
+        || localStorage.getItem('chat.notify') !== 'on') return;
+    const shown = new Notification(`${chat.name}: ${chat.text.slice(0, 120)}`, { tag: `chat-${chat.id}` });
+    shown.addEventListener('click', () => window.focus());
+  }
+
+  // The bell in the header: asks the browser's permission only when clicked, and remembers the choice.
+  function showBell() {
+    const bell = $('notify');
+    const supported = 'Notification' in window;
+    bell.hidden = !supported;
+    if (!supported) return;
+    const on = Notification.permission === 'granted' && localStorage.getItem('chat.notify') === 'on';
+    bell.setAttribute('aria-pressed', String(on));
+    bell.textContent = texts.notifyLabel;
+    bell.title = texts.notifyTitle;
+  }
+
+  async function toggleBell() {
+    if (localStorage.getItem('chat.notify') === 'on') {
+      localStorage.removeItem('chat.notify');
+    } else if ((await Notification.requestPermission()) === 'granted') {
+      localStorage.setItem('chat.notify', 'on');
+    }
+    showBell();
   }
 
   // Every join and leave shows as the tutorial's text, the latest always on a line of its own
@@ -776,6 +838,7 @@
     }
   });
   languageButton.addEventListener('click', switchLanguage);
+  $('notify').addEventListener('click', toggleBell);
   $('composer').addEventListener('submit', (submit) => {
     submit.preventDefault();
     sendMessage();

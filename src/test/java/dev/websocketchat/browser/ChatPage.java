@@ -33,6 +33,8 @@ final class ChatPage implements AutoCloseable {
     }
 
     private final ChromeDriver driver;
+    /** The page's own tab, while another is in front of it. */
+    private String pageWindow;
     private final WebDriverWait wait;
     private int linesBeforeThisVisit;
 
@@ -333,7 +335,42 @@ final class ChatPage implements AutoCloseable {
 
     /** Opens a blank tab in front of the page, which is hidden from then on, as a tab the reader left. */
     void hideBehindAnotherTab() {
+        pageWindow = driver.getWindowHandle();
         driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    }
+
+    /** Brings the page's tab to the front again, after {@link #hideBehindAnotherTab}. */
+    void showAgain() {
+        driver.switchTo().window(pageWindow);
+    }
+
+    /**
+     * Lets the page show notifications, as a reader who allowed them would, and keeps the title of
+     * each it shows, for {@link #notificationsShown}: headless Chrome draws none.
+     */
+    void allowNotifications() {
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("permissions", List.of("notifications"),
+                "origin", URI.create(driver.getCurrentUrl()).resolve("/").toString().replaceAll("/$", "")));
+        driver.executeScript("window.shownNotifications = [];"
+                + "window.Notification = class extends window.Notification {"
+                + "  constructor(title, options) { super(title, options); window.shownNotifications.push(title); } };");
+    }
+
+    List<String> notificationsShown() {
+        return ((List<?>) driver.executeScript("return window.shownNotifications;")).stream().map(String::valueOf).toList();
+    }
+
+    void clickBell() {
+        driver.findElement(By.id("notify")).click();
+    }
+
+    void awaitBellOn() {
+        wait.withMessage("the bell should be on").until(d -> "true".equals(d.findElement(By.id("notify")).getDomAttribute("aria-pressed")));
+    }
+
+    /** The texts marked as mentions of this page's name, in order. */
+    List<String> mentions() {
+        return driver.findElements(By.cssSelector("#log li.chat.mentions-me mark.mention")).stream().map(WebElement::getText).toList();
     }
 
     /** The title of the page's tab as the tab strip shows it, read without bringing the tab to the front. */

@@ -273,6 +273,34 @@ class StandaloneBrowserIT extends BrowserScenarios {
         assertThat(reader.showsTheEnd()).isTrue();
     }
 
+    /**
+     * "@철수" in a chat is marked on 철수's page, and, once 철수 turned notifications on with the
+     * bell, shows as a notification while the tab is hidden; other chats do not.
+     */
+    @Test
+    void aMentionIsMarkedAndNotifiedWhileTheTabIsHiddenOnceTheBellIsOn() {
+        ChatPage me = openPage();
+        me.typeName("철수");
+        me.typeMessage("");
+        ChatPage other = openPage();
+        other.typeName("영희");
+        other.typeMessage("");
+        me.allowNotifications();
+        me.clickBell();
+        me.awaitBellOn();
+        me.hideBehindAnotherTab();
+        other.typeMessage("@철수 저녁 먹자");
+        other.pressEnter();
+        other.typeMessage("그냥 하는 말");
+        other.pressEnter();
+        other.awaitChats(2);
+        me.showAgain();
+        me.awaitChats(2);
+        assertThat(me.mentions()).containsExactly("@철수");
+        assertThat(me.notificationsShown()).containsExactly("영희: @철수 저녁 먹자");
+        assertThat(other.mentions()).as("not a mention of 영희").isEmpty();
+    }
+
     /** On a phone the list of who is here is a count, which opens the list and closes it again. */
     @Test
     void onAPhoneWhoIsHereIsACountThatOpensTheList() {
