@@ -112,7 +112,7 @@ public final class PerformanceBenchmark {
                 continue;
             }
             String missing = WarProcess.CONTAINERS.contains(server) ? WarProcess.missing(server)
-                    : server.equals("java-before") && !Files.isRegularFile(Path.of(System.getProperty("bench.baseline", "none")))
+                    : server.equals("java-before") && (System.getProperty("bench.baseline", "").isBlank() || !Files.isRegularFile(Path.of(System.getProperty("bench.baseline"))))
                     ? "no baseline jar: -Dbench.baseline=PATH"
                     : server.equals("bun") && !Files.exists(Path.of(BUN)) ? BUN + " is missing: npm ci in bench/bun"
                     : null;
