@@ -84,7 +84,7 @@ public final class PerformanceBenchmark {
      * measure a change side by side with the build before it.
      */
     private static final List<String> ALL = List.of("java-before", "java", "tomcat", "wildfly", "payara", "node", "bun");
-    private static final List<String> JVMS = List.of("java", "tomcat", "wildfly", "payara");
+    private static final List<String> JVMS = List.of("java-before", "java", "tomcat", "wildfly", "payara");
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("bench.rounds", 3);
