@@ -16,9 +16,10 @@ import java.util.stream.Stream;
  * and two instances through Redis with the clients spread over both; then the same 1000 clients
  * in 100 rooms of 10 (one sender × 100 chats per room, each room with clients on both
  * instances), through one Redis and through a Redis Cluster of three primaries with a replica
- * each: what a room costs should not grow with the shards. Servers and Redis share core 0, the
- * load generator has core 1, so this measures overhead, not added capacity; server CPU includes
- * every Redis process's, replicas too. Run with
+ * each: what a room costs should not grow with the shards. The one Redis has a replica too, as a
+ * deployment that cares to survive it would, so both pay for replication. Servers and Redis share
+ * core 0, the load generator has core 1, so this measures overhead, not added capacity; server
+ * CPU includes every Redis process's, replicas too. Run with
  * {@code ./mvnw -Pbench verify -Dbench.main=ClusterBenchmark} ({@code -Dbench.only=NAME} runs one setup).
  */
 public final class ClusterBenchmark {
@@ -44,14 +45,17 @@ public final class ClusterBenchmark {
                 new Setup("2 inst., 100 rooms, 3 shards", 2, Via.REDIS_CLUSTER, 100))
                 .filter(setup -> only.isBlank() || setup.name().equals(only)).toList();
         Map<Setup, List<Result>> results = new HashMap<>();
-        try (RedisServer redis = RedisServer.start(); RedisShards shards = RedisShards.start()) {
+        try (RedisServer redis = RedisServer.start();
+             RedisServer replica = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(redis.port())));
+             RedisShards shards = RedisShards.start()) {
             PerformanceBenchmark.pin(redis.pid(), "0");
+            PerformanceBenchmark.pin(replica.pid(), "0");
             for (long pid : shards.pids()) {
                 PerformanceBenchmark.pin(pid, "0");
             }
             for (int round = 1; round <= rounds; round++) {
                 for (Setup setup : setups) {
-                    Result result = measure(setup, redis, shards);
+                    Result result = measure(setup, List.of(redis, replica), shards);
                     results.computeIfAbsent(setup, s -> new ArrayList<>()).add(result);
                     System.out.printf("round %d, %s: %s%n", round, setup.name(), result);
                 }
@@ -70,12 +74,13 @@ public final class ClusterBenchmark {
         }
     }
 
-    private static Result measure(Setup setup, RedisServer redis, RedisShards shards) throws Exception {
+    /** @param redis the one Redis and its replica */
+    private static Result measure(Setup setup, List<RedisServer> redis, RedisShards shards) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("chat.rate.limit", "0", "chat.max.connections", "20000", "chat.max.connections.per.address", "0", "chat.history", "0"));
         settings.putAll(Map.of("chat.address.handshakes", "0", "chat.address.bytes", "0", "chat.max.sockets.per.address", "0"));
         settings.put("chat.address.rooms", "0");
         if (setup.via() != Via.NOTHING) {
-            settings.put("chat.redis.url", setup.via() == Via.ONE_REDIS ? redis.url() : shards.url());
+            settings.put("chat.redis.url", setup.via() == Via.ONE_REDIS ? redis.get(0).url() : shards.url());
         }
         List<ServerProcess> servers = new ArrayList<>();
         try {
@@ -89,7 +94,7 @@ public final class ClusterBenchmark {
                 pids.add(server.pid());
             }
             if (setup.via() == Via.ONE_REDIS) {
-                pids.add(redis.pid());
+                redis.forEach(server -> pids.add(server.pid()));
             } else if (setup.via() == Via.REDIS_CLUSTER) {
                 pids.addAll(shards.pids());
             }
