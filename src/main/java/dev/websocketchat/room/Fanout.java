@@ -10,7 +10,7 @@ import java.util.List;
  * deliver back through the room's {@link Audience}, in one order:
  *
  * <pre>
- *   ChatRoom --chat(), presence()--> Fanout --deliver(), deliverNew(), repeated(), admitted(), everyone(), adopt()--> Audience
+ *   ChatRoom --chat(), presence(), typing()--> Fanout --deliver(), deliverNew(), repeated(), admitted(), passing(), everyone(), adopt()--> Audience
  * </pre>
  *
  * <p>{@link LocalFanout} is a room on its own: it has the room number each chat as it delivers
