@@ -126,7 +126,9 @@
   let heartbeat = null;
   let unread = 0;            // chats that arrived while the tab was hidden, in the title until it is shown
   let heardSincePing = true; // whether anything arrived since the last ping
-  const typists = new Map(); // name -> the timer that stops showing it as typing
+  // name -> the timer that stops showing it as typing. Bounded by who is in the room: each entry
+  // goes after TYPING_SHOWN_MS, or with that person's chat, leave or rename, and all on a disconnect.
+  const typists = new Map();
   let typedAt = 0;           // when this page last said it was typing
   let newer = 0;             // chats that arrived while the reader was scrolled up
   // The cids of this tab's last OWN_CIDS_KEPT chats, so its own messages show as its own after a reload too.

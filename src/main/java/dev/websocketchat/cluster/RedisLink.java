@@ -93,7 +93,10 @@ public final class RedisLink implements AutoCloseable {
     private final AtomicInteger held = new AtomicInteger();
     /** Whether the hold was full in this outage, which is logged once. */
     private volatile boolean warnedFull;
-    /** Rooms' withdrawals on closing, which {@link #close} waits for; each removes itself once answered. */
+    /**
+     * Rooms' withdrawals on closing, which {@link #close} waits for; each removes itself once
+     * answered or timed out (the command timeout), so at most one per room closing within it.
+     */
     private final Set<RedisFuture<?>> withdrawing = ConcurrentHashMap.newKeySet();
     private volatile boolean up;
     private volatile boolean closed;

@@ -41,7 +41,10 @@ final class ShardedRedis extends Redis {
 
     private final List<RedisURI> seeds;
     private final RedisClusterClient client;
-    /** The connections that rooms' channels are heard on: a drop of one is an outage. */
+    /**
+     * The connections that rooms' channels are heard on: a drop of one is an outage. One per
+     * primary (Lettuce keeps one connection per node), each removed when it drops.
+     */
     private final Set<StatefulRedisPubSubConnection<String, String>> listening = ConcurrentHashMap.newKeySet();
     private volatile StatefulRedisClusterPubSubConnection<String, String> feed;
 
@@ -91,7 +94,7 @@ final class ShardedRedis extends Redis {
             user = colon > 0 ? credentials.substring(0, colon) : null;
             password = colon >= 0 ? credentials.substring(colon + 1) : credentials;
         }
-        List<RedisURI> nodes = new ArrayList<>();
+        List<RedisURI> nodes = new ArrayList<>(); // one per node the URL names: the operator's list, read once
         for (String node : rest.split(",")) {
             int colon = node.lastIndexOf(':');
             RedisURI.Builder builder = RedisURI.builder()

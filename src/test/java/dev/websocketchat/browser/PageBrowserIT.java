@@ -3,17 +3,14 @@ package dev.websocketchat.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.browser.ChatPage.ChatLine;
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.TcpRelay;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the page does by itself, the same files in every deployment, that takes its time: a silent
@@ -25,25 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class PageBrowserIT extends BrowserTest {
 
-    private static ChatConfig config;
-    private static ChatServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = LocalServer.start(Map.of());
-        config = server.rooms().config().withPort(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) { // null when the class was skipped before it started one (no Chromium)
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalBrowserServer SERVER = new LocalBrowserServer();
 
     @Override
     protected URI applicationUri() {
-        return LocalServer.root(server);
+        return SERVER.root();
     }
 
     /**
@@ -179,7 +163,7 @@ class PageBrowserIT extends BrowserTest {
      */
     @Test
     void aMessageTooLargeForTheServerEndsTheConnectionWithoutRetrying() throws Exception {
-        try (ChatServer small = ChatServer.start(config.toBuilder().port(0).maxFrame(1024).addressBytes(0).build())) {
+        try (ChatServer small = ChatServer.start(SERVER.config().toBuilder().port(0).maxFrame(1024).addressBytes(0).build())) {
             ChatPage page = page("ko-KR", DESKTOP).open(LocalServer.root(small));
             page.pasteMessage("가".repeat(1_000)); // 3 KB of UTF-8
             page.pressEnter();
@@ -198,7 +182,7 @@ class PageBrowserIT extends BrowserTest {
      */
     @Test
     void axeFindsNoAccessibilityViolationInEitherLanguageSchemeOrSize() throws Exception {
-        try (ChatServer fresh = ChatServer.start(config.withPort(0))) {
+        try (ChatServer fresh = ChatServer.start(SERVER.config().withPort(0))) {
             URI freshUri = LocalServer.root(fresh);
             List<ChatPage> both = List.of(page("ko-KR", DESKTOP).open(freshUri), page("ko-KR", PHONE).open(freshUri));
             StandaloneBrowserIT.converse(both.get(0), both.get(1));

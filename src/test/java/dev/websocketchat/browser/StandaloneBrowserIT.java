@@ -3,17 +3,14 @@ package dev.websocketchat.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.browser.ChatPage.ChatLine;
-import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.LocalServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The browser scenarios against the standalone server, plus what only a restartable server
@@ -22,25 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneBrowserIT extends BrowserScenarios {
 
-    private static ChatConfig config;
-    private static ChatServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = LocalServer.start(Map.of());
-        config = server.rooms().config().withPort(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) { // null when the class was skipped before it started one (no Chromium)
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalBrowserServer SERVER = new LocalBrowserServer();
 
     @Override
     protected URI applicationUri() {
-        return LocalServer.root(server);
+        return SERVER.root();
     }
 
     @Test
@@ -51,7 +35,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
         alice.pressEnter();
         bob.awaitChats(1);
 
-        server.close();
+        SERVER.stop();
         for (ChatPage page : List.of(alice, bob)) {
             page.awaitState("reconnecting");
             assertThat(page.statusText()).startsWith("재연결 중…");
@@ -62,7 +46,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
         assertThat(bob.messageField()).as("the field is free again").isEmpty();
         assertThat(bob.pendingTexts()).as("typed while offline, kept until sent").containsExactly("기다리는 중");
 
-        server = ChatServer.start(config);
+        SERVER.startAgain();
         alice.awaitState("connected");
         bob.awaitState("connected").awaitNothingPending();
         alice.awaitChats(2);
@@ -194,7 +178,7 @@ class StandaloneBrowserIT extends BrowserScenarios {
     /** On a server of its own, so the screenshots show this conversation and nothing before it. */
     @Test
     void aConversationBetweenTwoPeopleOnDesktopAndPhone() throws Exception {
-        try (ChatServer fresh = ChatServer.start(config.withPort(0))) {
+        try (ChatServer fresh = ChatServer.start(SERVER.config().withPort(0))) {
             URI freshUri = LocalServer.root(fresh);
             converse(page("ko-KR", DESKTOP).open(freshUri), page("ko-KR", PHONE).open(freshUri));
         }
