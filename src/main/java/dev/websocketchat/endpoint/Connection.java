@@ -172,10 +172,12 @@ final class Connection {
      * Every error ends the connection: the leave is announced now, not when (or if) the close
      * comes, counted as what the failure says happened ({@link Containers#causeOf}): containers report
      * a reset or a peer that stopped reading here, Tomcat before its close, and WildFly a frame it refused.
+     * A failure to answer the peer's close is left to the close that follows ({@link Containers#closeFollows}).
      */
     void error(Session session, Throwable failure) {
-        if (member == null) {
-            LOG.log(Level.FINE, failure, () -> "error before admission on session " + session.getId());
+        if (member == null || Containers.closeFollows(session)) {
+            LOG.log(Level.FINE, failure, () -> "error on session " + session.getId() + (member == null
+                    ? " before admission" : " while answering its close"));
             return;
         }
         if (room.evict(member, Containers.causeOf(failure))) {

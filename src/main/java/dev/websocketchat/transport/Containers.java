@@ -48,6 +48,15 @@ public final class Containers {
         Undertow.abort(session);
     }
 
+    /**
+     * Whether the container reported this failure to {@code @OnError} while answering the peer's
+     * close, and calls {@code @OnClose} with the peer's code next on this thread (Tomcat, see
+     * {@link Tomcat#answeringClose}): then the close, not the failure, says how the connection ended.
+     */
+    public static boolean closeFollows(Session session) {
+        return session.getClass().getName().equals(Tomcat.SESSION_CLASS) && Tomcat.answeringClose();
+    }
+
     /** What a failure the container reported to {@code @OnError} says happened to the connection. */
     public static LeaveCause causeOf(Throwable failure) {
         return Undertow.causeOf(failure);

@@ -295,6 +295,26 @@ public abstract class ChatProtocolContract extends RoomsContract {
         assertThat(Scrape.awaitLeaves(applicationUri(), before, 1)).isEqualTo(Map.of("reset", 1));
     }
 
+    /**
+     * A peer that sends its close frame and resets the socket before the server's answer goes out
+     * closed the connection itself: the server reads the frame before the reset, and its answer
+     * then fails to go out (Tomcat reports that to {@code @OnError} before its {@code @OnClose}).
+     */
+    @Test
+    void aCloseFrameFollowedByAResetCountsAsAClose() throws Exception {
+        ChatClient observer = joined();
+        Scrape before = Scrape.of(applicationUri());
+        for (int i = 0; i < 5; i++) {
+            RawWebSocket raw = RawWebSocket.open(chatUri());
+            assertThat(raw.readUntil(text -> text.startsWith("{\"type\":\"join\""))).as("its own join").isTrue();
+            assertThat(observer.next(Join.class).online()).isEqualTo(2);
+            raw.sendFrame(0x8, new byte[] {0x03, (byte) 0xE8}, true, true);
+            raw.reset();
+            assertThat(observer.next(Leave.class).online()).isEqualTo(1);
+        }
+        assertThat(Scrape.awaitLeaves(applicationUri(), before, 5)).isEqualTo(Map.of("closed", 5));
+    }
+
     @Test
     void sixtyConnectsThenSixtyCleanOrResetDisconnectsLeaveTheCountUnchanged() throws Exception {
         ChatClient observer = joined();

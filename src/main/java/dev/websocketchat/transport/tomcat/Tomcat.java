@@ -24,6 +24,7 @@ public final class Tomcat {
     private static final List<String> TIMEOUTS = List.of("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
             "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT");
     private static final Long TIMEOUT_MILLIS = 5_000L; // boxed once: Tomcat reads a Long
+    private static final StackWalker STACK = StackWalker.getInstance();
 
     private Tomcat() {
     }
@@ -31,6 +32,18 @@ public final class Tomcat {
     /** Bounds every wait of a Tomcat session for a peer that does not read to 5 s. */
     public static void limitWaits(Session session) {
         TIMEOUTS.forEach(timeout -> session.getUserProperties().put(timeout, TIMEOUT_MILLIS));
+    }
+
+    /**
+     * Whether Tomcat is answering the peer's close on this thread: it reads the peer's close
+     * frame in {@code WsSession.onClose}, writes its answer, and then calls {@code @OnClose} with
+     * the peer's own code. If the answer cannot be written (the peer reset the socket right after
+     * its close frame), Tomcat reports that failure to {@code @OnError} first; the close that
+     * follows, not the failure, says how the connection ended.
+     */
+    public static boolean answeringClose() {
+        return STACK.walk(frames -> frames.anyMatch(frame -> frame.getMethodName().equals("onClose")
+                && frame.getClassName().equals(SESSION_CLASS)));
     }
 
     /** Tomcat's own way to write frames for the session, or null where this Tomcat does not allow it. */
