@@ -157,7 +157,7 @@ final class RedisFanout implements Fanout {
     private void changeFailed(Throwable failure, ServerEvent change, long member) {
         link.lost(failure);
         if (!(change instanceof Join)) {
-            link.later(() -> audience.deliver(change));
+            link.later(() -> audience.deliver(change).elsewhere());
         }
     }
 
@@ -327,7 +327,7 @@ final class RedisFanout implements Fanout {
         synchronized (order) {
             if (chat.id() > lastRelayed) {
                 lastRelayed = chat.id();
-                audience.deliver(chat);
+                audience.deliver(chat).elsewhere();
             }
         }
     }
@@ -351,13 +351,13 @@ final class RedisFanout implements Fanout {
                     joining.remove(joined.member());
                     audience.admitted(joined.member(), join);
                 } else {
-                    audience.deliver(join);
+                    audience.deliver(join).elsewhere();
                 }
             } else if (change instanceof ClusterEvent.Left left) {
                 online = left.online();
-                audience.deliver(Leave.of(left.online(), left.name()));
+                audience.deliver(Leave.of(left.online(), left.name())).elsewhere();
             } else if (change instanceof ClusterEvent.Renamed renamed) {
-                audience.deliver(new Rename(renamed.from(), renamed.to()));
+                audience.deliver(new Rename(renamed.from(), renamed.to())).elsewhere();
             }
         }
     }

@@ -15,18 +15,15 @@ import java.util.Map;
 public interface Audience {
 
     /**
-     * Delivers an event to this instance's members: a chat numbered elsewhere (kept in the
-     * history too; the fanout hands chats over in increasing id order), or a join, leave or
-     * rename, which the list of who is here follows.
+     * Queues an event for this instance's members: a chat its fanout numbered (kept in the
+     * history too; a fanout hands chats over in increasing id order, one at a time), or a join,
+     * leave or rename, which the list of who is here follows. Nothing is sent until the caller
+     * starts the sends it returns, {@linkplain Queued#here here} or {@linkplain Queued#elsewhere elsewhere}.
      */
-    void deliver(ServerEvent event);
+    Queued deliver(ServerEvent event);
 
-    /**
-     * Numbers a chat after every id this room has given or delivered, keeps it and delivers it:
-     * how chats are numbered without a cluster. A chat whose {@code cid} is one the history still
-     * holds is not delivered again: its sender is told so ({@link #repeated}).
-     */
-    void deliverNew(Draft draft);
+    /** The id of the chat the room's history holds with this {@code cid}; 0 if none (or {@code cid} is null). */
+    long idOf(String cid);
 
     /**
      * Delivers a passing event that is not kept and changes nothing (someone typing) to this

@@ -15,27 +15,27 @@ import java.util.logging.Logger;
  * ({@link Outbox#whenDrained}), so the peer can read the close code after the frames it was owed
  * (Tyrus would queue the close frame behind a frame in flight anyway; Tomcat would drop the
  * connection instead), but only for a grace period, for a peer that has stopped reading. A close
- * frame left unanswered for {@value #CLOSE_HANDSHAKE_SECONDS} s more ends in an
+ * frame left unanswered for {@link #CLOSE_HANDSHAKE_MILLIS} more ends in an
  * {@linkplain Peer#abort abort}, so an evicted peer that stopped reading cannot keep its socket.
  */
 final class Closer {
 
     private static final Logger LOG = Logger.getLogger(Closer.class.getName());
-    private static final int GRACE_SECONDS = 5;
+    /** How long an evicted member's outbox may take to drain before its close goes out anyway. */
+    static final long GRACE_MILLIS = TimeUnit.SECONDS.toMillis(5);
     /** How long a close frame may go unanswered before the connection is {@linkplain Peer#abort aborted}. */
-    static final int CLOSE_HANDSHAKE_SECONDS = 5;
+    static final long CLOSE_HANDSHAKE_MILLIS = TimeUnit.SECONDS.toMillis(5);
 
     private final ScheduledExecutorService timer;
     private final ExecutorService threads = DaemonThreads.pool("chat-closer", 4);
     private final long graceMillis;
     private final long closeHandshakeMillis;
 
-    /** @param timer schedules the grace-period fallback; shared with the room's other timed work */
-    Closer(ScheduledExecutorService timer) {
-        this(timer, TimeUnit.SECONDS.toMillis(GRACE_SECONDS), TimeUnit.SECONDS.toMillis(CLOSE_HANDSHAKE_SECONDS));
-    }
-
-    /** With other waits than {@value #GRACE_SECONDS} s and {@value #CLOSE_HANDSHAKE_SECONDS} s, for tests. */
+    /**
+     * @param timer                schedules the grace-period fallback; shared with the room's other timed work
+     * @param graceMillis          how long an outbox may take to drain ({@link #GRACE_MILLIS} in a server)
+     * @param closeHandshakeMillis how long a close may go unanswered ({@link #CLOSE_HANDSHAKE_MILLIS} in a server)
+     */
     Closer(ScheduledExecutorService timer, long graceMillis, long closeHandshakeMillis) {
         this.timer = timer;
         this.graceMillis = graceMillis;

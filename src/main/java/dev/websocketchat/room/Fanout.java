@@ -10,13 +10,14 @@ import java.util.List;
  * deliver back through the room's {@link Audience}, in one order:
  *
  * <pre>
- *   ChatRoom --chat(), presence(), typing()--> Fanout --deliver(), deliverNew(), repeated(), admitted(), passing(), everyone(), adopt()--> Audience
+ *   ChatRoom --chat(), presence(), typing()--> Fanout --deliver(), repeated(), admitted(), passing(), everyone(), adopt()--> Audience
  * </pre>
  *
- * <p>{@link LocalFanout} is a room on its own: it has the room number each chat as it delivers
- * it. {@code RedisFanout} publishes to Redis, which numbers chats and keeps who is in the room on
- * every instance; while Redis is out of reach it holds chats until it is back, and never numbers
- * one itself. The room never knows which one it has.
+ * <p>Every chat takes one path: the fanout numbers it and hands it to {@link Audience#deliver},
+ * one at a time in increasing id order. {@link LocalFanout} is a room on its own: it numbers each
+ * chat in this process. {@code RedisFanout} publishes to Redis, which numbers chats and keeps who
+ * is in the room on every instance; while Redis is out of reach it holds chats until it is back,
+ * and never numbers one itself. The room never knows which one it has.
  */
 public interface Fanout extends AutoCloseable {
 

@@ -292,23 +292,34 @@ final class Members implements Audience {
     }
 
     @Override
-    public void deliver(ServerEvent event) {
-        List<Member> overflowed;
+    public Queued deliver(ServerEvent event) {
         lock.lock();
         try {
             if (closed) {
-                return;
+                return new Queued(this, List.of());
             }
             if (event instanceof Chat chat) {
                 history.keep(chat);
                 lastEventNanos = System.nanoTime();
             }
             everyone.follow(event);
-            overflowed = queue(event);
+            return new Queued(this, queue(event));
         } finally {
             lock.unlock();
         }
-        sendElsewhere(overflowed);
+    }
+
+    @Override
+    public long idOf(String cid) {
+        if (cid == null) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            return history.idOf(cid);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -365,33 +376,11 @@ final class Members implements Audience {
     }
 
     /** Starts the sends on the flushing threads, so that a fanout's thread goes back to its cluster; then evicts who overflowed. */
-    private void sendElsewhere(List<Member> overflowed) {
+    void sendElsewhere(List<Member> overflowed) {
         flusher.flushElsewhere();
         if (!overflowed.isEmpty()) {
             slowConsumers.accept(overflowed);
         }
-    }
-
-    @Override
-    public void deliverNew(Draft draft) {
-        List<Member> overflowed;
-        long earlier;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            earlier = history.idOf(draft.cid());
-            overflowed = earlier > 0 ? List.of() : queue(history.append(draft.name(), draft.text(), draft.time(), draft.cid()));
-            lastEventNanos = System.nanoTime();
-        } finally {
-            lock.unlock();
-        }
-        if (earlier > 0) {
-            repeated(draft, earlier);
-            return;
-        }
-        sendQueued(overflowed); // on the sender's thread, which may find other chats to send with it
     }
 
     @Override

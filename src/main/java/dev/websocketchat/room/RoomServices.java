@@ -34,7 +34,7 @@ final class RoomServices {
     final LogThrottle logs = new LogThrottle(System::nanoTime);
     final ScheduledExecutorService pinger = DaemonThreads.timer("chat-ping");
     final ExecutorService flushing = DaemonThreads.pool("chat-flush", 2);
-    final Closer closer = new Closer(timer);
+    final Closer closer = new Closer(timer, Closer.GRACE_MILLIS, Closer.CLOSE_HANDSHAKE_MILLIS);
     /** The last connection's number, for the logs: unique within the server, whichever room. */
     final AtomicLong lastMemberId = new AtomicLong();
 

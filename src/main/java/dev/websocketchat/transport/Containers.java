@@ -49,12 +49,18 @@ public final class Containers {
     }
 
     /**
-     * Whether the container reported this failure to {@code @OnError} while answering the peer's
-     * close, and calls {@code @OnClose} with the peer's code next on this thread (Tomcat, see
-     * {@link Tomcat#answeringClose}): then the close, not the failure, says how the connection ended.
+     * Whether a failure the container reports to {@code @OnError} now comes after the peer's close
+     * frame, and the container calls {@code @OnClose} with the peer's code after it: then the
+     * close, not the failure, says how the connection ended. A peer that resets the socket right
+     * after its close frame fails the container's answer (Tomcat, {@link Tomcat#answeringClose}) or
+     * its next read (Undertow, {@link Undertow#closeFrameReceived}).
      */
     public static boolean closeFollows(Session session) {
-        return session.getClass().getName().equals(Tomcat.SESSION_CLASS) && Tomcat.answeringClose();
+        return switch (session.getClass().getName()) {
+            case Tomcat.SESSION_CLASS -> Tomcat.answeringClose();
+            case Undertow.SESSION_CLASS -> Undertow.closeFrameReceived(session);
+            default -> false;
+        };
     }
 
     /** What a failure the container reported to {@code @OnError} says happened to the connection. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.websocketchat.config.ChatConfig;
 import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -127,19 +128,41 @@ class RoomsTest {
     }
 
     /** A room on its own that records its start and close. */
-    private static final class Recorded extends LocalFanout {
-        private final String name;
-        private final List<String> events;
+    private record Recorded(String name, List<String> events, LocalFanout room) implements Fanout {
 
         Recorded(String name, List<String> events) {
-            this.name = name;
-            this.events = events;
+            this(name, events, new LocalFanout());
         }
 
         @Override
-        public void start(Audience room) {
-            super.start(room);
+        public void start(Audience audience) {
+            room.start(audience);
             events.add("start " + name);
+        }
+
+        @Override
+        public boolean chat(Draft draft) {
+            return room.chat(draft);
+        }
+
+        @Override
+        public boolean presence(ServerEvent change, long member) {
+            return room.presence(change, member);
+        }
+
+        @Override
+        public void typing(ServerEvent.Typing event, long member) {
+            room.typing(event, member);
+        }
+
+        @Override
+        public int online(int here) {
+            return room.online(here);
+        }
+
+        @Override
+        public boolean degraded() {
+            return room.degraded();
         }
 
         @Override

@@ -70,8 +70,30 @@ public final class Undertow {
         }
     }
 
-    /** Undertow's {@code UndertowSession.getWebSocketChannel()} and {@code forceClose()}. */
-    private record Methods(Method channel, Method forceClose) {
+    /**
+     * Whether the peer's close frame has arrived. Undertow answers it at once and calls
+     * {@code @OnClose} with the peer's code on its worker; a reset right after the close frame can
+     * reach {@code @OnError} first, from the I/O thread, and the close still follows with the
+     * peer's code. False for a session that is not Undertow's.
+     */
+    public static boolean closeFrameReceived(Session session) {
+        Methods undertow = METHODS.get(session.getClass());
+        if (undertow == null) {
+            return false;
+        }
+        try {
+            return Boolean.TRUE.equals(undertow.closeFrameReceived().invoke(undertow.channel().invoke(session)));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "asking session " + session.getId() + " for its close frame failed");
+            return false;
+        }
+    }
+
+    /**
+     * Undertow's {@code UndertowSession.getWebSocketChannel()} and {@code forceClose()}, and its
+     * channel's {@code isCloseFrameReceived()}.
+     */
+    private record Methods(Method channel, Method forceClose, Method closeFrameReceived) {
     }
 
     /** Looked up once per session class; null for any session that is not Undertow's. */
@@ -82,7 +104,8 @@ public final class Undertow {
                 return null;
             }
             try {
-                return new Methods(type.getMethod("getWebSocketChannel"), type.getMethod("forceClose"));
+                Method channel = type.getMethod("getWebSocketChannel");
+                return new Methods(channel, type.getMethod("forceClose"), channel.getReturnType().getMethod("isCloseFrameReceived"));
             } catch (NoSuchMethodException notThisUndertow) {
                 return null;
             }
