@@ -1,5 +1,7 @@
 package dev.websocketchat.admission;
 
+import dev.websocketchat.identity.Credentials;
+import dev.websocketchat.identity.Gate;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -22,7 +24,8 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
      * What one handshake said: the headers that decide whether its host and origin are allowed,
      * its {@code X-Forwarded-For}, and the peer's address if the WAR's filter vouched for one (else null).
      */
-    record Handshake(String origin, String host, String scheme, String forwardedFor, RemoteAddress.Seen vouchedPeer) {
+    record Handshake(String origin, String host, String scheme, String forwardedFor, RemoteAddress.Seen vouchedPeer,
+                     Credentials credentials) {
     }
 
     @Override
@@ -31,7 +34,18 @@ public final class HandshakeCapture extends ServerEndpointConfig.Configurator {
         URI uri = request.getRequestURI();
         config.getUserProperties().put(KEY,
                 new Handshake(first(headers, "Origin"), first(headers, "Host"), uri == null ? null : uri.getScheme(),
-                        all(headers, "X-Forwarded-For"), RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER))));
+                        all(headers, "X-Forwarded-For"), RemoteAddress.vouchedBy(first(headers, RemoteAddress.HEADER)),
+                        credentials(request, first(headers, "Authorization"))));
+    }
+
+    /**
+     * The handshake's proof of who is connecting: its bearer token, and the login the container
+     * made (only the handshake request can say whether that login has the moderator role).
+     */
+    private static Credentials credentials(HandshakeRequest request, String authorization) {
+        java.security.Principal principal = request.getUserPrincipal();
+        String login = principal == null ? null : principal.getName();
+        return new Credentials(Credentials.bearerOf(authorization), login, login != null && request.isUserInRole(Gate.MODERATOR));
     }
 
     /**

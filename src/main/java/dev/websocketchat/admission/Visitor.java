@@ -1,6 +1,7 @@
 package dev.websocketchat.admission;
 
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.identity.Credentials;
 import dev.websocketchat.room.Rejection;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
@@ -15,8 +16,9 @@ import jakarta.websocket.Session;
  * @param client  the address its budgets are counted under
  * @param refusal why it may not connect; null if it may
  * @param logLine what to log of a refusal; null if none
+ * @param credentials what the handshake offered as proof of who is connecting
  */
-public record Visitor(String remote, String client, Rejection refusal, String logLine) {
+public record Visitor(String remote, String client, Rejection refusal, String logLine, Credentials credentials) {
 
     /**
      * The visitor of a session opening now. Takes the captured handshake out of both the
@@ -30,12 +32,14 @@ public record Visitor(String remote, String client, Rejection refusal, String lo
         RemoteAddress.Seen seen = RemoteAddress.of(session, handshake == null ? null : handshake.vouchedPeer());
         String remote = seen.display();
         if (handshake == null) {
-            return new Visitor(remote, seen.ip(), Rejection.ORIGIN, HandshakePolicy.logLine(Rejection.ORIGIN, remote, null, null));
+            return new Visitor(remote, seen.ip(), Rejection.ORIGIN, HandshakePolicy.logLine(Rejection.ORIGIN, remote, null, null),
+                    Credentials.NONE);
         }
         String client = ClientAddress.of(seen.ip(), handshake.forwardedFor(), settings.trustedProxies());
         Rejection refusal = new HandshakePolicy(settings).judge(handshake.origin(), handshake.host(), handshake.scheme());
         return new Visitor(remote, client, refusal,
-                refusal == null ? null : HandshakePolicy.logLine(refusal, remote, handshake.origin(), handshake.host()));
+                refusal == null ? null : HandshakePolicy.logLine(refusal, remote, handshake.origin(), handshake.host()),
+                handshake.credentials());
     }
 
     /** The close reason a refused visitor is told. */

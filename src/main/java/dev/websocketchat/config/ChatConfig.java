@@ -52,6 +52,14 @@ import java.util.stream.IntStream;
  *                        before any HTTP; 0 turns the limit off
  * @param requestSeconds  standalone: time a client has to send a whole HTTP request (or to send the next one on a
  *                        kept-alive connection) before the connection is closed
+ * @param auth            whether connections prove who they are: {@code off} (names typed freely), {@code optional}
+ *                        (guests and verified users) or {@code required} (verified users only); see docs/identity.md
+ * @param jwtSecret       the HS256 secret tokens are signed with, at least 32 bytes; empty for none. Never logged
+ * @param jwtJwksUrl      an OpenID provider's JWKS, whose RS256 and ES256 keys sign tokens; empty for none
+ * @param jwtIssuer       the {@code iss} every token must carry; empty for any
+ * @param jwtAudience     the {@code aud} every token must name; empty for any
+ * @param privateRooms    rooms only verified users whose token names them (and moderators) may enter; a trailing
+ *                        {@code *} matches every room that starts with what precedes it
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
@@ -59,7 +67,8 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                          String publicOrigin, int maxConnectionsPerAddress, TrustedProxies trustedProxies,
                          boolean containerWrites, int maxRooms, int roomIdleSeconds, int memoryPercent,
                          int addressRooms, int addressHandshakes, int addressBytes, int maxSocketsPerAddress,
-                         int requestSeconds) {
+                         int requestSeconds, String auth, String jwtSecret, String jwtJwksUrl, String jwtIssuer,
+                         String jwtAudience, Set<String> privateRooms) {
 
     /** What every setting is when nothing sets it. */
     public static final ChatConfig DEFAULTS = new Builder()
@@ -69,6 +78,7 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             .rateLimit(10).rateBurst(20).maxConnections(10_000).maxRooms(1000).roomIdleSeconds(600).memoryPercent(50)
             .maxConnectionsPerAddress(100).maxSocketsPerAddress(200).addressRooms(10).addressHandshakes(20).addressBytes(128 * 1024)
             .redisUrl("").containerWrites(true)
+            .auth("off").jwtSecret("").jwtJwksUrl("").jwtIssuer("").jwtAudience("").privateRooms(Set.of())
             .build();
 
     public ChatConfig {
@@ -105,6 +115,41 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         requireAtLeast("CHAT_REQUEST_SECONDS", requestSeconds, 1);
         redisUrl = redisUrl == null ? "" : redisUrl.trim();
         requireRedisUrl(redisUrl);
+        auth = auth == null ? "off" : auth.trim().toLowerCase(java.util.Locale.ROOT);
+        jwtSecret = jwtSecret == null ? "" : jwtSecret;
+        jwtJwksUrl = jwtJwksUrl == null ? "" : jwtJwksUrl.trim();
+        jwtIssuer = jwtIssuer == null ? "" : jwtIssuer.trim();
+        jwtAudience = jwtAudience == null ? "" : jwtAudience.trim();
+        privateRooms = privateRooms == null ? Set.of() : Set.copyOf(privateRooms);
+        requireAuth(auth, jwtSecret, jwtJwksUrl, privateRooms, !redisUrl.isEmpty());
+    }
+
+    /** Checks the identity settings' form; never quotes the secret. */
+    private static void requireAuth(String auth, String secret, String jwksUrl, Set<String> privateRooms, boolean clustered) {
+        if (!Set.of("off", "optional", "required").contains(auth)) {
+            throw new IllegalArgumentException("CHAT_AUTH must be off, optional or required, not '" + auth + "'");
+        }
+        if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new IllegalArgumentException("CHAT_JWT_SECRET must be at least 32 bytes (HS256 needs a 256-bit key)");
+        }
+        if (!jwksUrl.isEmpty() && !jwksUrl.matches("https?://\\S+")) {
+            throw new IllegalArgumentException("CHAT_JWT_JWKS_URL must be an http:// or https:// URL");
+        }
+        if (!privateRooms.isEmpty() && auth.equals("off")) {
+            throw new IllegalArgumentException("CHAT_PRIVATE_ROOMS needs CHAT_AUTH=optional or required: with it off, nobody could enter them");
+        }
+        if (clustered && !auth.equals("off")) {
+            throw new IllegalArgumentException("CHAT_AUTH with CHAT_REDIS_URL is not supported yet: a cluster does not carry"
+                    + " verified identities between instances");
+        }
+    }
+
+    /** Every setting, with the secret and the Redis URL (which may carry a password) hidden. */
+    @Override
+    public String toString() {
+        return "ChatConfig[port=" + port + ", host=" + host + ", auth=" + auth + ", redis=" + (redisUrl.isEmpty() ? "none" : "set")
+                + ", jwtSecret=" + (jwtSecret.isEmpty() ? "none" : "set") + ", jwtJwksUrl=" + jwtJwksUrl + ", privateRooms="
+                + privateRooms + ", …]";
     }
 
     /** Checks the URL's form only, and never quotes it: it may carry a password. */
@@ -223,6 +268,30 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         /** The record's components, in order: what {@link Settings} reads. */
         static RecordComponent[] components() {
             return COMPONENTS.clone();
+        }
+
+        public Builder auth(String value) {
+            return set("auth", value);
+        }
+
+        public Builder jwtSecret(String value) {
+            return set("jwtSecret", value);
+        }
+
+        public Builder jwtJwksUrl(String value) {
+            return set("jwtJwksUrl", value);
+        }
+
+        public Builder jwtIssuer(String value) {
+            return set("jwtIssuer", value);
+        }
+
+        public Builder jwtAudience(String value) {
+            return set("jwtAudience", value);
+        }
+
+        public Builder privateRooms(Set<String> value) {
+            return set("privateRooms", value);
         }
 
         public Builder port(int value) {

@@ -49,6 +49,7 @@ final class Settings {
             case "allowedOrigins" -> origins(value);
             case "publicOrigin" -> origin(value);
             case "trustedProxies" -> new TrustedProxies(list(value));
+            case "privateRooms" -> list(value);
             default -> component.getType() == int.class ? integer(key, value)
                     : component.getType() == boolean.class ? bool(key, value) : value;
         };

@@ -1,5 +1,6 @@
 package dev.websocketchat.endpoint;
 
+import dev.websocketchat.identity.Gate;
 import dev.websocketchat.room.Rooms;
 import jakarta.websocket.WebSocketContainer;
 import java.util.Map;
@@ -15,18 +16,32 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChatRooms {
 
     private static final Map<WebSocketContainer, Rooms> ROOMS = new ConcurrentHashMap<>();
+    /** Each server's {@link Gate}, made from its rooms' configuration as they are bound: one JWKS cache per server. */
+    private static final Map<WebSocketContainer, Gate> GATES = new ConcurrentHashMap<>();
 
     private ChatRooms() {
     }
 
     public static void bind(WebSocketContainer container, Rooms rooms) {
+        Gate gate = Gate.of(rooms.config());
         if (ROOMS.putIfAbsent(container, rooms) != null) {
             throw new IllegalStateException("chat rooms are already bound to " + container);
         }
+        GATES.put(container, gate);
     }
 
     public static void unbind(WebSocketContainer container) {
         ROOMS.remove(container);
+        GATES.remove(container);
+    }
+
+    /** Who may connect as whom to the server of that container. */
+    public static Gate gate(WebSocketContainer container) {
+        Gate gate = GATES.get(container);
+        if (gate == null) {
+            throw new IllegalStateException("no chat rooms are bound to " + container);
+        }
+        return gate;
     }
 
     public static Rooms of(WebSocketContainer container) {

@@ -2,6 +2,10 @@ package dev.websocketchat.endpoint;
 
 import dev.websocketchat.admission.Visitor;
 import dev.websocketchat.config.ChatConfig;
+import dev.websocketchat.identity.AuthFailure;
+import dev.websocketchat.identity.AuthMode;
+import dev.websocketchat.identity.Gate;
+import dev.websocketchat.identity.Identity;
 import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.InvalidMessageException;
@@ -21,6 +25,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,20 +40,26 @@ final class Connection {
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     private Rooms rooms;
+    private Gate gate;
     private ChatRoom room;
-    private Member member;
+    /** Set once admitted; volatile, as the proof's deadline may admit it on the timer's thread. */
+    private volatile Member member;
+    /** A connection still to prove who it is; guarded by this, null once it has or is gone. */
+    private Proving proving;
 
     /**
      * Admits the connection to the named room, or closes it before admission: with 1008 for a
      * foreign host or origin, a name that is no room, or a {@code ?name=} that is too long; with
      * 1013 when the room is not open and cannot be: {@code CHAT_MAX_ROOMS} are, or the client's
-     * address has opened {@code CHAT_ADDRESS_ROOMS}.
+     * address has opened {@code CHAT_ADDRESS_ROOMS}. With {@code CHAT_AUTH} on, a connection whose
+     * handshake proves nothing first waits for its proof ({@link #text}); see docs/identity.md.
      */
     void open(Session session, EndpointConfig config, String roomName) throws IOException {
         // first thing: the standalone server's own transport, offered to this thread for this call
         // by its container (standalone.EmbeddedTyrusContainer); null in a WAR
         FrameTransport offered = Offer.take();
         rooms = ChatRooms.of(session.getContainer());
+        gate = ChatRooms.gate(session.getContainer());
         ChatConfig settings = rooms.config();
         FrameTransport transport = offered != null ? offered : settings.containerWrites() ? Containers.transport(session) : null;
         rooms.metrics().sessionOpened();
@@ -70,20 +81,132 @@ final class Connection {
         if (name == null) {
             return;
         }
-        Rooms.Arrival arrival = rooms.connect(roomName, new SessionPeer(session, transport), remote, client, name);
-        member = arrival.member();
-        if (member == null) {
+        Arriving arriving = new Arriving(session, roomName, name, remote, client, transport);
+        if (gate.mode() == AuthMode.OFF) {
+            enter(arriving, null);
+            return;
+        }
+        Identity proven;
+        try {
+            proven = Proving.ofHandshake(gate, visitor.credentials());
+        } catch (AuthFailure failure) {
+            refuse(arriving, failure.reason());
+            return;
+        }
+        if (proven != null) {
+            enter(arriving, proven);
+        } else if (!gate.awaitProof(client, rooms.connectionsFrom(client))) {
+            turnAway(session, Rejection.ADDRESS_FULL, client, "refused " + remote + ": too many connections from its address"
+                    + " waiting to sign in or in", CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections from your address");
+        } else {
+            synchronized (this) {
+                proving = new Proving(arriving, rooms.schedule(this::proofDue, TimeUnit.SECONDS.toMillis(Gate.PROOF_SECONDS)));
+            }
+        }
+    }
+
+    /**
+     * Registers the connection in its room as the identity says (a guest if null) and admits it;
+     * turned away with 4403 from a private room its identity does not open. Under this
+     * connection's monitor while it was proving, so that no frame overtakes its admission.
+     */
+    private void enter(Arriving arriving, Identity proven) throws IOException {
+        Session session = arriving.session();
+        String client = arriving.client();
+        if (!gate.mayEnter(proven, arriving.room())) {
+            turnAway(session, Rejection.FORBIDDEN_ROOM, client, "refused " + arriving.remote() + " for private room "
+                    + arriving.room(), CloseReason.CloseCodes.getCloseCode(4403), "forbidden");
+            return;
+        }
+        Rooms.Arrival arrival = proven == null
+                ? rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client, arriving.name())
+                : rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client,
+                        proven.name(), proven.user());
+        Member arrived = arrival.member();
+        if (arrived == null) {
             boolean server = arrival.refused() == Rejection.TOO_MANY_ROOMS;
-            turnAway(session, arrival.refused(), client, "refused " + remote + " for room " + roomName + ": "
-                            + (server ? "too many rooms" : "its address has opened " + settings.addressRooms() + " rooms"),
+            turnAway(session, arrival.refused(), client, "refused " + arriving.remote() + " for room " + arriving.room() + ": "
+                            + (server ? "too many rooms" : "its address has opened " + rooms.config().addressRooms() + " rooms"),
                     CloseReason.CloseCodes.TRY_AGAIN_LATER, server ? "too many rooms" : "too many rooms from your address");
             return;
         }
-        room = member.room();
-        if (transport != null) {
-            transport.watch(new MemberWatch(room, member));
+        room = arrived.room();
+        member = arrived;
+        if (arriving.transport() != null) {
+            arriving.transport().watch(new MemberWatch(room, arrived));
         }
-        room.admit(member, Resume.from(session.getRequestParameterMap()));
+        if (proven != null && proven.expires() != null) {
+            arrived.renewWith(Expiry.watch(gate, rooms, arrived, proven));
+        }
+        room.admit(arrived, Resume.from(session.getRequestParameterMap()));
+    }
+
+    /** Closes a connection that did not prove who it is (4401), or cannot now (1013), saying only which. */
+    private void refuse(Arriving arriving, AuthFailure.Reason reason) throws IOException {
+        turnAway(arriving.session(), Rejection.UNAUTHENTICATED, arriving.client(), "refused " + arriving.remote() + ": " + reason.text(),
+                CloseReason.CloseCodes.getCloseCode(reason.code()), reason.text());
+    }
+
+    /**
+     * The first message of a connection still proving who it is: an {@code auth} frame with a
+     * valid token admits it as that user; in {@code optional} mode any other message (or an
+     * {@code auth} frame with no token) admits it as a guest, the message then handled as any.
+     */
+    private synchronized void proveWith(String part, boolean last) {
+        if (member != null) {
+            room.receive(member, part, last);
+            return;
+        }
+        if (proving == null) {
+            return; // turned away, or gone
+        }
+        String message = proving.add(part, last);
+        if (message == null && !proving.tooLong()) {
+            return;
+        }
+        Proving proof = proving;
+        proving = null;
+        proof.end(gate);
+        Proving.Verdict verdict = proof.tooLong() ? Proving.Verdict.refused(AuthFailure.Reason.MALFORMED) : Proving.judge(gate, message);
+        try {
+            if (verdict.refusal() != null) {
+                refuse(proof.arriving(), verdict.refusal());
+            } else {
+                enter(proof.arriving(), verdict.identity());
+                if (verdict.guestMessage() && member != null) {
+                    room.receive(member, message, true);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, e, () -> "closing session " + proof.arriving().session().getId() + " after its proof failed");
+        }
+    }
+
+    /** The proof's deadline passed: a guest from now on in {@code optional} mode; else closed with 4401. */
+    private synchronized void proofDue() {
+        if (proving == null) {
+            return;
+        }
+        Proving proof = proving;
+        proving = null;
+        proof.end(gate);
+        try {
+            if (gate.mode() == AuthMode.OPTIONAL) {
+                enter(proof.arriving(), null);
+            } else {
+                refuse(proof.arriving(), AuthFailure.Reason.MISSING);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "closing session " + proof.arriving().session().getId() + " at its proof's deadline failed");
+        }
+    }
+
+    /** Gives back the place of a connection that ended while it was proving who it is. */
+    private synchronized void stopProving() {
+        if (proving != null) {
+            proving.end(gate);
+            proving = null;
+        }
     }
 
     /**
@@ -142,8 +265,11 @@ final class Connection {
      * characters, and the room applies the limit, the same on every container.
      */
     void text(String part, boolean last) {
-        if (member != null) {
-            room.receive(member, part, last);
+        Member admitted = member;
+        if (admitted != null) {
+            room.receive(admitted, part, last);
+        } else if (gate != null && gate.mode() != AuthMode.OFF) {
+            proveWith(part, last);
         }
     }
 
@@ -162,7 +288,9 @@ final class Connection {
     void close(CloseReason reason) {
         if (rooms != null) { // null only if open failed before it found the rooms
             rooms.metrics().sessionClosed();
+            stopProving();
         }
+        Member member = this.member;
         if (member != null) {
             room.leave(member, LeaveCause.ofClose(reason.getCloseCode().getCode()));
         }
@@ -175,6 +303,7 @@ final class Connection {
      * A failure to answer the peer's close is left to the close that follows ({@link Containers#closeFollows}).
      */
     void error(Session session, Throwable failure) {
+        Member member = this.member;
         if (member == null || Containers.closeFollows(session)) {
             LOG.log(Level.FINE, failure, () -> "error on session " + session.getId() + (member == null
                     ? " before admission" : " while answering its close"));

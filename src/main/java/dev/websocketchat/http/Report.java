@@ -2,6 +2,7 @@ package dev.websocketchat.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.websocketchat.identity.Gate;
 import dev.websocketchat.room.Meters;
 import dev.websocketchat.room.Rooms;
 import java.io.UncheckedIOException;
@@ -28,12 +29,13 @@ public enum Report {
         }
     },
 
-    /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name. */
+    /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name; never a private one. */
     ROOMS("/rooms", "application/json") {
         @Override
         public String body(Rooms rooms) {
             try {
-                return JSON.writeValueAsString(rooms.occupied());
+                return JSON.writeValueAsString(rooms.occupied().stream()
+                        .filter(occupancy -> !Gate.isPrivate(rooms.config(), occupancy.room())).toList());
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }

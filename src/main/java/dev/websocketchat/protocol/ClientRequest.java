@@ -29,6 +29,18 @@ public sealed interface ClientRequest {
     record Typing() implements ClientRequest {
     }
 
+    /**
+     * The connection proves who it is with a JWT ({@code CHAT_AUTH}): as its first frame, or again
+     * before its token expires. {@code token} is null when the frame carries none: a guest, in
+     * {@code optional} mode, saying so. Never logged.
+     */
+    record Auth(String token) implements ClientRequest {
+        @Override
+        public String toString() {
+            return "Auth[token hidden]";
+        }
+    }
+
     /** A new name for the connection, cleaned as a chat's name is (never blank). */
     record Rename(String name) implements ClientRequest {
     }

@@ -94,6 +94,8 @@ public final class EventCodec {
                 return TYPING;
             case "rename":
                 return new ClientRequest.Rename(name(requiredString(root, "name")));
+            case "auth":
+                return new ClientRequest.Auth(optionalString(root, "token"));
             default:
                 throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
@@ -106,6 +108,9 @@ public final class EventCodec {
         }
         return cid;
     }
+
+    /** The longest name shown, in code points. */
+    public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
 
     /**
      * A display name as everyone will see it: see {@link Names#clean}; missing or blank is {@value Names#ANONYMOUS}.

@@ -43,23 +43,40 @@ public sealed interface ServerEvent {
         }
     }
 
-    /** One name in a room's {@link History#users}, with how many of its connections carry it. */
-    record User(String name, int connections) {
+    /**
+     * One name in a room's {@link History#users}, with how many of its connections carry it, and
+     * the verified user's id ({@code sub}) for a name someone proved (left out for guests).
+     */
+    record User(String name, int connections, @JsonInclude(JsonInclude.Include.NON_NULL) String user) {
+        public User(String name, int connections) {
+            this(name, connections, null);
+        }
     }
 
-    /** A connection was admitted under {@code name}; {@code online} counts it. */
+    /**
+     * A connection was admitted under {@code name}; {@code online} counts it. {@code user} is the
+     * verified user's id (left out for a guest), as in every event about someone.
+     */
     @JsonTypeName("join")
-    record Join(int online, String text, String name) implements ServerEvent {
+    record Join(int online, String text, String name, @JsonInclude(JsonInclude.Include.NON_NULL) String user) implements ServerEvent {
         public static Join of(int online, String name) {
-            return new Join(online, "새로운 유저 접속 [현재: " + online + "명]", name);
+            return of(online, name, null);
+        }
+
+        public static Join of(int online, String name, String user) {
+            return new Join(online, "새로운 유저 접속 [현재: " + online + "명]", name, user);
         }
     }
 
     /** A connection under {@code name} ended, however it ended; {@code online} no longer counts it. */
     @JsonTypeName("leave")
-    record Leave(int online, String text, String name) implements ServerEvent {
+    record Leave(int online, String text, String name, @JsonInclude(JsonInclude.Include.NON_NULL) String user) implements ServerEvent {
         public static Leave of(int online, String name) {
-            return new Leave(online, "유저 연결 해제 [현재: " + online + "명]", name);
+            return of(online, name, null);
+        }
+
+        public static Leave of(int online, String name, String user) {
+            return new Leave(online, "유저 연결 해제 [현재: " + online + "명]", name, user);
         }
     }
 
@@ -75,9 +92,14 @@ public sealed interface ServerEvent {
      */
     @JsonTypeName("chat")
     record Chat(long id, String name, String text, Instant time,
-                @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ServerEvent {
+                @JsonInclude(JsonInclude.Include.NON_NULL) String cid,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String user) implements ServerEvent {
+        public Chat(long id, String name, String text, Instant time, String cid) {
+            this(id, name, text, time, cid, null);
+        }
+
         public Chat(long id, String name, String text, Instant time) {
-            this(id, name, text, time, null);
+            this(id, name, text, time, null, null);
         }
     }
 

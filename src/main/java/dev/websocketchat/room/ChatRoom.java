@@ -151,10 +151,10 @@ public final class ChatRoom {
      * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
      * @param name          its name, already cleaned ({@link dev.websocketchat.protocol.EventCodec#name})
      */
-    Member connect(Peer peer, String remoteAddress, String clientAddress, String name) {
+    Member connect(Peer peer, String remoteAddress, String clientAddress, String name, String user) {
         meters.connected(peer.writesFrames());
         members.arrived();
-        return new Member(this, services.lastMemberId.incrementAndGet(), name, remoteAddress, clientAddress, peer, config,
+        return new Member(this, services.lastMemberId.incrementAndGet(), name, user, remoteAddress, clientAddress, peer, config,
                 services.budget, (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
@@ -223,9 +223,9 @@ public final class ChatRoom {
         if (state != Member.State.ADMITTED && state != Member.State.JOINING) {
             return true;
         }
-        String name = request.name() != null ? request.name() : from.name;
+        String name = request.name() != null && from.user == null ? request.name() : from.name; // a verified name is fixed
         Instant time = services.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        if (!fanout.chat(new Draft(from, name, request.text(), time, request.cid()))) {
+        if (!fanout.chat(new Draft(from, name, from.user, request.text(), time, request.cid()))) {
             return false;
         }
         meters.chatReceived(started);

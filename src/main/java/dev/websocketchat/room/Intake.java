@@ -68,7 +68,13 @@ final class Intake {
                     refuse(member, Rejection.CLUSTER_UNREACHABLE, "not sent: the cluster is unreachable, try again", chat.cid());
                 }
             } else if (request instanceof ClientRequest.Rename rename) {
-                room.rename(member, rename.name());
+                if (member.user != null) {
+                    refuse(member, Rejection.NAME_VERIFIED, "your name is the one you signed in with");
+                } else {
+                    room.rename(member, rename.name());
+                }
+            } else if (request instanceof ClientRequest.Auth auth) {
+                renew(member, auth);
             } else if (request instanceof ClientRequest.Typing) {
                 room.typing(member);
             } else if (request instanceof ClientRequest.Ping) {
@@ -76,6 +82,20 @@ final class Intake {
             }
         } catch (InvalidMessageException invalid) {
             refuse(member, Rejection.of(invalid.kind()), invalid.getMessage(), invalid.cid());
+        }
+    }
+
+    /** A fresh token from a verified member: its proof goes on, or the connection ends with 4401. */
+    private void renew(Member member, ClientRequest.Auth auth) {
+        Renewal renewal = member.renewal();
+        if (renewal == null) {
+            refuse(member, Rejection.AUTH_UNEXPECTED, "nothing to renew: this connection has no token");
+            return;
+        }
+        String refused = renewal.renew(auth.token());
+        if (refused != null) {
+            meters.rejected(Rejection.UNAUTHENTICATED);
+            room.evict(member, LeaveCause.UNAUTHORIZED, refused);
         }
     }
 

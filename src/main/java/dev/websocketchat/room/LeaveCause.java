@@ -37,6 +37,8 @@ public enum LeaveCause {
     PROTOCOL_ERROR(1002, "protocol error"),
     /** It sent a binary frame. */
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
+    /** Its token expired unrenewed, or a renewal was not valid or another user's. */
+    UNAUTHORIZED(4401, "token expired"),
     /** The server is shutting down. */
     SHUTDOWN(1001, "server shutting down");
 

@@ -37,7 +37,7 @@ public final class LocalFanout implements Fanout {
         try {
             earlier = audience.idOf(draft.cid());
             if (earlier == 0) {
-                queued = audience.deliver(new Chat(++lastId, draft.name(), draft.text(), draft.time(), draft.cid()));
+                queued = audience.deliver(new Chat(++lastId, draft.name(), draft.text(), draft.time(), draft.cid(), draft.user()));
             }
         } finally {
             numbering.unlock();

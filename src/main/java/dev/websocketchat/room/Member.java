@@ -32,15 +32,23 @@ public final class Member {
     volatile State state = State.PENDING;
     /** The name its chats go under unless they carry one, and that the room's list shows; written with the room's lock held. */
     volatile String name;
+    /**
+     * The id of the user it proved it is ({@code sub}), which every event about it carries, and
+     * which fixes its name; null for a guest, whose name is its own to choose.
+     */
+    final String user;
+    /** How it proves again who it is before its proof ends; null if it cannot (a guest, or the container's login). */
+    private volatile Renewal renewal;
     private volatile long lastHeardNanos;
     /** When its last typing notice went out; only the connection's own callbacks touch it, one at a time. */
     private volatile long typedNanos;
 
-    Member(ChatRoom room, long id, String name, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
+    Member(ChatRoom room, long id, String name, String user, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
            MemoryBudget budget, BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
         this.room = room;
         this.id = id;
         this.name = name;
+        this.user = user;
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
         this.addressKey = AddressBudgets.key(clientAddress);
@@ -59,6 +67,15 @@ public final class Member {
         }
         typedNanos = nowNanos;
         return true;
+    }
+
+    /** Sets how a verified member proves again who it is (a fresh token in an {@code auth} frame). */
+    public void renewWith(Renewal renewal) {
+        this.renewal = renewal;
+    }
+
+    Renewal renewal() {
+        return renewal;
     }
 
     /** The room it connected to, for good. */

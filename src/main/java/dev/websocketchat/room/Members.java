@@ -111,8 +111,8 @@ final class Members implements Audience {
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
                 return new Admission(refusal, counted(), List.of());
             }
-            here.add(member.name);
-            Join join = Join.of(counted() + 1, member.name);
+            here.add(member.name, member.user);
+            Join join = Join.of(counted() + 1, member.name, member.user);
             if (!fanout.presence(join, member.id())) {
                 member.state = Member.State.JOINING;
                 joining.put(member.id(), new Joining(member, resume));
@@ -204,17 +204,17 @@ final class Members implements Audience {
                 roster.remove(member);
             }
             capacity.release(member.addressKey());
-            here.remove(member.name);
+            here.remove(member.name, member.user);
             lastEventNanos = System.nanoTime();
-            return new Removal(true, counted(), announce(Leave.of(counted(), member.name), member));
+            return new Removal(true, counted(), announce(Leave.of(counted(), member.name, member.user), member));
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Gives an admitted member a new name and announces it to the room; nothing if it is gone or
-     * already has that name.
+     * Gives an admitted member a new name and announces it to the room; nothing if it is gone,
+     * already has that name, or is a verified user, whose name is its identity's.
      *
      * @return who overflowed on the announcement
      */
@@ -222,12 +222,12 @@ final class Members implements Audience {
         lock.lock();
         try {
             Member.State state = member.state;
-            if (state != Member.State.ADMITTED && state != Member.State.JOINING || member.name.equals(name)) {
+            if (state != Member.State.ADMITTED && state != Member.State.JOINING || member.user != null || member.name.equals(name)) {
                 return List.of();
             }
             String old = member.name;
-            here.remove(old);
-            here.add(name);
+            here.remove(old, null);
+            here.add(name, null);
             member.name = name;
             return announce(new Rename(old, name), member);
         } finally {

@@ -8,7 +8,15 @@ public enum Rejection {
     INVALID_JSON, MISSING_TYPE, UNKNOWN_TYPE, MISSING_FIELD, WRONG_FIELD_TYPE, BLANK_TEXT, TEXT_TOO_LONG,
     NAME_TOO_LONG, INVALID_UNICODE, RATE_LIMITED, TOO_BIG, PROTOCOL_ERROR, BINARY, HOST, ORIGIN, SERVER_FULL, ADDRESS_FULL,
     NO_SUCH_ROOM, TOO_MANY_ROOMS, ADDRESS_ROOMS, HANDSHAKE_RATE, ADDRESS_RATE_LIMITED, SERVER_BUSY, NOT_GET,
-    IMITATES_NOTICE, MIXED_SCRIPTS, ADDRESS_SOCKETS, REQUEST_TIMEOUT, INVALID_CLIENT_ID, CLUSTER_UNREACHABLE;
+    IMITATES_NOTICE, MIXED_SCRIPTS, ADDRESS_SOCKETS, REQUEST_TIMEOUT, INVALID_CLIENT_ID, CLUSTER_UNREACHABLE,
+    /** A connection that did not prove who it is where it must (4401), or a renewal that failed. */
+    UNAUTHENTICATED,
+    /** A private room refused to someone its token does not name (4403). */
+    FORBIDDEN_ROOM,
+    /** A verified user asked to be called something else: its name is its identity's. */
+    NAME_VERIFIED,
+    /** An {@code auth} frame from a connection that has nothing to renew (a guest, or the container's login). */
+    AUTH_UNEXPECTED;
 
     /** As clients and metrics see it: {@code rate_limited}, {@code text_too_long}, …; never changes for a given reason. */
     public String code() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -109,6 +110,11 @@ public final class Rooms implements AutoCloseable {
      * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
      */
     public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
+        return connect(room, peer, remoteAddress, clientAddress, name, null);
+    }
+
+    /** {@link #connect(String, Peer, String, String, String)} for a verified user, {@code user} its id, whose name is fixed. */
+    public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, String name, String user) {
         if (!isValidName(room)) {
             throw new IllegalArgumentException("not a room name");
         }
@@ -121,7 +127,7 @@ public final class Rooms implements AutoCloseable {
                 target = refused[0] == null ? open(key, clientAddress) : null;
             }
             if (target != null) {
-                made[0] = target.connect(peer, remoteAddress, clientAddress, name);
+                made[0] = target.connect(peer, remoteAddress, clientAddress, name, user);
             }
             return target;
         });
@@ -182,6 +188,11 @@ public final class Rooms implements AutoCloseable {
         }
         occupied.sort(Comparator.comparing(Occupancy::room));
         return occupied;
+    }
+
+    /** Runs the task on the rooms' timer after the delay: for a connection's own deadlines, such as its token's expiry. Keep it short. */
+    public ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return services.timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Rooms open now, the lobby included. */

@@ -53,7 +53,7 @@ class RoomPropertyTest {
                 switch (step.kind()) {
                     case JOIN -> {
                         FakePeer peer = new FakePeer();
-                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명");
+                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명", null);
                         room.admit(member, Resume.NONE);
                         connections.add(new Connection(peer, member));
                     }

@@ -1,0 +1,78 @@
+package dev.websocketchat.endpoint;
+
+import dev.websocketchat.identity.AuthFailure;
+import dev.websocketchat.identity.Gate;
+import dev.websocketchat.identity.Identity;
+import dev.websocketchat.room.LeaveCause;
+import dev.websocketchat.room.Member;
+import dev.websocketchat.room.Renewal;
+import dev.websocketchat.room.Rooms;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.logging.Logger;
+
+/**
+ * When a verified member's token ends, and how a fresh one extends it: at {@code exp} the member
+ * is closed with 4401 unless an {@code auth} frame brought a token of the same user meanwhile.
+ * One check is scheduled at a time, on the rooms' timer; a renewal replaces it.
+ */
+final class Expiry implements Renewal {
+
+    private static final Logger LOG = Logger.getLogger(Expiry.class.getName());
+
+    private final Gate gate;
+    private final Rooms rooms;
+    private final Member member;
+    private final String user;
+    private volatile Instant expires;
+    /** The check scheduled now; guarded by this. */
+    private ScheduledFuture<?> check;
+
+    private Expiry(Gate gate, Rooms rooms, Member member, Identity identity) {
+        this.gate = gate;
+        this.rooms = rooms;
+        this.member = member;
+        this.user = identity.user();
+    }
+
+    /** Watches the member's token from now on: it is closed when the token ends, unless renewed. */
+    static Expiry watch(Gate gate, Rooms rooms, Member member, Identity identity) {
+        Expiry expiry = new Expiry(gate, rooms, member, identity);
+        expiry.extendTo(identity.expires());
+        return expiry;
+    }
+
+    @Override
+    public String renew(String token) {
+        try {
+            Identity fresh = gate.verify(token);
+            if (!fresh.user().equals(user)) {
+                return AuthFailure.Reason.ANOTHER_USER.text();
+            }
+            extendTo(fresh.expires());
+            return null;
+        } catch (AuthFailure failure) {
+            if (failure.reason() == AuthFailure.Reason.KEYS_UNAVAILABLE) {
+                LOG.fine(() -> member + " renewed its token while the keys could not be fetched: its current token holds until it expires");
+                return null;
+            }
+            return failure.reason().text();
+        }
+    }
+
+    private synchronized void extendTo(Instant end) {
+        expires = end;
+        if (check != null) {
+            check.cancel(false);
+        }
+        check = rooms.schedule(this::due, Math.max(0, Duration.between(Instant.now(), end).toMillis()));
+    }
+
+    private void due() {
+        if (Instant.now().isBefore(expires)) {
+            return; // renewed since: its own check is scheduled
+        }
+        member.room().evict(member, LeaveCause.UNAUTHORIZED, AuthFailure.Reason.EXPIRED.text());
+    }
+}
