@@ -25,9 +25,9 @@ final class Expiry implements Renewal {
     private final Rooms rooms;
     private final Member member;
     private final String user;
-    private volatile Instant expires;
-    /** The check scheduled now; guarded by this. */
+    /** The check scheduled now, and how many were; guarded by this. */
     private ScheduledFuture<?> check;
+    private long checks;
 
     private Expiry(Gate gate, Rooms rooms, Member member, Identity identity) {
         this.gate = gate;
@@ -62,16 +62,19 @@ final class Expiry implements Renewal {
     }
 
     private synchronized void extendTo(Instant end) {
-        expires = end;
         if (check != null) {
             check.cancel(false);
         }
-        check = rooms.schedule(this::due, Math.max(0, Duration.between(Instant.now(), end).toMillis()));
+        long scheduled = ++checks;
+        check = rooms.schedule(() -> due(scheduled), Math.max(0, Duration.between(Instant.now(), end).toMillis()));
     }
 
-    private void due() {
-        if (Instant.now().isBefore(expires)) {
-            return; // renewed since: its own check is scheduled
+    /** The token of check {@code scheduled} ended: the member is closed, unless a renewal scheduled another check since. */
+    private void due(long scheduled) {
+        synchronized (this) {
+            if (scheduled != checks) {
+                return;
+            }
         }
         member.room().evict(member, LeaveCause.UNAUTHORIZED, AuthFailure.Reason.EXPIRED.text());
     }

@@ -40,13 +40,27 @@ class ChatConfigTest {
             String documented = row.group(3).equals("empty") ? "" : row.group(3).replace("`", "");
             assertThat(row.group(2)).as("property of " + key).isEqualTo(Settings.propertyName(key));
             assertThat(ChatConfig.from(Map.of(key, documented), new Properties())).as("default of " + key).isEqualTo(ChatConfig.DEFAULTS);
-            assertThat(ChatConfig.from(Map.of(key, anotherValue(documented, row.group(4))), new Properties()))
-                    .as(key + " is read").isNotEqualTo(ChatConfig.DEFAULTS);
+            Map<String, String> env = new java.util.HashMap<>(needs(row.group(4)));
+            env.put(key, anotherValue(documented, row.group(4)));
+            assertThat(ChatConfig.from(env, new Properties())).as(key + " is read").isNotEqualTo(ChatConfig.DEFAULTS);
         }
     }
 
-    /** A valid value other than the default: the next number, the other boolean, or the example the description gives. */
+    /** The settings a description says it needs beside it: {@code (with `CHAT_AUTH=optional`)}. */
+    private static Map<String, String> needs(String description) {
+        Matcher with = Pattern.compile("\\(with `(CHAT_[A-Z_]+)=([^`]+)`\\)").matcher(description);
+        return with.find() ? Map.of(with.group(1), with.group(2)) : Map.of();
+    }
+
+    /**
+     * A valid value other than the default: the next number, the other boolean, the example the
+     * description gives ("for example `…`"), or else another address.
+     */
     private static String anotherValue(String documented, String description) {
+        Matcher forExample = Pattern.compile("for example `([^`]+)`").matcher(description);
+        if (!documented.matches("\\d+|true|false") && forExample.find()) {
+            return forExample.group(1);
+        }
         if (documented.matches("\\d+")) {
             return Integer.toString(Integer.parseInt(documented) + 1);
         }

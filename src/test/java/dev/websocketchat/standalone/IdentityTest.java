@@ -1,0 +1,250 @@
+package dev.websocketchat.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.websocketchat.identity.Tokens;
+import dev.websocketchat.support.LocalServer;
+import dev.websocketchat.support.LogCapture;
+import dev.websocketchat.support.RawWebSocket;
+import dev.websocketchat.support.Scrape;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who is who, end to end on the standalone server: connections prove who they are with real
+ * tokens (HS256 here; {@code GateTest} has every algorithm and attack on the tokens themselves),
+ * and the wire shows it. Raw WebSocket clients, so that every frame and close is seen as sent.
+ */
+class IdentityTest {
+
+    private ChatServer server;
+    private final List<RawWebSocket> opened = new ArrayList<>();
+    private final LogCapture logs = LogCapture.of(List.of(Logger.getLogger("dev.websocketchat")), Level.ALL, record -> true);
+
+    @AfterEach
+    void stop() throws IOException {
+        logs.close();
+        for (RawWebSocket each : opened) {
+            each.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(String mode, Map<String, String> more) throws IOException {
+        Map<String, String> settings = new HashMap<>(Map.of("chat.auth", mode, "chat.jwt.secret", Tokens.SECRET,
+                "chat.jwt.issuer", Tokens.ISSUER, "chat.jwt.audience", Tokens.AUDIENCE));
+        settings.putAll(more);
+        server = LocalServer.start(settings);
+    }
+
+    private RawWebSocket connect(String room, String name) throws IOException {
+        RawWebSocket raw = RawWebSocket.open(LocalServer.room(server, room, name));
+        opened.add(raw);
+        return raw;
+    }
+
+    private static String token(String user, String name) {
+        return Tokens.hs256(Tokens.claims(user, name).build());
+    }
+
+    private static String auth(String token) {
+        return "{\"type\":\"auth\",\"token\":\"" + token + "\"}";
+    }
+
+    /** Reads to the server's close frame: its code and reason, as {@code "4401 token expired"}. */
+    private static String closeOf(RawWebSocket raw) throws IOException {
+        for (RawWebSocket.Received frame = raw.nextFrame(); frame != null; frame = raw.nextFrame()) {
+            if (frame.opcode() == 0x8) {
+                byte[] payload = frame.payload();
+                return frame.closeCode() + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+            }
+        }
+        return "no close frame";
+    }
+
+    /** Reads text frames until one contains {@code part}; that frame. */
+    private static String until(RawWebSocket raw, String part) throws IOException {
+        String[] found = new String[1];
+        assertThat(raw.readUntil(text -> {
+            found[0] = text;
+            return text.contains(part);
+        })).as("a frame with %s", part).isTrue();
+        return found[0];
+    }
+
+    @Test
+    void aTokenInTheFirstFrameAdmitsItsUserUnderTheNameItProves() throws IOException {
+        start("required", Map.of());
+        RawWebSocket bob = connect("lobby", "bob");
+        bob.sendText(auth(token("u-bob", "Bob")));
+        until(bob, "\"type\":\"join\"");
+
+        RawWebSocket alice = connect("lobby", "mallory");
+        alice.sendText(auth(token("u-alice", "영희")));
+        String history = until(alice, "\"type\":\"history\"");
+        assertThat(history).contains("{\"name\":\"영희\",\"connections\":1,\"user\":\"u-alice\"}")
+                .contains("{\"name\":\"Bob\",\"connections\":1,\"user\":\"u-bob\"}").doesNotContain("mallory");
+        assertThat(until(bob, "\"type\":\"join\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
+
+        alice.sendText("{\"type\":\"chat\",\"name\":\"Bob\",\"text\":\"hi\"}");
+        assertThat(until(bob, "\"type\":\"chat\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
+        alice.sendText("{\"type\":\"rename\",\"name\":\"Bob\"}");
+        assertThat(until(alice, "\"type\":\"error\"")).contains("\"code\":\"name_verified\"");
+        alice.reset();
+        assertThat(until(bob, "\"type\":\"leave\"")).contains("\"user\":\"u-alice\"");
+    }
+
+    @Test
+    void nothingHappensBeforeTheProofAndABadOneIsClosed4401WithItsReasonAndNeverLogged() throws IOException {
+        start("required", Map.of());
+        RawWebSocket observer = connect("lobby", "o");
+        observer.sendText(auth(token("u-o", "observer")));
+        until(observer, "\"type\":\"join\"");
+
+        RawWebSocket chatsFirst = connect("lobby", "x");
+        chatsFirst.sendText("{\"type\":\"chat\",\"text\":\"let me in\"}");
+        assertThat(closeOf(chatsFirst)).isEqualTo("4401 token missing");
+
+        Instant past = Instant.now().minus(Duration.ofMinutes(5));
+        String expired = Tokens.hs256(Tokens.with(Tokens.claims("u-x", "x"), c -> c.expirationTime(Date.from(past))));
+        String forged = token("u-x", "x").replaceFirst("\\.[^.]+$", ".AAAA");
+        Map<String, String> refusals = Map.of(expired, "4401 token expired", forged, "4401 token signature not valid",
+                "garbage", "4401 token malformed", "x".repeat(20 * 1024), "4401 token malformed");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            RawWebSocket raw = connect("lobby", "x");
+            raw.sendText(auth(refusal.getKey()));
+            assertThat(closeOf(raw)).isEqualTo(refusal.getValue());
+        }
+        RawWebSocket huge = connect("lobby", "x"); // over CHAT_MAX_FRAME: the frame scanner aborts it, as any frame too big before admission
+        huge.sendText(auth("x".repeat(100 * 1024)));
+        assertThat(closeOf(huge)).isEqualTo("no close frame");
+        observer.sendText("{\"type\":\"ping\"}");
+        assertThat(until(observer, "\"type\":\"pong\"")).as("the observer heard of nobody before its pong").isEqualTo("{\"type\":\"pong\"}");
+        assertThat(Scrape.of(LocalServer.root(server)).value("chat_rejected_total{reason=\"unauthenticated\"}")).isEqualTo(5);
+        for (LogRecord record : logs.records()) {
+            String line = String.valueOf(record.getMessage()) + record.getThrown();
+            assertThat(line).doesNotContain(expired).doesNotContain(forged.substring(0, 40)).doesNotContain("xxxxxxxxxx");
+        }
+    }
+
+    @Test
+    void aBearerTokenOnTheHandshakeIsProofEnough() throws IOException {
+        start("required", Map.of());
+        URI uri = LocalServer.room(server, "lobby", "x");
+        RawWebSocket raw = RawWebSocket.connect(uri, 0);
+        opened.add(raw);
+        String head = raw.handshake(uri, "Host: 127.0.0.1:" + uri.getPort() + "\r\nSec-WebSocket-Key: " + RawWebSocket.newKey()
+                + "\r\nAuthorization: Bearer " + token("u-api", "robot") + "\r\n");
+        assertThat(head).startsWith("HTTP/1.1 101");
+        assertThat(until(raw, "\"type\":\"join\"")).contains("\"name\":\"robot\"").contains("\"user\":\"u-api\"");
+    }
+
+    @Test
+    void aPrivateRoomAdmitsOnlyTheUsersItsTokenNamesAndModeratorsAndIsNeverListed() throws IOException, InterruptedException {
+        start("optional", Map.of("chat.private.rooms", "staff"));
+        JWTClaimsSet member = Tokens.with(Tokens.claims("u-m", "member"), c -> c.claim("rooms", List.of("staff")));
+        JWTClaimsSet moderator = Tokens.with(Tokens.claims("u-mod", "mod"), c -> c.claim("roles", List.of("moderator")));
+        RawWebSocket inside = connect("staff", "x");
+        inside.sendText(auth(Tokens.hs256(member)));
+        until(inside, "\"type\":\"join\"");
+        RawWebSocket mod = connect("staff", "x");
+        mod.sendText(auth(Tokens.hs256(moderator)));
+        until(mod, "\"type\":\"join\"");
+
+        RawWebSocket lobby = connect("lobby", "x");
+        lobby.sendText("{\"type\":\"auth\"}");
+        until(lobby, "\"type\":\"join\"");
+        RawWebSocket guest = connect("staff", "guest");
+        guest.sendText("{\"type\":\"auth\"}");
+        assertThat(closeOf(guest)).isEqualTo("4403 forbidden");
+        RawWebSocket other = connect("staff", "x");
+        other.sendText(auth(token("u-other", "other")));
+        assertThat(closeOf(other)).isEqualTo("4403 forbidden");
+
+        String rooms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(LocalServer.root(server).resolve("rooms")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(rooms).as("GET /rooms").contains("\"room\":\"lobby\"").doesNotContain("staff");
+    }
+
+    @Test
+    void inOptionalModeAGuestChatsAsTodayAndCannotPassForAVerifiedUser() throws IOException {
+        start("optional", Map.of());
+        RawWebSocket verified = connect("lobby", "x");
+        verified.sendText(auth(token("u-1", "영희")));
+        until(verified, "\"type\":\"join\"");
+
+        RawWebSocket guest = connect("lobby", "영희");
+        guest.sendText("Hello");
+        String join = until(verified, "\"type\":\"join\"");
+        assertThat(join).contains("\"name\":\"영희\"").doesNotContain("\"user\"");
+        assertThat(until(verified, "\"type\":\"chat\"")).contains("\"text\":\"Hello\"").doesNotContain("\"user\"");
+    }
+
+    @Test
+    void aTokenThatExpiresUnrenewedClosesWith4401AndARenewalKeepsItOpen() throws IOException {
+        start("required", Map.of());
+        Instant soon = Instant.now().plusSeconds(2);
+        RawWebSocket lapses = connect("lobby", "x");
+        lapses.sendText(auth(Tokens.hs256(Tokens.with(Tokens.claims("u-1", "a"), c -> c.expirationTime(Date.from(soon))))));
+        until(lapses, "\"type\":\"join\"");
+        RawWebSocket renews = connect("lobby", "x");
+        renews.sendText(auth(Tokens.hs256(Tokens.with(Tokens.claims("u-2", "b"), c -> c.expirationTime(Date.from(soon))))));
+        until(renews, "\"type\":\"join\"");
+        renews.sendText(auth(token("u-2", "b")));
+
+        assertThat(closeOf(lapses)).isEqualTo("4401 token expired");
+        assertThat(Instant.now()).as("closed at its expiry, within 5 s").isBefore(soon.plusSeconds(5));
+        renews.sendText("{\"type\":\"ping\"}");
+        assertThat(until(renews, "\"type\":\"pong\"")).as("the renewed one is still in").isNotNull();
+
+        renews.sendText(auth(token("u-3", "c")));
+        assertThat(closeOf(renews)).isEqualTo("4401 token is another user's");
+    }
+
+    @Test
+    void connectionsWaitingForTheirProofCountAgainstTheirAddressAndEndAfterTenSeconds() throws IOException {
+        start("required", Map.of("chat.max.connections.per.address", "3"));
+        List<RawWebSocket> silent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            silent.add(connect("lobby", "x" + i));
+        }
+        RawWebSocket fourth = connect("lobby", "x");
+        assertThat(closeOf(fourth)).isEqualTo("1013 too many connections from your address");
+        long started = System.nanoTime();
+        for (RawWebSocket each : silent) {
+            assertThat(closeOf(each)).isEqualTo("4401 token missing");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        RawWebSocket afterwards = connect("lobby", "x");
+        afterwards.sendText(auth(token("u-1", "a")));
+        assertThat(until(afterwards, "\"type\":\"join\"")).as("their places were given back").contains("\"user\":\"u-1\"");
+    }
+
+    @Test
+    void withNoSettingNamesAreTypedFreelyAsInTheTutorial() throws IOException {
+        server = LocalServer.start(Map.of());
+        RawWebSocket raw = connect("lobby", "철수");
+        assertThat(until(raw, "\"type\":\"join\"")).contains("\"name\":\"철수\"").doesNotContain("\"user\"");
+        raw.sendText(auth(token("u-1", "영희")));
+        assertThat(until(raw, "\"type\":\"error\"")).contains("auth_unexpected");
+    }
+}
