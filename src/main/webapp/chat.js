@@ -31,7 +31,8 @@
       restarted: '서버가 다시 시작되었습니다. 그 전에 보낸 메시지 중 일부는 표시되지 않았을 수 있습니다',
       joined: (event) => event.text, left: (event) => event.text,
       folded: (joined, left) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', '),
-      reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다' },
+      reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다',
+        4401: '로그인이 필요하거나 만료되었습니다', 4403: '이 방에 들어갈 권한이 없습니다' },
       room: '방', enter: '입장', people: '여기 있는 사람', connections: (n) => `연결 ${n}개`,
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
       outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
@@ -43,6 +44,7 @@
       peopleCount: (n) => `${n}명`,
       notifyLabel: '알림', notifyTitle: '창이 가려져 있을 때 나를 @이름으로 부르는 메시지를 알림으로 받습니다',
       badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
+      verified: (user) => `로그인한 사용자 (${user})`, signIn: '로그인이 필요합니다',
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
         rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
@@ -55,6 +57,7 @@
         invalid_unicode: '보낼 수 없는 문자가 있습니다',
         imitates_notice: '입장·퇴장 알림처럼 보이는 이름은 쓸 수 없습니다',
         mixed_scripts: '여러 문자 체계를 섞은 이름은 쓸 수 없습니다',
+        name_verified: '로그인한 이름은 바꿀 수 없습니다',
       },
     },
     en: {
@@ -66,7 +69,8 @@
       restarted: 'The server restarted; some messages sent before that may be missing',
       joined: (event) => `A user joined [online: ${event.online}]`, left: (event) => `A user left [online: ${event.online}]`,
       folded: (joined, left) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', '),
-      reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large' },
+      reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large',
+        4401: 'you need to sign in, or your sign-in expired', 4403: 'you may not enter this room' },
       room: 'Room', enter: 'Enter', people: 'Who is here', connections: (n) => `${n} connections`,
       renamed: (event) => `${event.from} is now ${event.to}`,
       outbox: 'Messages being sent', sending: 'Sending…', failed: (why) => `Not sent: ${why}`, edit: 'Edit',
@@ -79,9 +83,11 @@
       peopleCount: (n) => `(${n})`,
       notifyLabel: 'Alerts', notifyTitle: 'Notifies you of messages that mention you by @name while this tab is hidden',
       badRoom: (name) => `"${name}" cannot be a room name`,
+      verified: (user) => `Signed in (${user})`, signIn: 'You need to sign in',
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
         server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
+        name_verified: 'Your signed-in name cannot be changed',
       },
     },
   };
@@ -90,7 +96,9 @@
   const ANONYMOUS = '익명'; // what the server calls a chat without a name, in every language
 
   // Closes after which retrying cannot help; the page says why instead.
-  const FINAL_CLOSES = new Set([1003, 1008, 1009]);
+  const FINAL_CLOSES = new Set([1003, 1008, 1009, 4403]);
+  // A token is renewed this long before it expires (CHAT_AUTH; see docs/identity.md).
+  const TOKEN_RENEWED_BEFORE_MS = 60000;
   const LOBBY = 'lobby';
   const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
   const FIRST_RETRY_MS = 500;
@@ -118,7 +126,7 @@
   let countdown = null;
   let retry = null;
   let room = roomInUrl();
-  let users = null;          // name -> connections in the room, from the history and the events after it; null if not told
+  let users = null;          // who(name, user) -> {name, user, connections} in the room, from the history and the events after it; null if not told
   let ownJoinDue = false;    // the join that follows the history is this page's own, already in its list
   let namedAs = '';          // the name the server has for this connection, as last sent
   const shown = new Set();   // "id|time" of chats on the page, so a reconnect's history adds no duplicates
@@ -134,6 +142,12 @@
   // The cids of this tab's last OWN_CIDS_KEPT chats, so its own messages show as its own after a reload too.
   const ownCids = new Set(JSON.parse(sessionStorage.getItem('chat.own') || '[]'));
   let outbox = openOutbox();
+  // Identity (CHAT_AUTH): what the server asks of the page (client.json), a token from the address
+  // (#token=, for a quick try: taken out of the address at once), and the user the server admitted.
+  let identity = { auth: 'off', tokenUrl: '' };
+  const tokenInUrl = takeTokenFromUrl();
+  let renewal = null;
+  let refusedProofs = 0;     // 4401s in a row: after a second, a fresh token is not going to help
 
   function openOutbox() {
     return window.ChatOutbox.create(`chat.outbox.${room}`,
@@ -302,10 +316,12 @@
     people.hidden = users === null;
     if (users === null) return;
     $('people-count').textContent = texts.peopleCount(users.size);
-    usersList.replaceChildren(...[...users.keys()].sort().map((name) => {
+    usersList.replaceChildren(...[...users.keys()].sort().map((key) => {
       const item = document.createElement('li');
-      item.append(span('user', name));
-      const connections = users.get(name);
+      const { name, user, connections } = users.get(key);
+      const shown = span('user', name);
+      if (user) shown.append(verifiedMark(user));
+      item.append(shown);
       if (connections > 1) {
         const count = span('connections', `×${connections}`);
         count.title = texts.connections(connections);
@@ -315,24 +331,50 @@
     }));
   }
 
-  function countUser(name, change) {
-    if (users === null || typeof name !== 'string') return;
-    const connections = (users.get(name) || 0) + change;
-    if (connections > 0) users.set(name, connections); else users.delete(name);
+  // A name and the verified user behind it (none for a guest) are one entry of the list.
+  function who(person) {
+    return typeof person.user === 'string' ? `${person.name}\u0000${person.user}` : person.name;
+  }
+
+  function countUser(person, change) {
+    if (users === null || typeof person.name !== 'string') return;
+    const key = who(person);
+    const connections = ((users.get(key) || {}).connections || 0) + change;
+    if (connections > 0) users.set(key, { name: person.name, user: person.user, connections }); else users.delete(key);
     renderUsers();
   }
 
   function presence(event) {
     if (event.type === 'leave') stopTyping(event.name);
-    if (event.type === 'join' && ownJoinDue) ownJoinDue = false;
-    else countUser(event.name, event.type === 'join' ? 1 : -1);
+    if (event.type === 'join' && ownJoinDue) {
+      ownJoinDue = false;
+      if (typeof event.user === 'string') showVerified(event);
+    } else {
+      countUser(event, event.type === 'join' ? 1 : -1);
+    }
     showCount(event);
+  }
+
+  // Signed in: the name is the one the user signed in with, and the name field says so.
+  function showVerified(join) {
+    nameField.value = join.name;
+    nameField.readOnly = true;
+    nameField.title = texts.verified(join.user);
+    namedAs = join.name;
+  }
+
+  // The mark of a verified user beside a name: a guest who types the same name has none.
+  function verifiedMark(user) {
+    const mark = span('verified', '✓');
+    mark.title = texts.verified(user);
+    mark.setAttribute('aria-label', texts.verified(user));
+    return mark;
   }
 
   function showRename(event) {
     stopTyping(event.from);
-    countUser(event.from, -1);
-    countUser(event.to, 1);
+    countUser({ name: event.from }, -1);
+    countUser({ name: event.to }, 1);
     const item = document.createElement('li');
     item.className = 'notice renamed';
     item.dataset.from = event.from;
@@ -423,15 +465,17 @@
     time.textContent = timeText(new Date(chat.time));
     const name = span('name', chat.name);
     name.dataset.hue = hueOf(chat.name);
+    if (typeof chat.user === 'string') name.append(verifiedMark(chat.user));
     item.append(name, textWithLinks(chat.text), time);
     if (mentionsMe(chat)) {
       item.classList.add('mentions-me');
       if (live) notify(chat);
     }
     item.dataset.name = chat.name;
+    item.dataset.user = chat.user || '';
     item.dataset.at = Date.parse(chat.time);
     const before = log.lastElementChild;
-    if (before && before.classList.contains('chat') && before.dataset.name === chat.name
+    if (before && before.classList.contains('chat') && before.dataset.name === chat.name && before.dataset.user === item.dataset.user
         && before.classList.contains('mine') === own && Math.abs(item.dataset.at - before.dataset.at) < GROUPED_MS) {
       item.classList.add('grouped');
     }
@@ -597,7 +641,9 @@
       if (!resumePoint || resumePoint.epoch !== event.epoch) resumePoint = { epoch: event.epoch, since: 0 };
       event.messages.forEach((chat) => showChat(chat, false));
       showDivider();
-      users = Array.isArray(event.users) ? new Map(event.users.map((user) => [user.name, user.connections])) : null;
+      users = Array.isArray(event.users)
+        ? new Map(event.users.map((user) => [who(user), { name: user.name, user: user.user, connections: user.connections }])) : null;
+      refusedProofs = 0;
       ownJoinDue = users !== null;
       renderUsers();
       log.dataset.history = 'shown';
@@ -648,7 +694,8 @@
       if (current !== socket) return;
       retryMs = FIRST_RETRY_MS;
       setState('connected', texts.connected);
-      startHeartbeat(current);
+      if (identity.auth === 'off') startHeartbeat(current);
+      else prove(current);
     });
     current.addEventListener('message', (message) => {
       if (current !== socket) return;
@@ -661,17 +708,98 @@
       clearTimeout(giveUp);
       if (current !== socket) return;
       disconnected();
-      if (FINAL_CLOSES.has(close.code)) {
-        outbox.fatal(texts.reasons[close.code]);
-        setState('offline', texts.offline(texts.reasons[close.code]));
+      if (close.code === 4401) refusedProofs += 1;
+      if (FINAL_CLOSES.has(close.code) || close.code === 4401 && (refusedProofs > 1 || !identity.tokenUrl)) {
+        giveUpOn(texts.reasons[close.code]);
         return;
       }
       scheduleReconnect();
     });
   }
 
+  // A close that retrying cannot help: the page says why, and keeps what was not sent.
+  function giveUpOn(why) {
+    outbox.fatal(why);
+    setState('offline', texts.offline(why));
+  }
+
+  // #token=… in the address, taken out of it at once, so it is neither bookmarked nor shared; null if none.
+  function takeTokenFromUrl() {
+    const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+    if (!match) return null;
+    const rest = location.hash.slice(1).split('&').filter((pair) => !pair.startsWith('token=')).join('&');
+    history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    try {
+      return decodeURIComponent(match[1]);
+    } catch (malformed) {
+      return match[1];
+    }
+  }
+
+  // A token for the signed-in user: fresh from CHAT_TOKEN_URL (with the application's cookies), else the address's; null if none.
+  async function fetchToken() {
+    if (!identity.tokenUrl) return tokenInUrl;
+    const response = await fetch(identity.tokenUrl, { credentials: 'same-origin', cache: 'no-store' });
+    if (!response.ok) return null;
+    const body = (await response.text()).trim();
+    return (body.startsWith('{') ? JSON.parse(body).token : body) || null;
+  }
+
+  // When a token expires, from its own claims (not verified here: the server does); null if it does not say.
+  function expiryOf(token) {
+    try {
+      const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+    } catch (malformed) {
+      return null;
+    }
+  }
+
+  // The first frame of every socket when the server wants to know who is here: the token, or,
+  // where guests may chat, {"type":"auth"} alone. Without a token where one is required, the page
+  // says so rather than wait for the server's 4401.
+  async function prove(current) {
+    const token = await fetchToken().catch(() => null);
+    if (current !== socket || current.readyState !== WebSocket.OPEN) return;
+    if (!token && identity.auth === 'required') {
+      socket = null;
+      current.close(1000);
+      disconnected();
+      giveUpOn(texts.signIn);
+      return;
+    }
+    current.send(JSON.stringify(token ? { type: 'auth', token } : { type: 'auth' }));
+    startHeartbeat(current);
+    renewBefore(current, token);
+  }
+
+  // A token from CHAT_TOKEN_URL is renewed on the open socket a minute before it expires.
+  function renewBefore(current, token) {
+    clearTimeout(renewal);
+    const expires = token && identity.tokenUrl ? expiryOf(token) : null;
+    if (expires === null) return;
+    renewal = setTimeout(async () => {
+      const fresh = await fetchToken().catch(() => null);
+      if (fresh && current === socket && current.readyState === WebSocket.OPEN) {
+        current.send(JSON.stringify({ type: 'auth', token: fresh }));
+        renewBefore(current, fresh);
+      }
+    }, Math.max(0, expires - Date.now() - TOKEN_RENEWED_BEFORE_MS));
+  }
+
+  // What the server asks of the page before it connects; an older server without client.json asks nothing.
+  async function loadIdentity() {
+    try {
+      const response = await fetch('client.json', { cache: 'no-store' });
+      if (response.ok) identity = await response.json();
+    } catch (unreachable) {
+      // connecting says what is wrong
+    }
+  }
+
   function disconnected() {
     clearInterval(heartbeat);
+    clearTimeout(renewal);
     typists.forEach((timer) => clearTimeout(timer));
     typists.clear();
     showTyping();
@@ -859,5 +987,5 @@
   helloButton.addEventListener('click', () => sendChat('Hello'));
   messageField.focus(); // ready to type on arrival
   renderOutbox(outbox.entries()); // what a reload left waiting
-  if (!refuseRoomInUrl()) connect();
+  if (!refuseRoomInUrl()) loadIdentity().then(connect);
 })();

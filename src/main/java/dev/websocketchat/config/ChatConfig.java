@@ -60,6 +60,8 @@ import java.util.stream.IntStream;
  * @param jwtAudience     the {@code aud} every token must name; empty for any
  * @param privateRooms    rooms only verified users whose token names them (and moderators) may enter; a trailing
  *                        {@code *} matches every room that starts with what precedes it
+ * @param tokenUrl        where the page gets a token for the signed-in user: a path on the page's own origin of the
+ *                        deploying application, fetched with its cookies; empty for none
  */
 public record ChatConfig(int port, String host, Set<String> allowedOrigins, int history, int maxText,
                          int maxFrame, int sendQueueBytes, int pingSeconds, int idleSeconds,
@@ -68,7 +70,7 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
                          boolean containerWrites, int maxRooms, int roomIdleSeconds, int memoryPercent,
                          int addressRooms, int addressHandshakes, int addressBytes, int maxSocketsPerAddress,
                          int requestSeconds, String auth, String jwtSecret, String jwtJwksUrl, String jwtIssuer,
-                         String jwtAudience, Set<String> privateRooms) {
+                         String jwtAudience, Set<String> privateRooms, String tokenUrl) {
 
     /** What every setting is when nothing sets it. */
     public static final ChatConfig DEFAULTS = new Builder()
@@ -78,7 +80,7 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
             .rateLimit(10).rateBurst(20).maxConnections(10_000).maxRooms(1000).roomIdleSeconds(600).memoryPercent(50)
             .maxConnectionsPerAddress(100).maxSocketsPerAddress(200).addressRooms(10).addressHandshakes(20).addressBytes(128 * 1024)
             .redisUrl("").containerWrites(true)
-            .auth("off").jwtSecret("").jwtJwksUrl("").jwtIssuer("").jwtAudience("").privateRooms(Set.of())
+            .auth("off").jwtSecret("").jwtJwksUrl("").jwtIssuer("").jwtAudience("").privateRooms(Set.of()).tokenUrl("")
             .build();
 
     public ChatConfig {
@@ -121,6 +123,10 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         jwtIssuer = jwtIssuer == null ? "" : jwtIssuer.trim();
         jwtAudience = jwtAudience == null ? "" : jwtAudience.trim();
         privateRooms = privateRooms == null ? Set.of() : Set.copyOf(privateRooms);
+        tokenUrl = tokenUrl == null ? "" : tokenUrl.trim();
+        if (!tokenUrl.isEmpty() && !tokenUrl.matches("/[^/\\s][^\\s]*")) {
+            throw new IllegalArgumentException("CHAT_TOKEN_URL must be a path on the page's own origin, such as /app/chat-token");
+        }
         requireAuth(auth, jwtSecret, jwtJwksUrl, privateRooms, !redisUrl.isEmpty());
     }
 
@@ -292,6 +298,10 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
 
         public Builder privateRooms(Set<String> value) {
             return set("privateRooms", value);
+        }
+
+        public Builder tokenUrl(String value) {
+            return set("tokenUrl", value);
         }
 
         public Builder port(int value) {

@@ -29,6 +29,21 @@ public enum Report {
         }
     },
 
+    /**
+     * {@code {"auth":"off","tokenUrl":""}}: what the page needs to know before it connects: whether
+     * to prove who its user is ({@code CHAT_AUTH}), and where it gets a token ({@code CHAT_TOKEN_URL}).
+     */
+    CLIENT("/client.json", "application/json") {
+        @Override
+        public String body(Rooms rooms) {
+            try {
+                return JSON.writeValueAsString(java.util.Map.of("auth", rooms.config().auth(), "tokenUrl", rooms.config().tokenUrl()));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    },
+
     /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name; never a private one. */
     ROOMS("/rooms", "application/json") {
         @Override

@@ -7,8 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code GET /health}, {@code /metrics} and {@code /rooms} in the WAR: see {@link Report}. */
-@WebServlet({"/health", "/metrics", "/rooms"})
+/** {@code GET /health}, {@code /metrics}, {@code /rooms} and {@code /client.json} in the WAR: see {@link Report}. */
+@WebServlet({"/health", "/metrics", "/rooms", "/client.json"})
 public class ReportServlet extends HttpServlet {
 
     @Override

@@ -80,6 +80,16 @@ final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("status")).getText();
     }
 
+    /** The page's address as the browser shows it now. */
+    String address() {
+        return driver.getCurrentUrl();
+    }
+
+    /** Whether the name field can be typed in (it cannot once the user is signed in). */
+    boolean nameEditable() {
+        return driver.findElement(By.id("name")).getDomProperty("readOnly").equals("false");
+    }
+
     void typeName(String name) {
         WebElement field = driver.findElement(By.id("name"));
         field.clear();

@@ -3,6 +3,7 @@ package dev.websocketchat.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.websocketchat.browser.ChatPage.ChatLine;
+import dev.websocketchat.identity.Tokens;
 import dev.websocketchat.standalone.ChatServer;
 import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.TcpRelay;
@@ -175,6 +176,40 @@ class PageBrowserIT extends BrowserTest {
         }
     }
 
+
+    /**
+     * With {@code CHAT_AUTH=required}: a page given a token in its address (taken out of the
+     * address at once) chats under the name the token proves, marked as signed in, with the name
+     * field locked; a page without a token is told to sign in, and one sent to a private room its
+     * token does not open is told it may not enter; neither retries.
+     */
+    @Test
+    void aSignedInUserChatsUnderTheirMarkedNameAndTheOthersAreToldWhy() throws Exception {
+        try (ChatServer secured = ChatServer.start(SERVER.config().toBuilder().port(0).auth("required").jwtSecret(Tokens.SECRET)
+                .privateRooms(java.util.Set.of("staff")).build())) {
+            URI root = LocalServer.root(secured);
+            String token = Tokens.hs256(Tokens.claims("u-1", "영희").build());
+            ChatPage page = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + token));
+            assertThat(page.address()).as("the token is out of the address").doesNotContain("token");
+            assertThat(page.name()).isEqualTo("영희");
+            assertThat(page.nameEditable()).isFalse();
+            page.awaitUsers("영희✓");
+            page.typeMessage("안녕하세요");
+            page.pressEnter();
+            page.awaitNothingPending();
+            assertThat(page.chats()).containsExactly(new ChatLine("영희✓", "안녕하세요", true));
+
+            ChatPage stranger = page("ko-KR", DESKTOP).open(root, false);
+            stranger.awaitState("offline");
+            assertThat(stranger.statusText()).contains("로그인이 필요합니다");
+
+            ChatPage outsider = page("ko-KR", DESKTOP).open(URI.create(root + "#room=staff&token=" + token), false);
+            outsider.awaitState("offline");
+            assertThat(outsider.statusText()).contains("이 방에 들어갈 권한이 없습니다");
+            Thread.sleep(1500);
+            assertThat(outsider.state()).as("no reconnect loop after 4403").isEqualTo("offline");
+        }
+    }
 
     /**
      * axe-core finds nothing against WCAG 2.1 AA on the page of a conversation, in Korean and in
