@@ -9,4 +9,9 @@ import jakarta.websocket.Session;
  * the standard API's). What {@link Connection} needs to admit it, now or once it has proven who it is.
  */
 record Arriving(Session session, String room, String name, String remote, String client, FrameTransport transport) {
+
+    /** The same connection, on its way into another room: a direct conversation's, worked out once it is known who is calling. */
+    Arriving in(String otherRoom) {
+        return new Arriving(session, otherRoom, name, remote, client, transport);
+    }
 }

@@ -13,6 +13,7 @@ import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
+import dev.websocketchat.room.Person;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import dev.websocketchat.transport.Containers;
@@ -77,7 +78,9 @@ final class Connection {
             turnAway(session, visitor.refusal(), client, visitor.logLine(), CloseReason.CloseCodes.VIOLATED_POLICY, visitor.reason());
             return;
         }
-        String name = nameOf(session, roomName, remote, client);
+        // /chat/@USER: a direct conversation, whose room is known only once the caller has proven who it is (enter)
+        boolean direct = gate.mode() != AuthMode.OFF && Gate.directTo(roomName) != null;
+        String name = nameOf(session, direct ? Rooms.LOBBY : roomName, remote, client);
         if (name == null) {
             return;
         }
@@ -113,15 +116,21 @@ final class Connection {
     private void enter(Arriving arriving, Identity proven) throws IOException {
         Session session = arriving.session();
         String client = arriving.client();
+        String other = gate.mode() == AuthMode.OFF ? null : Gate.directTo(arriving.room());
+        if (other != null) {
+            if (proven == null) {
+                refuse(arriving, AuthFailure.Reason.MISSING); // a guest has nobody to talk to directly
+                return;
+            }
+            arriving = arriving.in(Gate.directRoom(proven.user(), other));
+        }
         if (!gate.mayEnter(proven, arriving.room())) {
             turnAway(session, Rejection.FORBIDDEN_ROOM, client, "refused " + arriving.remote() + " for private room "
                     + arriving.room(), CloseReason.CloseCodes.getCloseCode(4403), "forbidden");
             return;
         }
-        Rooms.Arrival arrival = proven == null
-                ? rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client, arriving.name())
-                : rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client,
-                        proven.name(), proven.user());
+        Person person = proven == null ? Person.guest(arriving.name()) : new Person(proven.name(), proven.user(), proven.moderator());
+        Rooms.Arrival arrival = rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client, person);
         Member arrived = arrival.member();
         if (arrived == null) {
             boolean server = arrival.refused() == Rejection.TOO_MANY_ROOMS;

@@ -44,13 +44,14 @@ public enum Report {
         }
     },
 
-    /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name; never a private one. */
+    /** {@code [{"room":"lobby","online":N}, ...]}: the rooms with anyone in them, by name; never a private one or a direct conversation. */
     ROOMS("/rooms", "application/json") {
         @Override
         public String body(Rooms rooms) {
             try {
                 return JSON.writeValueAsString(rooms.occupied().stream()
-                        .filter(occupancy -> !Gate.isPrivate(rooms.config(), occupancy.room())).toList());
+                        .filter(occupancy -> !Gate.isPrivate(rooms.config(), occupancy.room()) && !Rooms.isDirect(occupancy.room()))
+                        .toList());
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }

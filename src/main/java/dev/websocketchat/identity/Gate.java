@@ -113,6 +113,29 @@ public final class Gate {
         return !isPrivate(room) || identity != null && (identity.moderator() || identity.rooms().contains(room));
     }
 
+    /**
+     * The room of the direct conversation between two users, the same whichever of them opens it:
+     * {@code @} and 31 hex digits of the SHA-256 of their ids, so that its name says nothing of
+     * who they are, and only a connection proven to be one of them is ever given it.
+     */
+    public static String directRoom(String user, String other) {
+        String first = user.compareTo(other) <= 0 ? user : other;
+        String second = first == user ? other : user;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((first + "\u0000" + second).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "@" + java.util.HexFormat.of().formatHex(digest).substring(0, 31);
+        } catch (java.security.NoSuchAlgorithmException everyJavaHasIt) {
+            throw new IllegalStateException(everyJavaHasIt);
+        }
+    }
+
+    /** The user a direct conversation's address names ({@code /chat/@USER}), or null if that is no user's id. */
+    public static String directTo(String path) {
+        String user = path.startsWith("@") ? path.substring(1) : "";
+        return user.isBlank() || user.length() > MAX_USER_CHARS || user.chars().anyMatch(Character::isISOControl) ? null : user;
+    }
+
     private static Identity identity(JWTClaimsSet claims) throws AuthFailure {
         String user = user(claims.getSubject());
         try {

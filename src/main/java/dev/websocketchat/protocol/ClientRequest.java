@@ -41,6 +41,15 @@ public sealed interface ClientRequest {
         }
     }
 
+    /**
+     * A moderator's action on someone in the room: {@code kick}, {@code ban} or {@code mute}. The
+     * target is a verified user by {@code user}, or a guest by {@code name} (exactly one is set);
+     * {@code seconds} is how long a ban or a mute lasts (0 lifts it; 0 for a kick), at most
+     * {@value EventCodec#MAX_SANCTION_SECONDS}.
+     */
+    record Moderate(String action, String user, String name, int seconds) implements ClientRequest {
+    }
+
     /** A new name for the connection, cleaned as a chat's name is (never blank). */
     record Rename(String name) implements ClientRequest {
     }

@@ -96,6 +96,8 @@ public final class EventCodec {
                 return new ClientRequest.Rename(name(requiredString(root, "name")));
             case "auth":
                 return new ClientRequest.Auth(optionalString(root, "token"));
+            case "kick", "ban", "mute":
+                return moderate(type.textValue(), root);
             default:
                 throw new InvalidMessageException(Kind.UNKNOWN_TYPE, "unknown type: " + abbreviate(type.textValue()));
         }
@@ -169,6 +171,29 @@ public final class EventCodec {
             throw new InvalidMessageException(Kind.WRONG_FIELD_TYPE, field + " must be a string");
         }
         return node.textValue();
+    }
+
+    /** A ban or mute lasts at most this long: thirty days. */
+    public static final int MAX_SANCTION_SECONDS = 30 * 24 * 3600;
+
+    private static ClientRequest.Moderate moderate(String action, JsonNode root) throws InvalidMessageException {
+        String user = optionalString(root, "user");
+        String name = optionalString(root, "name");
+        if ((user == null) == (name == null)) {
+            throw new InvalidMessageException(Kind.MISSING_FIELD, action + " needs user (a verified user) or name (a guest), not both");
+        }
+        int seconds = 0;
+        if (!action.equals("kick")) {
+            JsonNode node = root.get("seconds");
+            if (node == null || node.isNull()) {
+                throw new InvalidMessageException(Kind.MISSING_FIELD, "missing seconds");
+            }
+            if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0 || node.intValue() > MAX_SANCTION_SECONDS) {
+                throw new InvalidMessageException(Kind.WRONG_FIELD_TYPE, "seconds must be a whole number from 0 to " + MAX_SANCTION_SECONDS);
+            }
+            seconds = node.intValue();
+        }
+        return new ClientRequest.Moderate(action, user, name == null ? null : name(name), seconds);
     }
 
     private static String abbreviate(String value) {

@@ -21,6 +21,7 @@ import java.util.List;
         @JsonSubTypes.Type(ServerEvent.Sent.class),
         @JsonSubTypes.Type(ServerEvent.Pong.class),
         @JsonSubTypes.Type(ServerEvent.Typing.class),
+        @JsonSubTypes.Type(ServerEvent.Moderation.class),
         @JsonSubTypes.Type(ServerEvent.Refusal.class)})
 public sealed interface ServerEvent {
 
@@ -117,6 +118,17 @@ public sealed interface ServerEvent {
      */
     @JsonTypeName("typing")
     record Typing(String name) implements ServerEvent {
+    }
+
+    /**
+     * A moderator ({@code by}, by name) kicked, banned or muted someone in the room: a verified
+     * {@code user}, or a guest by {@code name}; {@code until} is when a ban or mute ends (left out
+     * for a kick, and for a lifted one, whose {@code seconds} was 0). To everyone in the room, never kept.
+     */
+    @JsonTypeName("moderation")
+    record Moderation(String action, @JsonInclude(JsonInclude.Include.NON_NULL) String user,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String name, String by,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Instant until) implements ServerEvent {
     }
 
     /** The answer to a client's {@code {"type":"ping"}}, to it alone: the page's proof that the link is alive. */

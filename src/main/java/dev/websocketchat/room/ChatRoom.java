@@ -5,6 +5,7 @@ import dev.websocketchat.log.LogSafe;
 import dev.websocketchat.log.LogThrottle;
 import dev.websocketchat.protocol.ClientRequest;
 import dev.websocketchat.protocol.Resume;
+import dev.websocketchat.protocol.ServerEvent.Moderation;
 import dev.websocketchat.protocol.ServerEvent.Typing;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -149,12 +150,12 @@ public final class ChatRoom {
      *
      * @param remoteAddress where it came from, for the logs
      * @param clientAddress the client's IP address, which {@code CHAT_MAX_CONNECTIONS_PER_ADDRESS} counts
-     * @param name          its name, already cleaned ({@link dev.websocketchat.protocol.EventCodec#name})
+     * @param person        who it is: its name, already cleaned ({@link dev.websocketchat.protocol.EventCodec#name}), and its user if verified
      */
-    Member connect(Peer peer, String remoteAddress, String clientAddress, String name, String user) {
+    Member connect(Peer peer, String remoteAddress, String clientAddress, Person person) {
         meters.connected(peer.writesFrames());
         members.arrived();
-        return new Member(this, services.lastMemberId.incrementAndGet(), name, user, remoteAddress, clientAddress, peer, config,
+        return new Member(this, services.lastMemberId.incrementAndGet(), person, remoteAddress, clientAddress, peer, config,
                 services.budget, (member, failure) -> {
                     // A send fails as a matter of course when the peer closes or resets meanwhile.
                     LOG.log(Level.FINE, failure, () -> "send to " + member + " failed");
@@ -240,6 +241,32 @@ public final class ChatRoom {
         if (member.state == Member.State.ADMITTED && member.typingDue(System.nanoTime())) {
             fanout.typing(new Typing(member.name), member.id());
         }
+    }
+
+    /**
+     * A moderator's kick, ban or mute of a verified user or a guest in this room: recorded, then
+     * announced to everyone in the room (the target too), then a kick's or ban's target is closed
+     * with 4403 once it has read the announcement. Bans and mutes last for their {@code seconds}
+     * while the room is open (see {@link Sanctions}).
+     *
+     * @return why it is refused (someone who does not moderate), or null
+     */
+    Rejection moderate(Member by, ClientRequest.Moderate request) {
+        if (!by.moderator || by.state != Member.State.ADMITTED) {
+            return Rejection.NOT_MODERATOR;
+        }
+        List<Member> named = members.sanction(request.action(), request.user(), request.name(), request.seconds());
+        Instant until = request.seconds() == 0 ? null : services.clock.instant().plusSeconds(request.seconds()).truncatedTo(ChronoUnit.SECONDS);
+        services.logs.log(LOG, Level.INFO, "moderated", by.clientAddress(), () -> by + " (a moderator) did " + request.action() + " "
+                + (request.user() != null ? "user " + LogSafe.text(request.user(), 64) : "guest " + LogSafe.text(request.name()))
+                + " in " + name + " for " + request.seconds() + " s: " + named.size() + " connections here");
+        members.passing(new Moderation(request.action(), request.user(), request.name(), by.name, until), 0);
+        boolean closes = request.action().equals("kick") || request.action().equals("ban") && request.seconds() > 0;
+        for (Member target : closes ? named : List.<Member>of()) {
+            target.outbox.flush(); // the announcement leaves before the close: an eviction drops what was never started
+            evict(target, request.action().equals("kick") ? LeaveCause.KICKED : LeaveCause.BANNED);
+        }
+        return null;
     }
 
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */

@@ -62,7 +62,9 @@ final class Intake {
         try {
             ClientRequest request = codec.decode(message);
             if (request instanceof ClientRequest.Chat chat) {
-                if (!budget.admitsChats()) {
+                if (member.mutedUntilNanos != 0 && member.mutedUntilNanos - System.nanoTime() > 0) {
+                    refuse(member, Rejection.MUTED, "a moderator muted you", chat.cid());
+                } else if (!budget.admitsChats()) {
                     refuse(member, Rejection.SERVER_BUSY, "server busy", chat.cid());
                 } else if (!room.say(member, chat)) {
                     refuse(member, Rejection.CLUSTER_UNREACHABLE, "not sent: the cluster is unreachable, try again", chat.cid());
@@ -75,6 +77,11 @@ final class Intake {
                 }
             } else if (request instanceof ClientRequest.Auth auth) {
                 renew(member, auth);
+            } else if (request instanceof ClientRequest.Moderate moderate) {
+                Rejection refused = room.moderate(member, moderate);
+                if (refused != null) {
+                    refuse(member, refused, "only moderators may " + moderate.action());
+                }
             } else if (request instanceof ClientRequest.Typing) {
                 room.typing(member);
             } else if (request instanceof ClientRequest.Ping) {

@@ -39,6 +39,10 @@ public enum LeaveCause {
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
     /** Its token expired unrenewed, or a renewal was not valid or another user's. */
     UNAUTHORIZED(4401, "token expired"),
+    /** A moderator kicked it out of the room. */
+    KICKED(4403, "kicked"),
+    /** A moderator banned it from the room. */
+    BANNED(4403, "banned"),
     /** The server is shutting down. */
     SHUTDOWN(1001, "server shutting down");
 

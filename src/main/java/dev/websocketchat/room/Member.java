@@ -37,18 +37,23 @@ public final class Member {
      * which fixes its name; null for a guest, whose name is its own to choose.
      */
     final String user;
+    /** Whether it moderates every room (a verified user with the moderator role). */
+    final boolean moderator;
+    /** When a moderator's mute of it ends ({@link System#nanoTime}); 0 if it is not muted. Written with the room's lock held. */
+    volatile long mutedUntilNanos;
     /** How it proves again who it is before its proof ends; null if it cannot (a guest, or the container's login). */
     private volatile Renewal renewal;
     private volatile long lastHeardNanos;
     /** When its last typing notice went out; only the connection's own callbacks touch it, one at a time. */
     private volatile long typedNanos;
 
-    Member(ChatRoom room, long id, String name, String user, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
+    Member(ChatRoom room, long id, Person person, String remoteAddress, String clientAddress, Peer peer, ChatConfig config,
            MemoryBudget budget, BiConsumer<Member, Throwable> onSendFailure, IntConsumer onDelivered, long nowNanos) {
         this.room = room;
         this.id = id;
-        this.name = name;
-        this.user = user;
+        this.name = person.name();
+        this.user = person.user();
+        this.moderator = person.moderator();
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
         this.addressKey = AddressBudgets.key(clientAddress);

@@ -51,6 +51,8 @@ final class Members implements Audience {
     private final Meters meters;
     private final MemoryBudget budget;
     private final Consumer<List<Member>> slowConsumers;
+    /** The room's bans and mutes. */
+    private final Sanctions sanctions = new Sanctions();
     private record Joining(Member member, Resume resume) {
     }
 
@@ -105,7 +107,10 @@ final class Members implements Audience {
                 return null;
             }
             pending--;
-            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN : capacity.take(member.addressKey());
+            long now = System.nanoTime();
+            TurnedAway refusal = closed ? TurnedAway.SHUTTING_DOWN
+                    : sanctions.banned(member, now) ? TurnedAway.BANNED : capacity.take(member.addressKey());
+            member.mutedUntilNanos = sanctions.mutedUntil(member, now);
             if (refusal != null) {
                 member.state = Member.State.GONE;
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
@@ -235,6 +240,37 @@ final class Members implements Audience {
         }
     }
 
+    /**
+     * Records a moderator's ban or mute of a verified user or of a guest's name ({@code seconds}
+     * 0 lifts it; a kick records nothing), and returns the room's admitted members it names, their
+     * mutes set: the room evicts a kick's and a ban's.
+     */
+    List<Member> sanction(String action, String user, String name, int seconds) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long until = seconds == 0 ? 0 : now + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            String key = Sanctions.keyOf(user, name);
+            if (action.equals("ban")) {
+                sanctions.ban(key, until);
+            } else if (action.equals("mute")) {
+                sanctions.mute(key, until);
+            }
+            List<Member> named = new ArrayList<>();
+            for (Member member : roster.members()) {
+                if (Sanctions.keyOf(member.user, member.name).equals(key)) {
+                    named.add(member);
+                    if (action.equals("mute")) {
+                        member.mutedUntilNanos = until;
+                    }
+                }
+            }
+            return named;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues a frame for one member alone; false if it overflowed. */
     boolean tell(Member member, ServerEvent event) {
         return member.outbox.enqueue(Frame.of(codec.encode(event)));
@@ -259,6 +295,7 @@ final class Members implements Audience {
             here.clear();
             everyone.clear();
             history.clear();
+            sanctions.clear();
             return inRoom.toArray(Member[]::new);
         } finally {
             lock.unlock();
@@ -272,7 +309,7 @@ final class Members implements Audience {
     boolean retireIfQuiet(long nowNanos, long quietNanos) {
         lock.lock();
         try {
-            if (closed || counted() > 0 || pending > 0 || nowNanos - lastEventNanos < quietNanos) {
+            if (closed || counted() > 0 || pending > 0 || nowNanos - lastEventNanos < quietNanos || !sanctions.none(nowNanos)) {
                 return false;
             }
             closed = true;

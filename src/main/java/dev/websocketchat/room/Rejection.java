@@ -16,7 +16,13 @@ public enum Rejection {
     /** A verified user asked to be called something else: its name is its identity's. */
     NAME_VERIFIED,
     /** An {@code auth} frame from a connection that has nothing to renew (a guest, or the container's login). */
-    AUTH_UNEXPECTED;
+    AUTH_UNEXPECTED,
+    /** A kick, ban or mute from someone who does not moderate. */
+    NOT_MODERATOR,
+    /** A chat from someone a moderator muted. */
+    MUTED,
+    /** A connection to a room a moderator banned it from (4403). */
+    BANNED;
 
     /** As clients and metrics see it: {@code rate_limited}, {@code text_too_long}, …; never changes for a given reason. */
     public String code() {

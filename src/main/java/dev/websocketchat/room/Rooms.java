@@ -35,7 +35,8 @@ public final class Rooms implements AutoCloseable {
 
     /** The room of {@code /chat}, which is also {@code /chat/lobby}; it is never dropped. */
     public static final String LOBBY = "lobby";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");
+    /** A room's name: what people type, or a direct conversation's, which {@code identity.Gate#directRoom} derives from its two users. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}|@[0-9a-f]{31}");
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
 
     private final RoomServices services;
@@ -110,11 +111,11 @@ public final class Rooms implements AutoCloseable {
      * @throws IllegalArgumentException if the name is not {@linkplain #isValidName valid}
      */
     public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, String name) {
-        return connect(room, peer, remoteAddress, clientAddress, name, null);
+        return connect(room, peer, remoteAddress, clientAddress, Person.guest(name));
     }
 
-    /** {@link #connect(String, Peer, String, String, String)} for a verified user, {@code user} its id, whose name is fixed. */
-    public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, String name, String user) {
+    /** {@link #connect(String, Peer, String, String, String)} for someone who may have proven who they are. */
+    public Arrival connect(String room, Peer peer, String remoteAddress, String clientAddress, Person person) {
         if (!isValidName(room)) {
             throw new IllegalArgumentException("not a room name");
         }
@@ -127,7 +128,7 @@ public final class Rooms implements AutoCloseable {
                 target = refused[0] == null ? open(key, clientAddress) : null;
             }
             if (target != null) {
-                made[0] = target.connect(peer, remoteAddress, clientAddress, name, user);
+                made[0] = target.connect(peer, remoteAddress, clientAddress, person);
             }
             return target;
         });
@@ -193,6 +194,11 @@ public final class Rooms implements AutoCloseable {
     /** Runs the task on the rooms' timer after the delay: for a connection's own deadlines, such as its token's expiry. Keep it short. */
     public ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
         return services.timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the room is a direct conversation between two users: never listed, and entered only as {@code /chat/@USER}. */
+    public static boolean isDirect(String name) {
+        return name.startsWith("@");
     }
 
     /** Rooms open now, the lobby included. */

@@ -10,7 +10,9 @@ import java.util.logging.Logger;
 enum TurnedAway {
     SHUTTING_DOWN(LeaveCause.SHUTDOWN.code(), LeaveCause.SHUTDOWN.reason()),
     SERVER_FULL(1013, "server full"),
-    ADDRESS_FULL(1013, "too many connections from your address");
+    ADDRESS_FULL(1013, "too many connections from your address"),
+    /** A moderator banned it from the room, and the ban has not ended. */
+    BANNED(4403, "banned");
 
     private static final Logger LOG = Logger.getLogger(ChatRoom.class.getName());
 
@@ -35,6 +37,11 @@ enum TurnedAway {
                 logs.log(LOG, Level.INFO, "address_full", member.clientAddress(), () -> "refused " + member + " from "
                         + member.from() + ": " + config.maxConnectionsPerAddress() + " connections from "
                         + LogSafe.text(member.clientAddress(), 45) + " are the limit");
+            }
+            case BANNED -> {
+                metrics.rejected(Rejection.BANNED);
+                logs.log(LOG, Level.INFO, "banned", member.clientAddress(), () -> "refused " + member + " from "
+                        + member.from() + ": banned from the room");
             }
             case SHUTTING_DOWN -> {
             }

@@ -33,8 +33,8 @@ class ChatRoomTest {
     void aNewcomerGetsTheHistoryWithEveryoneHereItselfIncludedThenEveryoneGetsItsJoin() {
         FakePeer first = new FakePeer();
         FakePeer second = new FakePeer();
-        room.admit(room.connect(first, "127.0.0.1:1", "127.0.0.1", "철수", null), Resume.NONE);
-        room.admit(room.connect(second, "127.0.0.1:1", "127.0.0.1", "영희", null), Resume.NONE);
+        room.admit(room.connect(first, "127.0.0.1:1", "127.0.0.1", Person.guest("철수")), Resume.NONE);
+        room.admit(room.connect(second, "127.0.0.1:1", "127.0.0.1", Person.guest("영희")), Resume.NONE);
         assertThat(first.sent).containsExactly(
                 "{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":true,\"messages\":[],"
                         + "\"users\":[{\"name\":\"철수\",\"connections\":1}]}",
@@ -54,14 +54,14 @@ class ChatRoomTest {
         try (Rooms crowdedRooms = Rooms.local(small, Meters.NONE)) {
             ChatRoom crowded = crowdedRooms.lobby();
             for (int i = 0; i < 40; i++) { // 40 names of 96 bytes each: more than the whole queue
-                crowded.admit(crowded.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "가".repeat(30) + (10 + i), null), Resume.NONE);
+                crowded.admit(crowded.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", Person.guest("가".repeat(30) + (10 + i))), Resume.NONE);
             }
             FakePeer newcomer = new FakePeer();
-            crowded.admit(crowded.connect(newcomer, "127.0.0.1:1", "127.0.0.1", "영희", null), Resume.NONE);
+            crowded.admit(crowded.connect(newcomer, "127.0.0.1:1", "127.0.0.1", Person.guest("영희")), Resume.NONE);
             assertThat(newcomer.sent.get(0)).startsWith("{\"type\":\"history\",").doesNotContain("\"users\"");
             assertThat(crowded.online()).isEqualTo(41);
             FakePeer inASmallRoom = new FakePeer();
-            room.admit(room.connect(inASmallRoom, "127.0.0.1:1", "127.0.0.1", "철수", null), Resume.NONE);
+            room.admit(room.connect(inASmallRoom, "127.0.0.1:1", "127.0.0.1", Person.guest("철수")), Resume.NONE);
             assertThat(inASmallRoom.sent.get(0)).contains("\"users\":[{\"name\":\"철수\",\"connections\":1}]");
         }
     }
@@ -74,9 +74,9 @@ class ChatRoomTest {
             FakePeer first = new FakePeer();
             FakePeer sameSubnet = new FakePeer();
             FakePeer otherSubnet = new FakePeer();
-            room.admit(room.connect(first, "[2001:db8::1]:1", "2001:db8::1", "a", null), Resume.NONE);
-            room.admit(room.connect(sameSubnet, "[2001:db8::ffff:2]:1", "2001:db8:0:0::ffff:2", "b", null), Resume.NONE);
-            room.admit(room.connect(otherSubnet, "[2001:db8:0:1::1]:1", "2001:db8:0:1::1", "c", null), Resume.NONE);
+            room.admit(room.connect(first, "[2001:db8::1]:1", "2001:db8::1", Person.guest("a")), Resume.NONE);
+            room.admit(room.connect(sameSubnet, "[2001:db8::ffff:2]:1", "2001:db8:0:0::ffff:2", Person.guest("b")), Resume.NONE);
+            room.admit(room.connect(otherSubnet, "[2001:db8:0:1::1]:1", "2001:db8:0:1::1", Person.guest("c")), Resume.NONE);
             assertThat(sameSubnet.closedWith.get(1, TimeUnit.SECONDS)).isEqualTo(1013);
             assertThat(first.closedWith).isNotDone();
             assertThat(otherSubnet.closedWith).isNotDone();
@@ -91,7 +91,7 @@ class ChatRoomTest {
             say(talker, "t", "m" + i);
         }
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
         assertThat(late.sent.get(0)).startsWith("{\"type\":\"history\",\"epoch\":\"" + room.epoch() + "\",\"complete\":false,\"messages\":[{\"type\":\"chat\",\"id\":3,")
                 .contains("\"text\":\"m3\"", "\"text\":\"m4\"", "\"text\":\"m5\"").doesNotContain("\"m2\"");
     }
@@ -113,7 +113,7 @@ class ChatRoomTest {
         FakePeer observer = new FakePeer();
         admitted(observer);
         FakePeer earlyPeer = new FakePeer();
-        Member early = room.connect(earlyPeer, "127.0.0.1:1", "127.0.0.1", "익명", null);
+        Member early = room.connect(earlyPeer, "127.0.0.1:1", "127.0.0.1", Person.guest("익명"));
         room.leave(early, LeaveCause.CLOSED);
         room.admit(early, Resume.NONE);
         assertThat(observer.sent).hasSize(2);
@@ -297,7 +297,7 @@ class ChatRoomTest {
         assertThat(first.sentOfType("leave")).isEmpty();
         assertThat(room.online()).isZero();
         FakePeer late = new FakePeer();
-        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
+        room.admit(room.connect(late, "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
         assertThat(late.closedWith.getNow(null)).isEqualTo(1001);
     }
 
@@ -339,10 +339,10 @@ class ChatRoomTest {
         try (Rooms smallRooms = Rooms.local(CONFIG.toBuilder().maxConnections(2).build(), Meters.NONE)) {
             ChatRoom small = smallRooms.lobby();
             FakePeer first = new FakePeer();
-            small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
-            small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
+            small.admit(small.connect(first, "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
+            small.admit(small.connect(new FakePeer(), "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
             FakePeer third = new FakePeer();
-            small.admit(small.connect(third, "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
+            small.admit(small.connect(third, "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
             assertThat(third.closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1013);
             assertThat(third.sent).isEmpty();
             assertThat(first.sentOfType("join")).hasSize(2);
@@ -355,9 +355,9 @@ class ChatRoomTest {
         try (Rooms limitedRooms = Rooms.local(CONFIG.toBuilder().rateLimit(1).rateBurst(2).build(), Meters.NONE)) {
             ChatRoom limited = limitedRooms.lobby();
             FakePeer observer = new FakePeer();
-            limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1", "익명", null), Resume.NONE);
+            limited.admit(limited.connect(observer, "127.0.0.1:1", "127.0.0.1", Person.guest("익명")), Resume.NONE);
             FakePeer flooder = new FakePeer();
-            Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1", "익명", null);
+            Member member = limited.connect(flooder, "127.0.0.1:1", "127.0.0.1", Person.guest("익명"));
             limited.admit(member, Resume.NONE);
             limited.receive(member, "one", true);
             limited.receive(member, "two", true);
@@ -379,7 +379,7 @@ class ChatRoomTest {
     }
 
     private Member admitted(FakePeer peer) {
-        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명", null);
+        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", Person.guest("익명"));
         room.admit(member, Resume.NONE);
         return member;
     }

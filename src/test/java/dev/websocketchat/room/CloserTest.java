@@ -85,7 +85,7 @@ class CloserTest {
     }
 
     private static Member member(FakePeer peer) {
-        return new Member(null, 1, "익명", null, "test", "127.0.0.1", peer, ChatConfig.DEFAULTS, Budgets.unlimited(), (member, failure) -> { }, frames -> { },
+        return new Member(null, 1, Person.guest("익명"), "test", "127.0.0.1", peer, ChatConfig.DEFAULTS, Budgets.unlimited(), (member, failure) -> { }, frames -> { },
                 System.nanoTime());
     }
 }

@@ -157,7 +157,7 @@ class FlusherTest {
     }
 
     private Member member(Peer peer) {
-        return new Member(null, 1, "익명", null, "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
+        return new Member(null, 1, Person.guest("익명"), "test", "127.0.0.1", peer, ChatConfig.builder().sendQueueBytes(Integer.MAX_VALUE).build(),
                 Budgets.unlimited(), (member, thrown) -> failure.set(thrown), delivered::addAndGet, System.nanoTime());
     }
 }

@@ -54,6 +54,6 @@ class LivenessTest {
     }
 
     private static Member member(FakePeer peer) {
-        return new Member(null, 1, "익명", null, "test", "127.0.0.1", peer, CONFIG, Budgets.unlimited(), (member, failure) -> { }, frames -> { }, System.nanoTime());
+        return new Member(null, 1, Person.guest("익명"), "test", "127.0.0.1", peer, CONFIG, Budgets.unlimited(), (member, failure) -> { }, frames -> { }, System.nanoTime());
     }
 }

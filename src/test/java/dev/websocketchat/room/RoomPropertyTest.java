@@ -53,7 +53,7 @@ class RoomPropertyTest {
                 switch (step.kind()) {
                     case JOIN -> {
                         FakePeer peer = new FakePeer();
-                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", "익명", null);
+                        Member member = room.connect(peer, "127.0.0.1:1", "127.0.0.1", Person.guest("익명"));
                         room.admit(member, Resume.NONE);
                         connections.add(new Connection(peer, member));
                     }

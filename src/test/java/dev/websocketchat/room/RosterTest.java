@@ -50,6 +50,6 @@ class RosterTest {
 
     private static Member member(long id, int queueBytes) {
         ChatConfig config = ChatConfig.builder().sendQueueBytes(queueBytes).build();
-        return new Member(null, id, "익명", null, "test", "127.0.0.1", new FakePeer(), config, Budgets.unlimited(), (member, failure) -> { }, frames -> { }, System.nanoTime());
+        return new Member(null, id, Person.guest("익명"), "test", "127.0.0.1", new FakePeer(), config, Budgets.unlimited(), (member, failure) -> { }, frames -> { }, System.nanoTime());
     }
 }

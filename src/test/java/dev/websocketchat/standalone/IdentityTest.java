@@ -240,6 +240,74 @@ class IdentityTest {
     }
 
     @Test
+    void aDirectConversationIsOneRoomForItsTwoUsersWhoeverOpensItAndNobodyElses() throws IOException, InterruptedException {
+        start("optional", Map.of());
+        RawWebSocket alice = connect("@u-bob", "x");
+        alice.sendText(auth(token("u-alice", "Alice")));
+        until(alice, "\"type\":\"join\"");
+        alice.sendText("{\"type\":\"chat\",\"text\":\"psst\"}");
+        until(alice, "\"text\":\"psst\"");
+
+        RawWebSocket bob = connect("@u-alice", "x");
+        bob.sendText(auth(token("u-bob", "Bob")));
+        assertThat(until(bob, "\"type\":\"history\"")).as("the same room, with its history").contains("\"text\":\"psst\"");
+        assertThat(until(alice, "\"type\":\"join\"")).contains("\"user\":\"u-bob\"");
+
+        RawWebSocket carol = connect("@u-bob", "x");
+        carol.sendText(auth(token("u-carol", "Carol")));
+        String carolsHistory = until(carol, "\"type\":\"history\"");
+        assertThat(carolsHistory).as("carol's own conversation with bob, not alice's").doesNotContain("psst");
+
+        RawWebSocket guest = connect("@u-bob", "x");
+        guest.sendText("{\"type\":\"auth\"}");
+        assertThat(closeOf(guest)).isEqualTo("4401 token missing");
+
+        String rooms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(LocalServer.root(server).resolve("rooms")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(rooms).as("GET /rooms").isEqualTo("[]");
+    }
+
+    @Test
+    void aModeratorKicksBansAndMutesAndEveryoneIsTold() throws IOException {
+        start("required", Map.of());
+        JWTClaimsSet moderator = Tokens.with(Tokens.claims("u-mod", "Mod"), c -> c.claim("roles", List.of("moderator")));
+        RawWebSocket mod = connect("lobby", "x");
+        mod.sendText(auth(Tokens.hs256(moderator)));
+        until(mod, "\"type\":\"join\"");
+        RawWebSocket troll = connect("lobby", "x");
+        troll.sendText(auth(token("u-troll", "Troll")));
+        until(troll, "\"type\":\"join\"");
+        RawWebSocket bystander = connect("lobby", "x");
+        bystander.sendText(auth(token("u-by", "By")));
+        until(bystander, "\"type\":\"join\"");
+
+        bystander.sendText("{\"type\":\"kick\",\"user\":\"u-troll\"}");
+        assertThat(until(bystander, "\"type\":\"error\"")).contains("\"code\":\"not_moderator\"");
+
+        mod.sendText("{\"type\":\"mute\",\"user\":\"u-troll\",\"seconds\":60}");
+        assertThat(until(bystander, "\"type\":\"moderation\"")).contains("\"action\":\"mute\"").contains("\"user\":\"u-troll\"")
+                .contains("\"by\":\"Mod\"").contains("\"until\":");
+        troll.sendText("{\"type\":\"chat\",\"text\":\"spam\"}");
+        assertThat(until(troll, "\"type\":\"error\"")).contains("\"code\":\"muted\"");
+
+        mod.sendText("{\"type\":\"ban\",\"user\":\"u-troll\",\"seconds\":600}");
+        assertThat(until(troll, "\"type\":\"moderation\"")).contains("\"action\":\"ban\"");
+        assertThat(closeOf(troll)).isEqualTo("4403 banned");
+        assertThat(until(bystander, "\"type\":\"leave\"")).contains("\"user\":\"u-troll\"");
+        RawWebSocket back = connect("lobby", "x");
+        back.sendText(auth(token("u-troll", "Troll")));
+        assertThat(closeOf(back)).as("the troll cannot come back").isEqualTo("4403 banned");
+
+        mod.sendText("{\"type\":\"ban\",\"user\":\"u-troll\",\"seconds\":0}");
+        until(bystander, "\"type\":\"moderation\"");
+        RawWebSocket forgiven = connect("lobby", "x");
+        forgiven.sendText(auth(token("u-troll", "Troll")));
+        assertThat(until(forgiven, "\"type\":\"join\"")).as("a lifted ban lets it in").contains("\"user\":\"u-troll\"");
+        mod.sendText("{\"type\":\"kick\",\"user\":\"u-troll\"}");
+        assertThat(closeOf(forgiven)).isEqualTo("4403 kicked");
+    }
+
+    @Test
     void withNoSettingNamesAreTypedFreelyAsInTheTutorial() throws IOException {
         server = LocalServer.start(Map.of());
         RawWebSocket raw = connect("lobby", "철수");
