@@ -89,7 +89,7 @@ final class ChatPublisher {
         }
         String nonce = draft.cid() != null ? "c:" + draft.cid() : link.nextNonce();
         Unconfirmed chat = new Unconfirmed(draft, nonce,
-                new ClusterEvent.Draft(nonce, draft.name(), draft.text(), draft.time(), draft.cid()).encode());
+                new ClusterEvent.Draft(nonce, draft.name(), draft.text(), draft.time(), draft.cid(), draft.user()).encode());
         unconfirmed.addLast(chat);
         byNonce.put(nonce, chat);
         if (now) {

@@ -10,8 +10,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.websocketchat.protocol.EventCodec;
 import dev.websocketchat.protocol.ServerEvent.Chat;
+import dev.websocketchat.protocol.ServerEvent.Moderation;
+import dev.websocketchat.protocol.ServerEvent.User;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +32,8 @@ import java.util.Map;
         @JsonSubTypes.Type(ClusterEvent.Left.class),
         @JsonSubTypes.Type(ClusterEvent.Renamed.class),
         @JsonSubTypes.Type(ClusterEvent.Users.class),
-        @JsonSubTypes.Type(ClusterEvent.Typed.class)})
+        @JsonSubTypes.Type(ClusterEvent.Typed.class),
+        @JsonSubTypes.Type(ClusterEvent.Moderated.class)})
 sealed interface ClusterEvent {
 
     ObjectMapper MAPPER = EventCodec.mapper();
@@ -42,10 +47,26 @@ sealed interface ClusterEvent {
      */
     @JsonTypeName("chat")
     record Said(long id, String nonce, String name, String text, Instant time,
-                @JsonInclude(JsonInclude.Include.NON_NULL) String cid) implements ClusterEvent {
+                @JsonInclude(JsonInclude.Include.NON_NULL) String cid,
+                @JsonInclude(JsonInclude.Include.NON_NULL) String user) implements ClusterEvent {
         Chat chat() {
-            return new Chat(id, name, text, time, cid);
+            return new Chat(id, name, text, time, cid, user);
         }
+    }
+
+    /**
+     * How someone is keyed in Redis's lists of who is in a room ({@code presence.lua},
+     * {@code sync.lua}), which the scripts treat as opaque: a guest by name; a verified user by
+     * name, NUL and id, so that the two are never one entry (a cleaned name holds no NUL).
+     */
+    static String keyOf(String name, String user) {
+        return user == null ? name : name + '\u0000' + user;
+    }
+
+    /** The name and user a key of {@link #keyOf} stands for. */
+    static User personOf(String key, int connections) {
+        int nul = key.indexOf('\u0000');
+        return nul < 0 ? new User(key, connections) : new User(key.substring(0, nul), connections, key.substring(nul + 1));
     }
 
     /**
@@ -82,7 +103,49 @@ sealed interface ClusterEvent {
      * others skip.
      */
     @JsonTypeName("users")
-    record Users(String to, long seq, Map<String, Integer> users) implements ClusterEvent {
+    record Users(String to, long seq, Map<String, Integer> users, Map<String, Long> sanctions) implements ClusterEvent {
+
+        /**
+         * The bans and mutes in force, as {@code moderate.lua} keeps them ({@code "ban|user:ID"} to
+         * when it ends, in epoch ms); cjson writes an empty table as {@code {}} or {@code []}, so either is none.
+         */
+        List<Moderation> inForce() {
+            if (sanctions == null) {
+                return List.of();
+            }
+            List<Moderation> inForce = new ArrayList<>();
+            sanctions.forEach((field, ends) -> {
+                int bar = field.indexOf('|');
+                String whom = field.substring(bar + 1);
+                boolean user = whom.startsWith("user:");
+                inForce.add(new Moderation(field.substring(0, bar), user ? whom.substring(5) : null, user ? null : whom.substring(5), "",
+                        Instant.ofEpochMilli(ends)));
+            });
+            return inForce;
+        }
+    }
+
+    /** A moderator's kick, ban or mute, published by {@code moderate.lua} for every instance to apply: {@link Moderation} as it is. */
+    @JsonTypeName("moderation")
+    record Moderated(String action, @JsonInclude(JsonInclude.Include.NON_NULL) String user,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String name, String by,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Instant until) implements ClusterEvent {
+
+        static Moderated of(Moderation event) {
+            return new Moderated(event.action(), event.user(), event.name(), event.by(), event.until());
+        }
+
+        Moderation event() {
+            return new Moderation(action, user, name, by, until);
+        }
+
+        String encode() {
+            try {
+                return MAPPER.writeValueAsString(this);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException("cannot encode " + this, e);
+            }
+        }
     }
 
     /** Someone in the room is typing: shown to everyone but that member of that instance, never kept. */
@@ -99,7 +162,8 @@ sealed interface ClusterEvent {
 
     /** A chat as its instance publishes it, before it has an id: {@link Said} without {@code type} and {@code id}. */
     record Draft(String nonce, String name, String text, Instant time,
-                 @JsonInclude(JsonInclude.Include.NON_NULL) String cid) {
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String cid,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String user) {
         String encode() {
             try {
                 return DRAFTS.writeValueAsString(this);

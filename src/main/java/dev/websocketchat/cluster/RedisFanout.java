@@ -6,6 +6,7 @@ import dev.websocketchat.protocol.ServerEvent;
 import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Moderation;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.Typing;
 import dev.websocketchat.protocol.ServerEvent.User;
@@ -119,10 +120,10 @@ final class RedisFanout implements Fanout {
         String[] args;
         if (change instanceof Join join) {
             joining.put(member, new Pending(join, System.nanoTime()));
-            args = new String[] {"join", join.name(), Long.toString(member)};
+            args = new String[] {"join", ClusterEvent.keyOf(join.name(), join.user()), Long.toString(member)};
         } else if (change instanceof Leave leave) {
             joining.remove(member);
-            args = new String[] {"leave", leave.name(), ""};
+            args = new String[] {"leave", ClusterEvent.keyOf(leave.name(), leave.user()), ""};
         } else {
             Rename rename = (Rename) change;
             args = new String[] {"rename", rename.from(), rename.to()};
@@ -185,6 +186,32 @@ final class RedisFanout implements Fanout {
     }
 
     /**
+     * While up, has {@code moderate.lua} keep a ban or mute and publish the action, which every
+     * instance (this one too) applies as it hears it; while down, refused, so that no instance
+     * applies it alone. Never waits; a failure takes the link down.
+     */
+    @Override
+    public boolean moderate(Moderation event) {
+        if (!up) {
+            return false;
+        }
+        long ends = event.until() == null ? 0 : event.until().toEpochMilli();
+        try {
+            link.async().eval(link.scripts.moderate, ScriptOutputType.INTEGER, new String[] {keys}, event.action(),
+                            event.user() != null ? "user:" + event.user() : "name:" + event.name(), Long.toString(ends),
+                            ClusterEvent.Moderated.of(event).encode())
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            link.lost(failure);
+                        }
+                    });
+        } catch (RuntimeException failure) {
+            link.lost(failure);
+        }
+        return true;
+    }
+
+    /**
      * Replaces what Redis holds of this instance's connections here, and asks for the snapshot
      * that follows the differences; the room is up from now on. With the room's lock held, so
      * every change after this one is sent after it.
@@ -192,7 +219,7 @@ final class RedisFanout implements Fanout {
     @Override
     public void recount(List<User> here) {
         Map<String, Integer> names = new LinkedHashMap<>();
-        here.forEach(user -> names.put(user.name(), user.connections()));
+        here.forEach(user -> names.put(ClusterEvent.keyOf(user.name(), user.user()), user.connections()));
         sync(names, false).whenComplete((total, failure) -> {
             if (failure != null) {
                 link.lost(failure);
@@ -306,6 +333,8 @@ final class RedisFanout implements Fanout {
         if (event instanceof ClusterEvent.Said said) {
             publisher.heard(said.nonce());
             relay(said.chat());
+        } else if (event instanceof ClusterEvent.Moderated moderated) {
+            audience.moderated(moderated.event());
         } else if (event instanceof ClusterEvent.Typed typed) {
             audience.passing(new Typing(typed.name()), link.instance.equals(typed.instance()) ? typed.member() : 0);
         } else if (event instanceof ClusterEvent.Users users) {
@@ -315,7 +344,9 @@ final class RedisFanout implements Fanout {
             synchronized (order) {
                 presence = users.seq();
                 online = users.users().values().stream().mapToInt(Integer::intValue).sum();
-                audience.everyone(users.users());
+                audience.everyone(users.users().entrySet().stream()
+                        .map(entry -> ClusterEvent.personOf(entry.getKey(), entry.getValue())).toList());
+                audience.sanctioned(users.inForce());
             }
         } else {
             change((ClusterEvent.Change) event);
@@ -346,7 +377,8 @@ final class RedisFanout implements Fanout {
             presence = change.seq();
             if (change instanceof ClusterEvent.Joined joined) {
                 online = joined.online();
-                Join join = Join.of(joined.online(), joined.name());
+                User who = ClusterEvent.personOf(joined.name(), 1);
+                Join join = Join.of(joined.online(), who.name(), who.user());
                 if (link.instance.equals(joined.instance())) {
                     joining.remove(joined.member());
                     audience.admitted(joined.member(), join);
@@ -355,7 +387,8 @@ final class RedisFanout implements Fanout {
                 }
             } else if (change instanceof ClusterEvent.Left left) {
                 online = left.online();
-                audience.deliver(Leave.of(left.online(), left.name())).elsewhere();
+                User who = ClusterEvent.personOf(left.name(), 1);
+                audience.deliver(Leave.of(left.online(), who.name(), who.user())).elsewhere();
             } else if (change instanceof ClusterEvent.Renamed renamed) {
                 audience.deliver(new Rename(renamed.from(), renamed.to())).elsewhere();
             }

@@ -20,6 +20,7 @@ final class Scripts {
     final String beat;
     final String resync;
     final String typing;
+    final String moderate;
 
     /** @param publish {@code PUBLISH}, or {@code SPUBLISH} for a room's shard channel */
     Scripts(String publish) {
@@ -31,6 +32,7 @@ final class Scripts {
         this.beat = room + load("beat.lua");
         this.resync = load("resync.lua");
         this.typing = head + load("typing.lua");
+        this.moderate = head + load("moderate.lua");
     }
 
     /** The prefix of a room's keys, {@code chat:{NAME}:}; its channel is {@code <prefix>events}. */

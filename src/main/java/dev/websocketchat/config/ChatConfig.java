@@ -127,11 +127,11 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         if (!tokenUrl.isEmpty() && !tokenUrl.matches("/[^/\\s][^\\s]*")) {
             throw new IllegalArgumentException("CHAT_TOKEN_URL must be a path on the page's own origin, such as /app/chat-token");
         }
-        requireAuth(auth, jwtSecret, jwtJwksUrl, privateRooms, !redisUrl.isEmpty());
+        requireAuth(auth, jwtSecret, jwtJwksUrl, privateRooms);
     }
 
     /** Checks the identity settings' form; never quotes the secret. */
-    private static void requireAuth(String auth, String secret, String jwksUrl, Set<String> privateRooms, boolean clustered) {
+    private static void requireAuth(String auth, String secret, String jwksUrl, Set<String> privateRooms) {
         if (!Set.of("off", "optional", "required").contains(auth)) {
             throw new IllegalArgumentException("CHAT_AUTH must be off, optional or required, not '" + auth + "'");
         }
@@ -143,10 +143,6 @@ public record ChatConfig(int port, String host, Set<String> allowedOrigins, int 
         }
         if (!privateRooms.isEmpty() && auth.equals("off")) {
             throw new IllegalArgumentException("CHAT_PRIVATE_ROOMS needs CHAT_AUTH=optional or required: with it off, nobody could enter them");
-        }
-        if (clustered && !auth.equals("off")) {
-            throw new IllegalArgumentException("CHAT_AUTH with CHAT_REDIS_URL is not supported yet: a cluster does not carry"
-                    + " verified identities between instances");
         }
     }
 

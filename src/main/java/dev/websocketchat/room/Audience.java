@@ -52,11 +52,21 @@ public interface Audience {
     void admitted(long member, Join join);
 
     /**
-     * Takes everyone in the room on every instance, by name with their connections, as the cluster
+     * Takes everyone in the room on every instance, by name (and user) with their connections, as the cluster
      * has it now, and delivers the leaves and joins that bring the members' lists there (none if
      * they agree already).
      */
-    void everyone(Map<String, Integer> users);
+    void everyone(List<ServerEvent.User> users);
+
+    /**
+     * A moderator's kick, ban or mute in the room, made on any instance: a ban or mute is kept
+     * until it ends ({@code until}; lifted without one), everyone here is told, and this
+     * instance's members it names are closed with 4403 after reading it (a kick, or a ban).
+     */
+    void moderated(ServerEvent.Moderation event);
+
+    /** The bans and mutes in force in the room, as a cluster keeps them, for a room opening here: kept, and told to nobody. */
+    void sanctioned(List<ServerEvent.Moderation> inForce);
 
     /** Calls {@link Fanout#recount} with this instance's connections by name, under the room's lock. */
     void recount();

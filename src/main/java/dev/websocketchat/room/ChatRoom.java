@@ -62,7 +62,7 @@ public final class ChatRoom {
         this.config = services.config;
         this.fanout = fanout;
         this.meters = services.meters;
-        this.members = new Members(services, fanout, this::evictSlowConsumers);
+        this.members = new Members(services, fanout, this::evictSlowConsumers, this::evict);
         this.intake = new Intake(this, members, services);
         Roster roster = members.roster();
         this.stopLiveness = new Liveness(config, services.logs, roster::members, idle -> evict(idle, LeaveCause.IDLE))
@@ -244,28 +244,25 @@ public final class ChatRoom {
     }
 
     /**
-     * A moderator's kick, ban or mute of a verified user or a guest in this room: recorded, then
-     * announced to everyone in the room (the target too), then a kick's or ban's target is closed
-     * with 4403 once it has read the announcement. Bans and mutes last for their {@code seconds}
-     * while the room is open (see {@link Sanctions}).
+     * A moderator's kick, ban or mute of a verified user or a guest in this room, through the
+     * fanout to every instance ({@link Audience#moderated}): recorded, announced to everyone in
+     * the room (the target too), and a kick's or ban's target closed with 4403 once it has read
+     * it. Bans and mutes last for their {@code seconds} (see {@link Sanctions}).
      *
-     * @return why it is refused (someone who does not moderate), or null
+     * @return why it is refused (someone who does not moderate, or a cluster out of reach), or null
      */
     Rejection moderate(Member by, ClientRequest.Moderate request) {
         if (!by.moderator || by.state != Member.State.ADMITTED) {
             return Rejection.NOT_MODERATOR;
         }
-        List<Member> named = members.sanction(request.action(), request.user(), request.name(), request.seconds());
-        Instant until = request.seconds() == 0 ? null : services.clock.instant().plusSeconds(request.seconds()).truncatedTo(ChronoUnit.SECONDS);
+        Instant until = request.seconds() == 0 || request.action().equals("kick") ? null
+                : services.clock.instant().plusSeconds(request.seconds()).truncatedTo(ChronoUnit.SECONDS);
+        if (!fanout.moderate(new Moderation(request.action(), request.user(), request.name(), by.name, until))) {
+            return Rejection.CLUSTER_UNREACHABLE;
+        }
         services.logs.log(LOG, Level.INFO, "moderated", by.clientAddress(), () -> by + " (a moderator) did " + request.action() + " "
                 + (request.user() != null ? "user " + LogSafe.text(request.user(), 64) : "guest " + LogSafe.text(request.name()))
-                + " in " + name + " for " + request.seconds() + " s: " + named.size() + " connections here");
-        members.passing(new Moderation(request.action(), request.user(), request.name(), by.name, until), 0);
-        boolean closes = request.action().equals("kick") || request.action().equals("ban") && request.seconds() > 0;
-        for (Member target : closes ? named : List.<Member>of()) {
-            target.outbox.flush(); // the announcement leaves before the close: an eviction drops what was never started
-            evict(target, request.action().equals("kick") ? LeaveCause.KICKED : LeaveCause.BANNED);
-        }
+                + " in " + name + " for " + request.seconds() + " s");
         return null;
     }
 

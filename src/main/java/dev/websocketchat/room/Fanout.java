@@ -10,7 +10,7 @@ import java.util.List;
  * deliver back through the room's {@link Audience}, in one order:
  *
  * <pre>
- *   ChatRoom --chat(), presence(), typing()--> Fanout --deliver(), repeated(), admitted(), passing(), everyone(), adopt()--> Audience
+ *   ChatRoom --chat(), presence(), typing(), moderate()--> Fanout --deliver(), repeated(), admitted(), passing(), everyone(), adopt(), moderated()--> Audience
  * </pre>
  *
  * <p>Every chat takes one path: the fanout numbers it and hands it to {@link Audience#deliver},
@@ -55,6 +55,14 @@ public interface Fanout extends AutoCloseable {
      * out of reach of it, but never reaches only some of this instance's members.
      */
     void typing(ServerEvent.Typing event, long member);
+
+    /**
+     * Has a moderator's kick, ban or mute applied and announced on every instance, through
+     * {@link Audience#moderated}; called without the room's lock.
+     *
+     * @return false if it cannot be now (a cluster out of reach): nothing of it is applied
+     */
+    boolean moderate(ServerEvent.Moderation event);
 
     /**
      * This instance's connections by name, reported again because the fanout asked through

@@ -80,7 +80,8 @@ final class Intake {
             } else if (request instanceof ClientRequest.Moderate moderate) {
                 Rejection refused = room.moderate(member, moderate);
                 if (refused != null) {
-                    refuse(member, refused, "only moderators may " + moderate.action());
+                    refuse(member, refused, refused == Rejection.NOT_MODERATOR ? "only moderators may " + moderate.action()
+                            : "not done: the cluster is unreachable, try again");
                 }
             } else if (request instanceof ClientRequest.Typing) {
                 room.typing(member);

@@ -61,6 +61,12 @@ public final class LocalFanout implements Fanout {
     }
 
     @Override
+    public boolean moderate(ServerEvent.Moderation event) {
+        audience.moderated(event);
+        return true;
+    }
+
+    @Override
     public int online(int here) {
         return here;
     }

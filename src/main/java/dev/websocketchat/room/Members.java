@@ -8,6 +8,7 @@ import dev.websocketchat.protocol.ServerEvent.Chat;
 import dev.websocketchat.protocol.ServerEvent.History;
 import dev.websocketchat.protocol.ServerEvent.Join;
 import dev.websocketchat.protocol.ServerEvent.Leave;
+import dev.websocketchat.protocol.ServerEvent.Moderation;
 import dev.websocketchat.protocol.ServerEvent.Rename;
 import dev.websocketchat.protocol.ServerEvent.User;
 import dev.websocketchat.protocol.Utf8;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +55,8 @@ final class Members implements Audience {
     private final Consumer<List<Member>> slowConsumers;
     /** The room's bans and mutes. */
     private final Sanctions sanctions = new Sanctions();
+    private final BiConsumer<Member, LeaveCause> evictor;
+    private final java.time.Clock clock;
     private record Joining(Member member, Resume resume) {
     }
 
@@ -62,8 +66,11 @@ final class Members implements Audience {
     private long lastEventNanos = System.nanoTime();
     private boolean closed;
 
-    /** @param slowConsumers evicts the members a delivery overflowed; called without the lock */
-    Members(RoomServices services, Fanout fanout, Consumer<List<Member>> slowConsumers) {
+    /**
+     * @param slowConsumers evicts the members a delivery overflowed; called without the lock
+     * @param evictor       closes a member for a cause (a moderator's kick or ban); called without the lock
+     */
+    Members(RoomServices services, Fanout fanout, Consumer<List<Member>> slowConsumers, BiConsumer<Member, LeaveCause> evictor) {
         this.config = services.config;
         this.codec = services.codec;
         this.capacity = services.capacity;
@@ -73,6 +80,8 @@ final class Members implements Audience {
         this.flusher = new Flusher(roster::members, services.flushing);
         this.fanout = fanout;
         this.slowConsumers = slowConsumers;
+        this.evictor = evictor;
+        this.clock = services.clock;
     }
 
     /** Everyone admitted now; readable without the lock (see {@link Roster}). */
@@ -240,35 +249,65 @@ final class Members implements Audience {
         }
     }
 
-    /**
-     * Records a moderator's ban or mute of a verified user or of a guest's name ({@code seconds}
-     * 0 lifts it; a kick records nothing), and returns the room's admitted members it names, their
-     * mutes set: the room evicts a kick's and a ban's.
-     */
-    List<Member> sanction(String action, String user, String name, int seconds) {
+    @Override
+    public void moderated(Moderation event) {
+        List<Member> named;
+        List<Member> overflowed;
         lock.lock();
         try {
-            long now = System.nanoTime();
-            long until = seconds == 0 ? 0 : now + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-            String key = Sanctions.keyOf(user, name);
-            if (action.equals("ban")) {
-                sanctions.ban(key, until);
-            } else if (action.equals("mute")) {
-                sanctions.mute(key, until);
+            if (closed) {
+                return;
             }
-            List<Member> named = new ArrayList<>();
-            for (Member member : roster.members()) {
-                if (Sanctions.keyOf(member.user, member.name).equals(key)) {
-                    named.add(member);
-                    if (action.equals("mute")) {
-                        member.mutedUntilNanos = until;
-                    }
-                }
-            }
-            return named;
+            named = sanction(event);
+            overflowed = roster.enqueue(Frame.of(codec.encode(event)), 0);
         } finally {
             lock.unlock();
         }
+        boolean closes = event.action().equals("kick") || event.action().equals("ban") && event.until() != null;
+        for (Member target : closes ? named : List.<Member>of()) {
+            target.outbox.flush(); // the announcement leaves before the close: an eviction drops what was never started
+            evictor.accept(target, event.action().equals("kick") ? LeaveCause.KICKED : LeaveCause.BANNED);
+        }
+        sendElsewhere(overflowed);
+    }
+
+    @Override
+    public void sanctioned(List<Moderation> inForce) {
+        lock.lock();
+        try {
+            if (!closed) {
+                inForce.forEach(this::sanction);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps a ban or mute of a verified user or of a guest's name until it ends (lifted if it has
+     * no end; a kick keeps nothing), and returns the admitted members here it names, their mutes
+     * set. Lock held.
+     */
+    private List<Member> sanction(Moderation event) {
+        long now = System.nanoTime();
+        long until = event.until() == null ? 0
+                : now + Math.max(1, java.time.Duration.between(clock.instant(), event.until()).toNanos());
+        String key = Sanctions.keyOf(event.user(), event.name());
+        if (event.action().equals("ban")) {
+            sanctions.ban(key, until);
+        } else if (event.action().equals("mute")) {
+            sanctions.mute(key, until);
+        }
+        List<Member> named = new ArrayList<>();
+        for (Member member : roster.members()) {
+            if (Sanctions.keyOf(member.user, member.name).equals(key)) {
+                named.add(member);
+                if (event.action().equals("mute")) {
+                    member.mutedUntilNanos = until;
+                }
+            }
+        }
+        return named;
     }
 
     /** Queues a frame for one member alone; false if it overflowed. */
@@ -396,7 +435,7 @@ final class Members implements Audience {
     }
 
     @Override
-    public void everyone(Map<String, Integer> users) {
+    public void everyone(List<User> users) {
         Set<Member> overflowed = new LinkedHashSet<>();
         lock.lock();
         try {

@@ -54,17 +54,16 @@ final class NameCounts {
     }
 
     /**
-     * Becomes {@code target}, a cluster's list by name (guests only: a cluster carries no verified
-     * users yet), and returns the leaves, then the joins, that say so, each with the count it
-     * leaves: counting from this list's total down and up to the target's.
+     * Becomes {@code target}, a cluster's list, and returns the leaves, then the joins, that say
+     * so, each with the count it leaves: counting from this list's total down and up to the target's.
      */
-    List<ServerEvent> become(Map<String, Integer> target) {
+    List<ServerEvent> become(List<User> target) {
         TreeMap<Who, Integer> wanted = new TreeMap<>(ORDER);
-        target.forEach((name, count) -> {
-            if (count > 0) {
-                wanted.put(new Who(name, null), count);
+        for (User user : target) {
+            if (user.connections() > 0) {
+                wanted.merge(new Who(user.name(), user.user()), user.connections(), Integer::sum);
             }
-        });
+        }
         int online = counts.values().stream().mapToInt(Integer::intValue).sum();
         List<ServerEvent> changes = new ArrayList<>();
         for (Map.Entry<Who, Integer> entry : counts.entrySet()) {
@@ -74,7 +73,7 @@ final class NameCounts {
         }
         for (Map.Entry<Who, Integer> entry : wanted.entrySet()) {
             for (int come = entry.getValue() - counts.getOrDefault(entry.getKey(), 0); come > 0; come--) {
-                changes.add(Join.of(++online, entry.getKey().name()));
+                changes.add(Join.of(++online, entry.getKey().name(), entry.getKey().user()));
             }
         }
         counts.clear();

@@ -2,8 +2,9 @@
 -- says it has: on joining the room, on recovering from an outage, and on leaving it. Every
 -- difference is published as the joins and leaves (with names) that make it, each with the room's
 -- next presence number, as presence.lua publishes them. Then, if asked, the whole list of the room
--- is published for the instance, with the presence number it is current at (ClusterEvent.Users:
--- {"type":"users","to":I,"seq":S,"users":{NAME:CONNECTIONS,...}}; the other instances skip it). On
+-- is published for the instance, with the presence number it is current at, and the bans and mutes
+-- in force (moderate.lua) (ClusterEvent.Users: {"type":"users","to":I,"seq":S,"users":{NAME:CONNECTIONS,...},
+-- "sanctions":{"ban|user:ID":END_MS,...}}; the other instances skip it). On
 -- the room's channel, it comes after every change it includes and before every later one: Redis
 -- keeps the order of one channel, which nothing guarantees across channels.
 -- Opening the room counts as the instance's heartbeat in it (beat.lua), and keeps its state.
@@ -66,6 +67,11 @@ if ARGV[4] == '1' then
     end
   end
   local seq = tonumber(redis.call('GET', room .. 'presence') or '0')
-  redis.call(PUBLISH, room .. 'events', cjson.encode({type = 'users', to = instance, seq = seq, users = everyone}))
+  local sanctions = {}
+  local flat = redis.call('HGETALL', room .. 'sanctions')
+  for i = 1, #flat, 2 do
+    sanctions[flat[i]] = tonumber(flat[i + 1])
+  end
+  redis.call(PUBLISH, room .. 'events', cjson.encode({type = 'users', to = instance, seq = seq, users = everyone, sanctions = sanctions}))
 end
 return total

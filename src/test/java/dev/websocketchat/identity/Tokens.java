@@ -92,6 +92,16 @@ public final class Tokens implements AutoCloseable {
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
     }
 
+    /** A five-minute HS256 token of the user under the name. */
+    public static String token(String user, String name) {
+        return hs256(claims(user, name).build());
+    }
+
+    /** The frame that proves who a connection is. */
+    public static String authFrame(String token) {
+        return "{\"type\":\"auth\",\"token\":\"" + token + "\"}";
+    }
+
     public static String hs256(JWTClaimsSet claims) {
         return sign(new JWSHeader(JWSAlgorithm.HS256), claims, macSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
     }

@@ -156,6 +156,11 @@ class RoomsTest {
         }
 
         @Override
+        public boolean moderate(ServerEvent.Moderation event) {
+            return room.moderate(event);
+        }
+
+        @Override
         public int online(int here) {
             return room.online(here);
         }

@@ -62,83 +62,56 @@ class IdentityTest {
         return raw;
     }
 
-    private static String token(String user, String name) {
-        return Tokens.hs256(Tokens.claims(user, name).build());
-    }
 
-    private static String auth(String token) {
-        return "{\"type\":\"auth\",\"token\":\"" + token + "\"}";
-    }
-
-    /** Reads to the server's close frame: its code and reason, as {@code "4401 token expired"}. */
-    private static String closeOf(RawWebSocket raw) throws IOException {
-        for (RawWebSocket.Received frame = raw.nextFrame(); frame != null; frame = raw.nextFrame()) {
-            if (frame.opcode() == 0x8) {
-                byte[] payload = frame.payload();
-                return frame.closeCode() + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
-            }
-        }
-        return "no close frame";
-    }
-
-    /** Reads text frames until one contains {@code part}; that frame. */
-    private static String until(RawWebSocket raw, String part) throws IOException {
-        String[] found = new String[1];
-        assertThat(raw.readUntil(text -> {
-            found[0] = text;
-            return text.contains(part);
-        })).as("a frame with %s", part).isTrue();
-        return found[0];
-    }
 
     @Test
     void aTokenInTheFirstFrameAdmitsItsUserUnderTheNameItProves() throws IOException {
         start("required", Map.of());
         RawWebSocket bob = connect("lobby", "bob");
-        bob.sendText(auth(token("u-bob", "Bob")));
-        until(bob, "\"type\":\"join\"");
+        bob.sendText(Tokens.authFrame(Tokens.token("u-bob", "Bob")));
+        bob.textWith("\"type\":\"join\"");
 
         RawWebSocket alice = connect("lobby", "mallory");
-        alice.sendText(auth(token("u-alice", "영희")));
-        String history = until(alice, "\"type\":\"history\"");
+        alice.sendText(Tokens.authFrame(Tokens.token("u-alice", "영희")));
+        String history = alice.textWith("\"type\":\"history\"");
         assertThat(history).contains("{\"name\":\"영희\",\"connections\":1,\"user\":\"u-alice\"}")
                 .contains("{\"name\":\"Bob\",\"connections\":1,\"user\":\"u-bob\"}").doesNotContain("mallory");
-        assertThat(until(bob, "\"type\":\"join\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
+        assertThat(bob.textWith("\"type\":\"join\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
 
         alice.sendText("{\"type\":\"chat\",\"name\":\"Bob\",\"text\":\"hi\"}");
-        assertThat(until(bob, "\"type\":\"chat\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
+        assertThat(bob.textWith("\"type\":\"chat\"")).contains("\"name\":\"영희\"").contains("\"user\":\"u-alice\"");
         alice.sendText("{\"type\":\"rename\",\"name\":\"Bob\"}");
-        assertThat(until(alice, "\"type\":\"error\"")).contains("\"code\":\"name_verified\"");
+        assertThat(alice.textWith("\"type\":\"error\"")).contains("\"code\":\"name_verified\"");
         alice.reset();
-        assertThat(until(bob, "\"type\":\"leave\"")).contains("\"user\":\"u-alice\"");
+        assertThat(bob.textWith("\"type\":\"leave\"")).contains("\"user\":\"u-alice\"");
     }
 
     @Test
     void nothingHappensBeforeTheProofAndABadOneIsClosed4401WithItsReasonAndNeverLogged() throws IOException {
         start("required", Map.of());
         RawWebSocket observer = connect("lobby", "o");
-        observer.sendText(auth(token("u-o", "observer")));
-        until(observer, "\"type\":\"join\"");
+        observer.sendText(Tokens.authFrame(Tokens.token("u-o", "observer")));
+        observer.textWith("\"type\":\"join\"");
 
         RawWebSocket chatsFirst = connect("lobby", "x");
         chatsFirst.sendText("{\"type\":\"chat\",\"text\":\"let me in\"}");
-        assertThat(closeOf(chatsFirst)).isEqualTo("4401 token missing");
+        assertThat(chatsFirst.closeWithReason()).isEqualTo("4401 token missing");
 
         Instant past = Instant.now().minus(Duration.ofMinutes(5));
         String expired = Tokens.hs256(Tokens.with(Tokens.claims("u-x", "x"), c -> c.expirationTime(Date.from(past))));
-        String forged = token("u-x", "x").replaceFirst("\\.[^.]+$", ".AAAA");
+        String forged = Tokens.token("u-x", "x").replaceFirst("\\.[^.]+$", ".AAAA");
         Map<String, String> refusals = Map.of(expired, "4401 token expired", forged, "4401 token signature not valid",
                 "garbage", "4401 token malformed", "x".repeat(20 * 1024), "4401 token malformed");
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             RawWebSocket raw = connect("lobby", "x");
-            raw.sendText(auth(refusal.getKey()));
-            assertThat(closeOf(raw)).isEqualTo(refusal.getValue());
+            raw.sendText(Tokens.authFrame(refusal.getKey()));
+            assertThat(raw.closeWithReason()).isEqualTo(refusal.getValue());
         }
         RawWebSocket huge = connect("lobby", "x"); // over CHAT_MAX_FRAME: the frame scanner aborts it, as any frame too big before admission
-        huge.sendText(auth("x".repeat(100 * 1024)));
-        assertThat(closeOf(huge)).isEqualTo("no close frame");
+        huge.sendText(Tokens.authFrame("x".repeat(100 * 1024)));
+        assertThat(huge.closeWithReason()).isEqualTo("no close frame");
         observer.sendText("{\"type\":\"ping\"}");
-        assertThat(until(observer, "\"type\":\"pong\"")).as("the observer heard of nobody before its pong").isEqualTo("{\"type\":\"pong\"}");
+        assertThat(observer.textWith("\"type\":\"pong\"")).as("the observer heard of nobody before its pong").isEqualTo("{\"type\":\"pong\"}");
         assertThat(Scrape.of(LocalServer.root(server)).value("chat_rejected_total{reason=\"unauthenticated\"}")).isEqualTo(5);
         for (LogRecord record : logs.records()) {
             String line = String.valueOf(record.getMessage()) + record.getThrown();
@@ -153,9 +126,9 @@ class IdentityTest {
         RawWebSocket raw = RawWebSocket.connect(uri, 0);
         opened.add(raw);
         String head = raw.handshake(uri, "Host: 127.0.0.1:" + uri.getPort() + "\r\nSec-WebSocket-Key: " + RawWebSocket.newKey()
-                + "\r\nAuthorization: Bearer " + token("u-api", "robot") + "\r\n");
+                + "\r\nAuthorization: Bearer " + Tokens.token("u-api", "robot") + "\r\n");
         assertThat(head).startsWith("HTTP/1.1 101");
-        assertThat(until(raw, "\"type\":\"join\"")).contains("\"name\":\"robot\"").contains("\"user\":\"u-api\"");
+        assertThat(raw.textWith("\"type\":\"join\"")).contains("\"name\":\"robot\"").contains("\"user\":\"u-api\"");
     }
 
     @Test
@@ -164,21 +137,21 @@ class IdentityTest {
         JWTClaimsSet member = Tokens.with(Tokens.claims("u-m", "member"), c -> c.claim("rooms", List.of("staff")));
         JWTClaimsSet moderator = Tokens.with(Tokens.claims("u-mod", "mod"), c -> c.claim("roles", List.of("moderator")));
         RawWebSocket inside = connect("staff", "x");
-        inside.sendText(auth(Tokens.hs256(member)));
-        until(inside, "\"type\":\"join\"");
+        inside.sendText(Tokens.authFrame(Tokens.hs256(member)));
+        inside.textWith("\"type\":\"join\"");
         RawWebSocket mod = connect("staff", "x");
-        mod.sendText(auth(Tokens.hs256(moderator)));
-        until(mod, "\"type\":\"join\"");
+        mod.sendText(Tokens.authFrame(Tokens.hs256(moderator)));
+        mod.textWith("\"type\":\"join\"");
 
         RawWebSocket lobby = connect("lobby", "x");
         lobby.sendText("{\"type\":\"auth\"}");
-        until(lobby, "\"type\":\"join\"");
+        lobby.textWith("\"type\":\"join\"");
         RawWebSocket guest = connect("staff", "guest");
         guest.sendText("{\"type\":\"auth\"}");
-        assertThat(closeOf(guest)).isEqualTo("4403 forbidden");
+        assertThat(guest.closeWithReason()).isEqualTo("4403 forbidden");
         RawWebSocket other = connect("staff", "x");
-        other.sendText(auth(token("u-other", "other")));
-        assertThat(closeOf(other)).isEqualTo("4403 forbidden");
+        other.sendText(Tokens.authFrame(Tokens.token("u-other", "other")));
+        assertThat(other.closeWithReason()).isEqualTo("4403 forbidden");
 
         String rooms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(LocalServer.root(server).resolve("rooms")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -189,14 +162,14 @@ class IdentityTest {
     void inOptionalModeAGuestChatsAsTodayAndCannotPassForAVerifiedUser() throws IOException {
         start("optional", Map.of());
         RawWebSocket verified = connect("lobby", "x");
-        verified.sendText(auth(token("u-1", "영희")));
-        until(verified, "\"type\":\"join\"");
+        verified.sendText(Tokens.authFrame(Tokens.token("u-1", "영희")));
+        verified.textWith("\"type\":\"join\"");
 
         RawWebSocket guest = connect("lobby", "영희");
         guest.sendText("Hello");
-        String join = until(verified, "\"type\":\"join\"");
+        String join = verified.textWith("\"type\":\"join\"");
         assertThat(join).contains("\"name\":\"영희\"").doesNotContain("\"user\"");
-        assertThat(until(verified, "\"type\":\"chat\"")).contains("\"text\":\"Hello\"").doesNotContain("\"user\"");
+        assertThat(verified.textWith("\"type\":\"chat\"")).contains("\"text\":\"Hello\"").doesNotContain("\"user\"");
     }
 
     @Test
@@ -204,20 +177,20 @@ class IdentityTest {
         start("required", Map.of());
         Instant soon = Instant.now().plusSeconds(2);
         RawWebSocket lapses = connect("lobby", "x");
-        lapses.sendText(auth(Tokens.hs256(Tokens.with(Tokens.claims("u-1", "a"), c -> c.expirationTime(Date.from(soon))))));
-        until(lapses, "\"type\":\"join\"");
+        lapses.sendText(Tokens.authFrame(Tokens.hs256(Tokens.with(Tokens.claims("u-1", "a"), c -> c.expirationTime(Date.from(soon))))));
+        lapses.textWith("\"type\":\"join\"");
         RawWebSocket renews = connect("lobby", "x");
-        renews.sendText(auth(Tokens.hs256(Tokens.with(Tokens.claims("u-2", "b"), c -> c.expirationTime(Date.from(soon))))));
-        until(renews, "\"type\":\"join\"");
-        renews.sendText(auth(token("u-2", "b")));
+        renews.sendText(Tokens.authFrame(Tokens.hs256(Tokens.with(Tokens.claims("u-2", "b"), c -> c.expirationTime(Date.from(soon))))));
+        renews.textWith("\"type\":\"join\"");
+        renews.sendText(Tokens.authFrame(Tokens.token("u-2", "b")));
 
-        assertThat(closeOf(lapses)).isEqualTo("4401 token expired");
+        assertThat(lapses.closeWithReason()).isEqualTo("4401 token expired");
         assertThat(Instant.now()).as("closed at its expiry, within 5 s").isBefore(soon.plusSeconds(5));
         renews.sendText("{\"type\":\"ping\"}");
-        assertThat(until(renews, "\"type\":\"pong\"")).as("the renewed one is still in").isNotNull();
+        assertThat(renews.textWith("\"type\":\"pong\"")).as("the renewed one is still in").isNotNull();
 
-        renews.sendText(auth(token("u-3", "c")));
-        assertThat(closeOf(renews)).isEqualTo("4401 token is another user's");
+        renews.sendText(Tokens.authFrame(Tokens.token("u-3", "c")));
+        assertThat(renews.closeWithReason()).isEqualTo("4401 token is another user's");
     }
 
     @Test
@@ -228,39 +201,39 @@ class IdentityTest {
             silent.add(connect("lobby", "x" + i));
         }
         RawWebSocket fourth = connect("lobby", "x");
-        assertThat(closeOf(fourth)).isEqualTo("1013 too many connections from your address");
+        assertThat(fourth.closeWithReason()).isEqualTo("1013 too many connections from your address");
         long started = System.nanoTime();
         for (RawWebSocket each : silent) {
-            assertThat(closeOf(each)).isEqualTo("4401 token missing");
+            assertThat(each.closeWithReason()).isEqualTo("4401 token missing");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         RawWebSocket afterwards = connect("lobby", "x");
-        afterwards.sendText(auth(token("u-1", "a")));
-        assertThat(until(afterwards, "\"type\":\"join\"")).as("their places were given back").contains("\"user\":\"u-1\"");
+        afterwards.sendText(Tokens.authFrame(Tokens.token("u-1", "a")));
+        assertThat(afterwards.textWith("\"type\":\"join\"")).as("their places were given back").contains("\"user\":\"u-1\"");
     }
 
     @Test
     void aDirectConversationIsOneRoomForItsTwoUsersWhoeverOpensItAndNobodyElses() throws IOException, InterruptedException {
         start("optional", Map.of());
         RawWebSocket alice = connect("@u-bob", "x");
-        alice.sendText(auth(token("u-alice", "Alice")));
-        until(alice, "\"type\":\"join\"");
+        alice.sendText(Tokens.authFrame(Tokens.token("u-alice", "Alice")));
+        alice.textWith("\"type\":\"join\"");
         alice.sendText("{\"type\":\"chat\",\"text\":\"psst\"}");
-        until(alice, "\"text\":\"psst\"");
+        alice.textWith("\"text\":\"psst\"");
 
         RawWebSocket bob = connect("@u-alice", "x");
-        bob.sendText(auth(token("u-bob", "Bob")));
-        assertThat(until(bob, "\"type\":\"history\"")).as("the same room, with its history").contains("\"text\":\"psst\"");
-        assertThat(until(alice, "\"type\":\"join\"")).contains("\"user\":\"u-bob\"");
+        bob.sendText(Tokens.authFrame(Tokens.token("u-bob", "Bob")));
+        assertThat(bob.textWith("\"type\":\"history\"")).as("the same room, with its history").contains("\"text\":\"psst\"");
+        assertThat(alice.textWith("\"type\":\"join\"")).contains("\"user\":\"u-bob\"");
 
         RawWebSocket carol = connect("@u-bob", "x");
-        carol.sendText(auth(token("u-carol", "Carol")));
-        String carolsHistory = until(carol, "\"type\":\"history\"");
+        carol.sendText(Tokens.authFrame(Tokens.token("u-carol", "Carol")));
+        String carolsHistory = carol.textWith("\"type\":\"history\"");
         assertThat(carolsHistory).as("carol's own conversation with bob, not alice's").doesNotContain("psst");
 
         RawWebSocket guest = connect("@u-bob", "x");
         guest.sendText("{\"type\":\"auth\"}");
-        assertThat(closeOf(guest)).isEqualTo("4401 token missing");
+        assertThat(guest.closeWithReason()).isEqualTo("4401 token missing");
 
         String rooms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(LocalServer.root(server).resolve("rooms")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -272,47 +245,47 @@ class IdentityTest {
         start("required", Map.of());
         JWTClaimsSet moderator = Tokens.with(Tokens.claims("u-mod", "Mod"), c -> c.claim("roles", List.of("moderator")));
         RawWebSocket mod = connect("lobby", "x");
-        mod.sendText(auth(Tokens.hs256(moderator)));
-        until(mod, "\"type\":\"join\"");
+        mod.sendText(Tokens.authFrame(Tokens.hs256(moderator)));
+        mod.textWith("\"type\":\"join\"");
         RawWebSocket troll = connect("lobby", "x");
-        troll.sendText(auth(token("u-troll", "Troll")));
-        until(troll, "\"type\":\"join\"");
+        troll.sendText(Tokens.authFrame(Tokens.token("u-troll", "Troll")));
+        troll.textWith("\"type\":\"join\"");
         RawWebSocket bystander = connect("lobby", "x");
-        bystander.sendText(auth(token("u-by", "By")));
-        until(bystander, "\"type\":\"join\"");
+        bystander.sendText(Tokens.authFrame(Tokens.token("u-by", "By")));
+        bystander.textWith("\"type\":\"join\"");
 
         bystander.sendText("{\"type\":\"kick\",\"user\":\"u-troll\"}");
-        assertThat(until(bystander, "\"type\":\"error\"")).contains("\"code\":\"not_moderator\"");
+        assertThat(bystander.textWith("\"type\":\"error\"")).contains("\"code\":\"not_moderator\"");
 
         mod.sendText("{\"type\":\"mute\",\"user\":\"u-troll\",\"seconds\":60}");
-        assertThat(until(bystander, "\"type\":\"moderation\"")).contains("\"action\":\"mute\"").contains("\"user\":\"u-troll\"")
+        assertThat(bystander.textWith("\"type\":\"moderation\"")).contains("\"action\":\"mute\"").contains("\"user\":\"u-troll\"")
                 .contains("\"by\":\"Mod\"").contains("\"until\":");
         troll.sendText("{\"type\":\"chat\",\"text\":\"spam\"}");
-        assertThat(until(troll, "\"type\":\"error\"")).contains("\"code\":\"muted\"");
+        assertThat(troll.textWith("\"type\":\"error\"")).contains("\"code\":\"muted\"");
 
         mod.sendText("{\"type\":\"ban\",\"user\":\"u-troll\",\"seconds\":600}");
-        assertThat(until(troll, "\"type\":\"moderation\"")).contains("\"action\":\"ban\"");
-        assertThat(closeOf(troll)).isEqualTo("4403 banned");
-        assertThat(until(bystander, "\"type\":\"leave\"")).contains("\"user\":\"u-troll\"");
+        assertThat(troll.textWith("\"type\":\"moderation\"")).contains("\"action\":\"ban\"");
+        assertThat(troll.closeWithReason()).isEqualTo("4403 banned");
+        assertThat(bystander.textWith("\"type\":\"leave\"")).contains("\"user\":\"u-troll\"");
         RawWebSocket back = connect("lobby", "x");
-        back.sendText(auth(token("u-troll", "Troll")));
-        assertThat(closeOf(back)).as("the troll cannot come back").isEqualTo("4403 banned");
+        back.sendText(Tokens.authFrame(Tokens.token("u-troll", "Troll")));
+        assertThat(back.closeWithReason()).as("the troll cannot come back").isEqualTo("4403 banned");
 
         mod.sendText("{\"type\":\"ban\",\"user\":\"u-troll\",\"seconds\":0}");
-        until(bystander, "\"type\":\"moderation\"");
+        bystander.textWith("\"type\":\"moderation\"");
         RawWebSocket forgiven = connect("lobby", "x");
-        forgiven.sendText(auth(token("u-troll", "Troll")));
-        assertThat(until(forgiven, "\"type\":\"join\"")).as("a lifted ban lets it in").contains("\"user\":\"u-troll\"");
+        forgiven.sendText(Tokens.authFrame(Tokens.token("u-troll", "Troll")));
+        assertThat(forgiven.textWith("\"type\":\"join\"")).as("a lifted ban lets it in").contains("\"user\":\"u-troll\"");
         mod.sendText("{\"type\":\"kick\",\"user\":\"u-troll\"}");
-        assertThat(closeOf(forgiven)).isEqualTo("4403 kicked");
+        assertThat(forgiven.closeWithReason()).isEqualTo("4403 kicked");
     }
 
     @Test
     void withNoSettingNamesAreTypedFreelyAsInTheTutorial() throws IOException {
         server = LocalServer.start(Map.of());
         RawWebSocket raw = connect("lobby", "철수");
-        assertThat(until(raw, "\"type\":\"join\"")).contains("\"name\":\"철수\"").doesNotContain("\"user\"");
-        raw.sendText(auth(token("u-1", "영희")));
-        assertThat(until(raw, "\"type\":\"error\"")).contains("auth_unexpected");
+        assertThat(raw.textWith("\"type\":\"join\"")).contains("\"name\":\"철수\"").doesNotContain("\"user\"");
+        raw.sendText(Tokens.authFrame(Tokens.token("u-1", "영희")));
+        assertThat(raw.textWith("\"type\":\"error\"")).contains("auth_unexpected");
     }
 }

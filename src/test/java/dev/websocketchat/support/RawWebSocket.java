@@ -144,6 +144,26 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Reads to the server's close frame: its code and reason, as {@code "4401 token expired"}; "no close frame" if the connection ended without one. */
+    public String closeWithReason() throws IOException {
+        for (Received frame = nextFrame(); frame != null; frame = nextFrame()) {
+            if (frame.opcode() == 0x8) {
+                return frame.closeCode() + " " + new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8);
+            }
+        }
+        return "no close frame";
+    }
+
+    /** Reads text frames until one contains {@code part}, and returns it; fails if the connection ends first. */
+    public String textWith(String part) throws IOException {
+        String[] found = new String[1];
+        assertThat(readUntil(text -> {
+            found[0] = text;
+            return text.contains(part);
+        })).as("a frame with %s", part).isTrue();
+        return found[0];
+    }
+
     /** Reads and discards frames until the server's close frame; returns its status code. */
     public int awaitCloseCode() throws IOException {
         return readUntilClose(new ArrayList<>());
