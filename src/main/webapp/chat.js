@@ -33,6 +33,7 @@
       folded: (joined, left) => [joined && `${joined}명 접속`, left && `${left}명 나감`].filter(Boolean).join(', '),
       reasons: { 1003: '지원하지 않는 데이터를 보냈습니다', 1008: '이 페이지에서는 접속할 수 없습니다', 1009: '메시지가 너무 큽니다',
         4401: '로그인이 필요하거나 만료되었습니다', 4403: '이 방에 들어갈 권한이 없습니다' },
+      forbidden: { kicked: '관리자가 이 방에서 내보냈습니다', banned: '관리자가 이 방에서 차단했습니다' },
       room: '방', enter: '입장', people: '여기 있는 사람', connections: (n) => `연결 ${n}개`,
       renamed: (event) => `${event.from} 님이 이름을 ${event.to}(으)로 바꿨습니다`,
       outbox: '보내는 중인 메시지', sending: '보내는 중…', failed: (why) => `보내지 못했습니다: ${why}`, edit: '고치기',
@@ -45,6 +46,11 @@
       notifyLabel: '알림', notifyTitle: '창이 가려져 있을 때 나를 @이름으로 부르는 메시지를 알림으로 받습니다',
       badRoom: (name) => `"${name}"은(는) 방 이름이 될 수 없습니다`,
       verified: (user) => `로그인한 사용자 (${user})`, signIn: '로그인이 필요합니다',
+      direct: '1:1', directTitle: (name) => `${name} 님과 1:1 대화`,
+      kick: '내보내기', ban: '차단 1시간', mute: '조용히 10분', actionsFor: (name) => `${name} 님 관리`,
+      moderation: (event, whom) => ({ kick: `${event.by} 님이 ${whom} 님을 내보냈습니다`,
+        ban: event.until ? `${event.by} 님이 ${whom} 님을 차단했습니다` : `${event.by} 님이 ${whom} 님의 차단을 풀었습니다`,
+        mute: event.until ? `${event.by} 님이 ${whom} 님의 메시지를 막았습니다` : `${event.by} 님이 ${whom} 님의 메시지 막기를 풀었습니다` })[event.action],
       // By the server's error code; a code not listed shows the server's reason as it is.
       errors: {
         rate_limited: '너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다',
@@ -58,6 +64,8 @@
         imitates_notice: '입장·퇴장 알림처럼 보이는 이름은 쓸 수 없습니다',
         mixed_scripts: '여러 문자 체계를 섞은 이름은 쓸 수 없습니다',
         name_verified: '로그인한 이름은 바꿀 수 없습니다',
+        muted: '관리자가 메시지 보내기를 막았습니다',
+        not_moderator: '관리자만 할 수 있습니다',
       },
     },
     en: {
@@ -71,6 +79,7 @@
       folded: (joined, left) => [joined && `${joined} joined`, left && `${left} left`].filter(Boolean).join(', '),
       reasons: { 1003: 'the page sent data the server does not accept', 1008: 'this page may not connect to the server', 1009: 'a message was too large',
         4401: 'you need to sign in, or your sign-in expired', 4403: 'you may not enter this room' },
+      forbidden: { kicked: 'a moderator removed you from this room', banned: 'a moderator banned you from this room' },
       room: 'Room', enter: 'Enter', people: 'Who is here', connections: (n) => `${n} connections`,
       renamed: (event) => `${event.from} is now ${event.to}`,
       outbox: 'Messages being sent', sending: 'Sending…', failed: (why) => `Not sent: ${why}`, edit: 'Edit',
@@ -84,10 +93,16 @@
       notifyLabel: 'Alerts', notifyTitle: 'Notifies you of messages that mention you by @name while this tab is hidden',
       badRoom: (name) => `"${name}" cannot be a room name`,
       verified: (user) => `Signed in (${user})`, signIn: 'You need to sign in',
+      direct: '1:1', directTitle: (name) => `Talk with ${name} alone`,
+      kick: 'Kick', ban: 'Ban 1 h', mute: 'Mute 10 min', actionsFor: (name) => `Moderate ${name}`,
+      moderation: (event, whom) => ({ kick: `${event.by} removed ${whom}`,
+        ban: event.until ? `${event.by} banned ${whom}` : `${event.by} lifted the ban on ${whom}`,
+        mute: event.until ? `${event.by} muted ${whom}` : `${event.by} unmuted ${whom}` })[event.action],
       errors: {
         rate_limited: 'Sending too fast; trying again shortly', address_rate_limited: 'Sending too fast; trying again shortly',
         server_busy: 'The server is busy; trying again shortly', cluster_unreachable: 'The servers lost each other; trying again shortly',
-        name_verified: 'Your signed-in name cannot be changed',
+        name_verified: 'Your signed-in name cannot be changed', muted: 'A moderator muted you',
+        not_moderator: 'Only moderators may do that',
       },
     },
   };
@@ -101,6 +116,7 @@
   const TOKEN_RENEWED_BEFORE_MS = 60000;
   const LOBBY = 'lobby';
   const ROOM_NAME = /^[a-z0-9_-]{1,32}$/;
+  const DIRECT = /^@[^\u0000-\u001f]{1,255}$/; // a conversation with one user, by their id (CHAT_AUTH on)
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
   // Browsers hide WebSocket pings from pages, so the page keeps its own heartbeat: a ping every
@@ -148,6 +164,8 @@
   const tokenInUrl = takeTokenFromUrl();
   let renewal = null;
   let refusedProofs = 0;     // 4401s in a row: after a second, a fresh token is not going to help
+  let currentToken = null;   // the token this page last proved itself with
+  let me = null;             // {user, moderator} once the server admitted this page as a verified user
 
   function openOutbox() {
     return window.ChatOutbox.create(`chat.outbox.${room}`,
@@ -265,7 +283,7 @@
   // The room in the URL (#room=design); the lobby without one, or with a name that is no room's.
   function roomInUrl() {
     const named = namedInUrl();
-    return ROOM_NAME.test(named) ? named : LOBBY;
+    return ROOM_NAME.test(named) || DIRECT.test(named) ? named : LOBBY;
   }
 
   // The room the address names, as written; the lobby's name if it names none.
@@ -281,7 +299,7 @@
   // An address naming no possible room opens none: the page says so, and offers the name to fix.
   function refuseRoomInUrl() {
     const named = namedInUrl();
-    if (ROOM_NAME.test(named)) return false;
+    if (ROOM_NAME.test(named) || DIRECT.test(named)) return false;
     roomField.value = named;
     checkRoomField();
     setState('offline', `${texts.badRoom(named)}. ${texts.roomRule}`);
@@ -292,7 +310,7 @@
   // The room field says what a room name may contain, in the page's language, while it holds another.
   function checkRoomField() {
     const wanted = roomField.value.trim();
-    roomField.setCustomValidity(wanted === '' || ROOM_NAME.test(wanted) ? '' : texts.roomRule);
+    roomField.setCustomValidity(wanted === '' || ROOM_NAME.test(wanted) || DIRECT.test(wanted) ? '' : texts.roomRule);
   }
 
   // ws: or wss: to match the page, and the page's own directory, so a WAR under a context path works.
@@ -306,7 +324,7 @@
       query.set('since', resumePoint.since);
       query.set('epoch', resumePoint.epoch);
     }
-    const path = room === LOBBY ? 'chat' : `chat/${room}`;
+    const path = room === LOBBY ? 'chat' : DIRECT.test(room) ? `chat/@${encodeURIComponent(room.slice(1))}` : `chat/${room}`;
     const search = query.toString();
     return `${scheme}//${location.host}${directory}${path}${search ? `?${search}` : ''}`;
   }
@@ -327,6 +345,7 @@
         count.title = texts.connections(connections);
         item.append(count);
       }
+      if (me !== null && user !== me.user) item.append(...actionsFor({ name, user }));
       return item;
     }));
   }
@@ -355,8 +374,41 @@
     showCount(event);
   }
 
+  // Beside someone else in the list, for a signed-in user: a direct conversation with a verified
+  // user; for a moderator, kick, ban and mute (the server checks, whatever the page shows).
+  function actionsFor(person) {
+    const buttons = [];
+    const button = (text, title, act) => {
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.className = 'act';
+      element.textContent = text;
+      element.title = title;
+      element.addEventListener('click', act);
+      buttons.push(element);
+    };
+    if (person.user && !DIRECT.test(room)) {
+      button(texts.direct, texts.directTitle(person.name), () => { location.hash = `room=${encodeURIComponent(`@${person.user}`)}`; });
+    }
+    if (me.moderator) {
+      const target = person.user ? { user: person.user } : { name: person.name };
+      const send = (frame) => socket && socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ ...frame, ...target }));
+      button(texts.kick, texts.actionsFor(person.name), () => send({ type: 'kick' }));
+      button(texts.mute, texts.actionsFor(person.name), () => send({ type: 'mute', seconds: 600 }));
+      button(texts.ban, texts.actionsFor(person.name), () => send({ type: 'ban', seconds: 3600 }));
+    }
+    return buttons;
+  }
+
+  function showModeration(event) {
+    const whom = event.name || [...(users || new Map()).values()].find((person) => person.user === event.user)?.name || event.user;
+    showNotice(texts.moderation(event, whom), 'notice moderation');
+  }
+
   // Signed in: the name is the one the user signed in with, and the name field says so.
   function showVerified(join) {
+    me = { user: join.user, moderator: rolesOf(currentToken).includes('moderator') };
+    renderUsers();
     nameField.value = join.name;
     nameField.readOnly = true;
     nameField.title = texts.verified(join.user);
@@ -667,6 +719,7 @@
       }
     },
     pong: () => {},
+    moderation: showModeration,
     error: (event) => {
       if (!outbox.refused(event.cid, event.code, event.reason)) showNotice(reasonText(event), 'error');
     },
@@ -710,7 +763,7 @@
       disconnected();
       if (close.code === 4401) refusedProofs += 1;
       if (FINAL_CLOSES.has(close.code) || close.code === 4401 && (refusedProofs > 1 || !identity.tokenUrl)) {
-        giveUpOn(texts.reasons[close.code]);
+        giveUpOn((close.code === 4403 && texts.forbidden[close.reason]) || texts.reasons[close.code]);
         return;
       }
       scheduleReconnect();
@@ -745,14 +798,28 @@
     return (body.startsWith('{') ? JSON.parse(body).token : body) || null;
   }
 
-  // When a token expires, from its own claims (not verified here: the server does); null if it does not say.
-  function expiryOf(token) {
+  // A token's claims as it says them (not verified here: the server does); {} if it cannot be read.
+  function claimsOf(token) {
     try {
-      const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-      return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+      const json = new TextDecoder().decode(Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
+        (c) => c.charCodeAt(0)));
+      return JSON.parse(json) || {};
     } catch (malformed) {
-      return null;
+      return {};
     }
+  }
+
+  // When a token expires; null if it does not say.
+  function expiryOf(token) {
+    const { exp } = claimsOf(token);
+    return typeof exp === 'number' ? exp * 1000 : null;
+  }
+
+  // The roles a token gives, in its roles claim or Keycloak's realm_access.roles: what the page offers, not what the server allows.
+  function rolesOf(token) {
+    const claims = token ? claimsOf(token) : {};
+    const roles = Array.isArray(claims.roles) ? claims.roles : (claims.realm_access && claims.realm_access.roles) || [];
+    return Array.isArray(roles) ? roles : [];
   }
 
   // The first frame of every socket when the server wants to know who is here: the token, or,
@@ -768,6 +835,7 @@
       giveUpOn(texts.signIn);
       return;
     }
+    currentToken = token;
     current.send(JSON.stringify(token ? { type: 'auth', token } : { type: 'auth' }));
     startHeartbeat(current);
     renewBefore(current, token);
@@ -781,6 +849,7 @@
     renewal = setTimeout(async () => {
       const fresh = await fetchToken().catch(() => null);
       if (fresh && current === socket && current.readyState === WebSocket.OPEN) {
+        currentToken = fresh;
         current.send(JSON.stringify({ type: 'auth', token: fresh }));
         renewBefore(current, fresh);
       }
@@ -879,11 +948,11 @@
   function enterRoom(submit) {
     submit.preventDefault();
     const wanted = roomField.value.trim() || LOBBY;
-    if (!ROOM_NAME.test(wanted)) {
+    if (!ROOM_NAME.test(wanted) && !DIRECT.test(wanted)) {
       roomField.reportValidity();
       return;
     }
-    location.hash = wanted === LOBBY ? '' : `room=${wanted}`;
+    location.hash = wanted === LOBBY ? '' : `room=${encodeURIComponent(wanted)}`;
   }
 
   // The connection's name is the name field's: sent on connecting, and as a rename once it is

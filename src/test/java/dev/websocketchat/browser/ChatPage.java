@@ -80,6 +80,15 @@ final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("status")).getText();
     }
 
+    /** Clicks the button of that text beside the name in the list of who is here. */
+    void clickBeside(String name, String button) {
+        driver.findElements(By.cssSelector("#users li")).stream()
+                .filter(item -> item.findElement(By.className("user")).getText().startsWith(name))
+                .flatMap(item -> item.findElements(By.cssSelector("button.act")).stream())
+                .filter(action -> action.getText().equals(button)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + button + " beside " + name + " in " + users())).click();
+    }
+
     /** The page's address as the browser shows it now. */
     String address() {
         return driver.getCurrentUrl();

@@ -212,6 +212,44 @@ class PageBrowserIT extends BrowserTest {
     }
 
     /**
+     * A signed-in user opens a direct conversation from the list of who is here, and the other
+     * user finds it by the same button; a moderator bans a troublemaker from the list, whose page
+     * then says it was banned, and who cannot come back.
+     */
+    @Test
+    void aDirectConversationAndABanStartFromTheListOfWhoIsHere() throws Exception {
+        try (ChatServer secured = ChatServer.start(SERVER.config().toBuilder().port(0).auth("required").jwtSecret(Tokens.SECRET).build())) {
+            URI root = LocalServer.root(secured);
+            String moderator = Tokens.hs256(Tokens.with(Tokens.claims("u-mod", "관리자"), c -> c.claim("roles", List.of("moderator"))));
+            ChatPage mod = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + moderator));
+            ChatPage troll = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + Tokens.token("u-troll", "트롤")));
+            mod.awaitUsers("관리자✓", "트롤✓");
+
+            ChatPage trollsOtherTab = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + Tokens.token("u-troll", "트롤")));
+            trollsOtherTab.clickBeside("관리자", "1:1");
+            trollsOtherTab.awaitState("connected");
+            trollsOtherTab.typeMessage("잠깐 얘기해요");
+            trollsOtherTab.pressEnter();
+            trollsOtherTab.awaitNothingPending();
+            ChatPage modsOtherTab = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + moderator));
+            modsOtherTab.awaitUsers("관리자✓ ×2", "트롤✓");
+            modsOtherTab.clickBeside("트롤", "1:1");
+            modsOtherTab.awaitState("connected");
+            assertThat(modsOtherTab.address()).contains("room=%40u-troll");
+            modsOtherTab.awaitUsers("관리자✓", "트롤✓");
+            assertThat(modsOtherTab.allChats()).extracting(ChatLine::text).as("the same conversation").contains("잠깐 얘기해요");
+
+            mod.clickBeside("트롤", "차단 1시간");
+            troll.awaitState("offline");
+            assertThat(troll.statusText()).contains("관리자가 이 방에서 차단했습니다");
+            assertThat(trollsOtherTab.state()).as("banned from the lobby, not from the conversation").isEqualTo("connected");
+            ChatPage again = page("ko-KR", DESKTOP).open(URI.create(root + "#token=" + Tokens.token("u-troll", "트롤")), false);
+            again.awaitState("offline");
+            assertThat(again.statusText()).contains("관리자가 이 방에서 차단했습니다");
+        }
+    }
+
+    /**
      * axe-core finds nothing against WCAG 2.1 AA on the page of a conversation, in Korean and in
      * English, in the light and the dark scheme, on a desktop and on a 360 px phone.
      */
