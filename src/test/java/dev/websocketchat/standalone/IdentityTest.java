@@ -193,8 +193,9 @@ class IdentityTest {
         assertThat(renews.closeWithReason()).isEqualTo("4401 token is another user's");
     }
 
+    /** The 10 s deadline itself is waited out in {@code WarIdentityIT}, in the container profiles, for its time. */
     @Test
-    void connectionsWaitingForTheirProofCountAgainstTheirAddressAndEndAfterTenSeconds() throws IOException {
+    void connectionsWaitingForTheirProofCountAgainstTheirAddressUntilTheyGo() throws IOException, InterruptedException {
         start("required", Map.of("chat.max.connections.per.address", "3"));
         List<RawWebSocket> silent = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -202,14 +203,22 @@ class IdentityTest {
         }
         RawWebSocket fourth = connect("lobby", "x");
         assertThat(fourth.closeWithReason()).isEqualTo("1013 too many connections from your address");
-        long started = System.nanoTime();
         for (RawWebSocket each : silent) {
-            assertThat(each.closeWithReason()).isEqualTo("4401 token missing");
+            each.reset();
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
-        RawWebSocket afterwards = connect("lobby", "x");
-        afterwards.sendText(Tokens.authFrame(Tokens.token("u-1", "a")));
-        assertThat(afterwards.textWith("\"type\":\"join\"")).as("their places were given back").contains("\"user\":\"u-1\"");
+        RawWebSocket afterwards = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); afterwards == null; ) {
+            RawWebSocket attempt = connect("lobby", "x");
+            attempt.sendText(Tokens.authFrame(Tokens.token("u-1", "a")));
+            String frame = attempt.readUntil(text -> text.contains("\"type\":\"join\"")) ? "joined" : attempt.closeWithReason();
+            if (frame.equals("joined")) {
+                afterwards = attempt;
+            } else {
+                assertThat(frame).as("refused only while the resets are on their way").isEqualTo("1013 too many connections from your address");
+                assertThat(System.nanoTime()).as("their places given back within 10 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Test

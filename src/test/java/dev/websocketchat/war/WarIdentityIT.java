@@ -119,6 +119,16 @@ class WarIdentityIT {
         assertThat(enter("staff", Tokens.token("u-bob", "Bob")).closeWithReason()).isEqualTo("4403 forbidden");
     }
 
+    /** A connection that never proves who it is is closed 10 s after its handshake, never having been counted. */
+    @Test
+    void aConnectionThatNeverSignsInIsClosedWith4401AfterTenSeconds() throws IOException {
+        RawWebSocket silent = open(chat(tokens, "lobby"), "");
+        long started = System.nanoTime();
+        assertThat(silent.closeWithReason()).isEqualTo("4401 token missing");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isBetween(java.time.Duration.ofSeconds(9),
+                java.time.Duration.ofSeconds(15));
+    }
+
     @Test
     @DisabledIfSystemProperty(named = "arquillian.launch", matches = "wildfly|payara", disabledReason = TOMCAT_ONLY)
     void theContainersLoginIsTheVerifiedUserAndItsModeratorRoleModerates(@ArquillianResource @OperateOnDeployment(LOGIN) URL login)
