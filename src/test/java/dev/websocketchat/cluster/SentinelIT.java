@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The primary is killed in the middle of a conversation; the Sentinels promote the replica, and
  * every instance finds it by itself, never logging the password.
  */
-class SentinelTest {
+class SentinelIT {
 
     @RegisterExtension
     final TestCluster cluster = new TestCluster();
@@ -70,7 +70,7 @@ class SentinelTest {
         TestCluster.awaitHealth(a, "\"status\":\"UP\"");
         TestCluster.awaitHealth(b, "\"status\":\"UP\"");
         assertThat(records).as("per instance, one INFO for joining, one WARN for the outage and one INFO for the recovery")
-                .extracting(LogRecord::getLevel, SentinelTest::kind)
+                .extracting(LogRecord::getLevel, SentinelIT::kind)
                 .containsExactlyInAnyOrder(
                         Tuple.tuple(Level.INFO, "joined"), Tuple.tuple(Level.INFO, "joined"),
                         Tuple.tuple(Level.WARNING, "outage"), Tuple.tuple(Level.WARNING, "outage"),
