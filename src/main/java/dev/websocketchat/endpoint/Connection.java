@@ -13,7 +13,6 @@ import dev.websocketchat.protocol.Resume;
 import dev.websocketchat.room.ChatRoom;
 import dev.websocketchat.room.LeaveCause;
 import dev.websocketchat.room.Member;
-import dev.websocketchat.room.Person;
 import dev.websocketchat.room.Rejection;
 import dev.websocketchat.room.Rooms;
 import dev.websocketchat.transport.Containers;
@@ -25,7 +24,6 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +40,7 @@ final class Connection {
 
     private Rooms rooms;
     private Gate gate;
+    private Doorway doorway;
     private ChatRoom room;
     /** Set once admitted; volatile, as the proof's deadline may admit it on the timer's thread. */
     private volatile Member member;
@@ -61,6 +60,7 @@ final class Connection {
         FrameTransport offered = Offer.take();
         rooms = ChatRooms.of(session.getContainer());
         gate = ChatRooms.gate(session.getContainer());
+        doorway = new Doorway(rooms, gate);
         ChatConfig settings = rooms.config();
         FrameTransport transport = offered != null ? offered : settings.containerWrites() ? Containers.transport(session) : null;
         rooms.metrics().sessionOpened();
@@ -75,7 +75,7 @@ final class Connection {
         String remote = visitor.remote();
         String client = visitor.client();
         if (visitor.refusal() != null) {
-            turnAway(session, visitor.refusal(), client, visitor.logLine(), CloseReason.CloseCodes.VIOLATED_POLICY, visitor.reason());
+            Doorway.turnAway(rooms, session, visitor.refusal(), client, visitor.logLine(), CloseReason.CloseCodes.VIOLATED_POLICY, visitor.reason());
             return;
         }
         // /chat/@USER: a direct conversation, whose room is known only once the caller has proven who it is (enter)
@@ -93,13 +93,13 @@ final class Connection {
         try {
             proven = Proving.ofHandshake(gate, visitor.credentials());
         } catch (AuthFailure failure) {
-            refuse(arriving, failure.reason());
+            doorway.refuse(arriving, failure.reason());
             return;
         }
         if (proven != null) {
             enter(arriving, proven);
         } else if (!gate.awaitProof(client, rooms.connectionsFrom(client))) {
-            turnAway(session, Rejection.ADDRESS_FULL, client, "refused " + remote + ": too many connections from its address"
+            Doorway.turnAway(rooms, session, Rejection.ADDRESS_FULL, client, "refused " + remote + ": too many connections from its address"
                     + " waiting to sign in or in", CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections from your address");
         } else {
             synchronized (this) {
@@ -108,52 +108,14 @@ final class Connection {
         }
     }
 
-    /**
-     * Registers the connection in its room as the identity says (a guest if null) and admits it;
-     * turned away with 4403 from a private room its identity does not open. Under this
-     * connection's monitor while it was proving, so that no frame overtakes its admission.
-     */
+    /** Lets it in as the identity says (a guest if null), unless the doorway turns it away; see {@link Doorway#enter}. */
     private void enter(Arriving arriving, Identity proven) throws IOException {
-        Session session = arriving.session();
-        String client = arriving.client();
-        String other = gate.mode() == AuthMode.OFF ? null : Gate.directTo(arriving.room());
-        if (other != null) {
-            if (proven == null) {
-                refuse(arriving, AuthFailure.Reason.MISSING); // a guest has nobody to talk to directly
-                return;
-            }
-            arriving = arriving.in(Gate.directRoom(proven.user(), other));
+        Member arrived = doorway.enter(arriving, proven);
+        if (arrived != null) {
+            room = arrived.room();
+            member = arrived;
+            room.admit(arrived, Resume.from(arriving.session().getRequestParameterMap()));
         }
-        if (!gate.mayEnter(proven, arriving.room())) {
-            turnAway(session, Rejection.FORBIDDEN_ROOM, client, "refused " + arriving.remote() + " for private room "
-                    + arriving.room(), CloseReason.CloseCodes.getCloseCode(4403), "forbidden");
-            return;
-        }
-        Person person = proven == null ? Person.guest(arriving.name()) : new Person(proven.name(), proven.user(), proven.moderator());
-        Rooms.Arrival arrival = rooms.connect(arriving.room(), new SessionPeer(session, arriving.transport()), arriving.remote(), client, person);
-        Member arrived = arrival.member();
-        if (arrived == null) {
-            boolean server = arrival.refused() == Rejection.TOO_MANY_ROOMS;
-            turnAway(session, arrival.refused(), client, "refused " + arriving.remote() + " for room " + arriving.room() + ": "
-                            + (server ? "too many rooms" : "its address has opened " + rooms.config().addressRooms() + " rooms"),
-                    CloseReason.CloseCodes.TRY_AGAIN_LATER, server ? "too many rooms" : "too many rooms from your address");
-            return;
-        }
-        room = arrived.room();
-        member = arrived;
-        if (arriving.transport() != null) {
-            arriving.transport().watch(new MemberWatch(room, arrived));
-        }
-        if (proven != null && proven.expires() != null) {
-            arrived.renewWith(Expiry.watch(gate, rooms, arrived, proven));
-        }
-        room.admit(arrived, Resume.from(session.getRequestParameterMap()));
-    }
-
-    /** Closes a connection that did not prove who it is (4401), or cannot now (1013), saying only which. */
-    private void refuse(Arriving arriving, AuthFailure.Reason reason) throws IOException {
-        turnAway(arriving.session(), Rejection.UNAUTHENTICATED, arriving.client(), "refused " + arriving.remote() + ": " + reason.text(),
-                CloseReason.CloseCodes.getCloseCode(reason.code()), reason.text());
     }
 
     /**
@@ -179,7 +141,7 @@ final class Connection {
         Proving.Verdict verdict = proof.tooLong() ? Proving.Verdict.refused(AuthFailure.Reason.MALFORMED) : Proving.judge(gate, message);
         try {
             if (verdict.refusal() != null) {
-                refuse(proof.arriving(), verdict.refusal());
+                doorway.refuse(proof.arriving(), verdict.refusal());
             } else {
                 enter(proof.arriving(), verdict.identity());
                 if (verdict.guestMessage() && member != null) {
@@ -203,7 +165,7 @@ final class Connection {
             if (gate.mode() == AuthMode.OPTIONAL) {
                 enter(proof.arriving(), null);
             } else {
-                refuse(proof.arriving(), AuthFailure.Reason.MISSING);
+                doorway.refuse(proof.arriving(), AuthFailure.Reason.MISSING);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "closing session " + proof.arriving().session().getId() + " at its proof's deadline failed");
@@ -225,14 +187,14 @@ final class Connection {
      */
     private String nameOf(Session session, String roomName, String remote, String client) throws IOException {
         if (!Rooms.isValidName(roomName)) {
-            turnAway(session, Rejection.NO_SUCH_ROOM, client, "refused " + remote + ": no room is named " + LogSafe.text(roomName, 40),
+            Doorway.turnAway(rooms, session, Rejection.NO_SUCH_ROOM, client, "refused " + remote + ": no room is named " + LogSafe.text(roomName, 40),
                     CloseReason.CloseCodes.VIOLATED_POLICY, "no such room");
             return null;
         }
         try {
             return EventCodec.name(queryParameter(session, "name"));
         } catch (InvalidMessageException invalid) {
-            turnAway(session, Rejection.of(invalid.kind()), client, "refused " + remote + ": " + invalid.getMessage(),
+            Doorway.turnAway(rooms, session, Rejection.of(invalid.kind()), client, "refused " + remote + ": " + invalid.getMessage(),
                     CloseReason.CloseCodes.VIOLATED_POLICY, invalid.getMessage());
             return null;
         }
@@ -259,14 +221,6 @@ final class Connection {
             }
         }
         return null;
-    }
-
-    /** Counts and logs (throttled per client address and rejection) why the handshake is turned away, then closes it. */
-    private void turnAway(Session session, Rejection rejection, String client, String logLine, CloseReason.CloseCode code,
-                          String reason) throws IOException {
-        rooms.metrics().rejected(rejection);
-        rooms.logs().log(LOG, Level.INFO, rejection.name().toLowerCase(Locale.ROOT), client, () -> logLine);
-        session.close(new CloseReason(code, reason));
     }
 
     /**
