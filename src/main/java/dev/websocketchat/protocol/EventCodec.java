@@ -111,6 +111,9 @@ public final class EventCodec {
         return cid;
     }
 
+    /** The name of a chat or connection that gave none. */
+    public static final String ANONYMOUS = Names.ANONYMOUS;
+
     /** The longest name shown, in code points. */
     public static final int MAX_NAME_LENGTH = Names.MAX_LENGTH;
 

@@ -266,6 +266,14 @@ public final class ChatRoom {
         return null;
     }
 
+    /**
+     * Whether the guest may not take the name, for itself or for a chat: a verified user in the
+     * room holds it. Never for a verified member, whose name is its own, nor with identity off.
+     */
+    boolean nameHeld(Member member, String name) {
+        return member.user == null && name != null && !config.auth().equals("off") && members.heldByVerified(name);
+    }
+
     /** Gives the member a new name, announced to the room; see {@link Members#rename}. */
     void rename(Member member, String newName) {
         services.logs.log(LOG, Level.INFO, "renamed", member.clientAddress(),

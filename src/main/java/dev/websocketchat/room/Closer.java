@@ -42,7 +42,7 @@ final class Closer {
         this.closeHandshakeMillis = closeHandshakeMillis;
     }
 
-    /** Closes an evicted member (its outbox closed) after the frame in flight, or after the grace period at most. */
+    /** Closes an evicted member after the frame in flight (or, for a kick or ban, its sealed outbox drained), or after the grace period at most. */
     void close(Member member, int code, String reason) {
         closeWhenDrained(member, code, reason, graceMillis, () -> { });
     }

@@ -64,6 +64,8 @@ final class Intake {
             if (request instanceof ClientRequest.Chat chat) {
                 if (member.mutedUntilNanos != 0 && member.mutedUntilNanos - System.nanoTime() > 0) {
                     refuse(member, Rejection.MUTED, "a moderator muted you", chat.cid());
+                } else if (room.nameHeld(member, chat.name())) {
+                    refuse(member, Rejection.NAME_HELD, "a signed-in user in this room has that name", chat.cid());
                 } else if (!budget.admitsChats()) {
                     refuse(member, Rejection.SERVER_BUSY, "server busy", chat.cid());
                 } else if (!room.say(member, chat)) {
@@ -72,6 +74,8 @@ final class Intake {
             } else if (request instanceof ClientRequest.Rename rename) {
                 if (member.user != null) {
                     refuse(member, Rejection.NAME_VERIFIED, "your name is the one you signed in with");
+                } else if (room.nameHeld(member, rename.name())) {
+                    refuse(member, Rejection.NAME_HELD, "a signed-in user in this room has that name");
                 } else {
                     room.rename(member, rename.name());
                 }

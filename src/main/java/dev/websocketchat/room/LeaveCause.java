@@ -83,6 +83,15 @@ public enum LeaveCause {
         };
     }
 
+    /**
+     * Whether the member is sent what was queued for it before its close, rather than only the
+     * frame in flight: a moderator's kick or ban, announced to it just before (the close waits
+     * for that at most the closer's grace period).
+     */
+    public boolean sendsWhatIsQueued() {
+        return this == KICKED || this == BANNED;
+    }
+
     /** The close code the server sends for this cause; 0 for a cause that is the client's own close. */
     public int code() {
         return code;

@@ -125,6 +125,9 @@ final class Members implements Audience {
                 member.outbox.close(); // nothing, not even a refusal of its input, before the close
                 return new Admission(refusal, counted(), List.of());
             }
+            if (member.user == null && everyone.verified(member.name)) {
+                member.name = EventCodec.ANONYMOUS; // a guest may not pass for a verified user in the room
+            }
             here.add(member.name, member.user);
             Join join = Join.of(counted() + 1, member.name, member.user);
             if (!fanout.presence(join, member.id())) {
@@ -206,7 +209,11 @@ final class Members implements Audience {
                 return Removal.NONE;
             }
             member.state = Member.State.GONE;
-            member.outbox.close();
+            if (cause.sendsWhatIsQueued()) {
+                member.outbox.seal();
+            } else {
+                member.outbox.close();
+            }
             if (state == Member.State.PENDING) {
                 pending--;
                 return new Removal(true, -1, List.of());
@@ -265,7 +272,7 @@ final class Members implements Audience {
         }
         boolean closes = event.action().equals("kick") || event.action().equals("ban") && event.until() != null;
         for (Member target : closes ? named : List.<Member>of()) {
-            target.outbox.flush(); // the announcement leaves before the close: an eviction drops what was never started
+            target.outbox.flush(); // the announcement leaves before the close (a kick or ban keeps what is queued)
             evictor.accept(target, event.action().equals("kick") ? LeaveCause.KICKED : LeaveCause.BANNED);
         }
         sendElsewhere(overflowed);
@@ -308,6 +315,16 @@ final class Members implements Audience {
             }
         }
         return named;
+    }
+
+    /** Whether a verified user in the room, on any instance, holds the name: a guest may not take it. */
+    boolean heldByVerified(String name) {
+        lock.lock();
+        try {
+            return everyone.verified(name);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues a frame for one member alone; false if it overflowed. */

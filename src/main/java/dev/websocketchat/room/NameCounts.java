@@ -37,6 +37,12 @@ final class NameCounts {
         counts.computeIfPresent(new Who(name, user), (key, count) -> count == 1 ? null : count - 1);
     }
 
+    /** Whether a verified user holds the name (a guest of that name does not count). */
+    boolean verified(String name) {
+        Who first = counts.ceilingKey(new Who(name, ""));
+        return first != null && first.name().equals(name);
+    }
+
     void clear() {
         counts.clear();
     }

@@ -17,6 +17,8 @@ public enum Rejection {
     NAME_VERIFIED,
     /** An {@code auth} frame from a connection that has nothing to renew (a guest, or the container's login). */
     AUTH_UNEXPECTED,
+    /** A guest asked for a name a verified user in the room holds, for itself or for a chat. */
+    NAME_HELD,
     /** A kick, ban or mute from someone who does not moderate. */
     NOT_MODERATOR,
     /** A chat from someone a moderator muted. */

@@ -165,11 +165,20 @@ class IdentityTest {
         verified.sendText(Tokens.authFrame(Tokens.token("u-1", "영희")));
         verified.textWith("\"type\":\"join\"");
 
-        RawWebSocket guest = connect("lobby", "영희");
+        RawWebSocket guest = connect("lobby", "철수");
         guest.sendText("Hello");
-        String join = verified.textWith("\"type\":\"join\"");
-        assertThat(join).contains("\"name\":\"영희\"").doesNotContain("\"user\"");
+        assertThat(verified.textWith("\"type\":\"join\"")).contains("\"name\":\"철수\"").doesNotContain("\"user\"");
         assertThat(verified.textWith("\"type\":\"chat\"")).contains("\"text\":\"Hello\"").doesNotContain("\"user\"");
+
+        guest.sendText("{\"type\":\"rename\",\"name\":\"영희\"}");
+        assertThat(guest.textWith("\"type\":\"error\"")).contains("\"code\":\"name_held\"");
+        guest.sendText("{\"type\":\"chat\",\"name\":\"영희\",\"text\":\"나야\",\"cid\":\"c1\"}");
+        assertThat(guest.textWith("\"type\":\"error\"")).contains("\"code\":\"name_held\"").contains("\"cid\":\"c1\"");
+
+        RawWebSocket impostor = connect("lobby", "영희");
+        impostor.sendText("{\"type\":\"auth\"}");
+        assertThat(verified.textWith("\"type\":\"join\"")).as("admitted under no name rather than hers")
+                .contains("\"name\":\"익명\"").doesNotContain("\"user\"");
     }
 
     @Test
