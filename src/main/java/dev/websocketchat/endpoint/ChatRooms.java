@@ -28,6 +28,7 @@ public final class ChatRooms {
             throw new IllegalStateException("chat rooms are already bound to " + container);
         }
         GATES.put(container, gate);
+        rooms.metrics().watchAwaitingProof(gate::awaitingProof);
     }
 
     public static void unbind(WebSocketContainer container) {

@@ -92,6 +92,12 @@ public final class ChatMetrics implements Meters {
                 .description("client addresses whose budgets are tracked").register(registry);
     }
 
+    @Override
+    public void watchAwaitingProof(IntSupplier awaiting) {
+        Gauge.builder("chat.connections.awaiting.proof", awaiting::getAsInt)
+                .description("connections waiting to prove who they are, in no room yet (CHAT_AUTH)").register(registry);
+    }
+
     /** The container opened a session: called first thing in {@code @OnOpen}. */
     @Override
     public void sessionOpened() {

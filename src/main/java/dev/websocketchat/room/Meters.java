@@ -31,6 +31,10 @@ public interface Meters {
                               LongSupplier queueTrims, IntSupplier addresses) {
     }
 
+    /** Reads how many connections are waiting to prove who they are ({@code CHAT_AUTH}) whenever the meters are read. Called once. */
+    default void watchAwaitingProof(IntSupplier awaiting) {
+    }
+
     /** The container opened a session: called first thing in {@code @OnOpen}. */
     default void sessionOpened() {
     }

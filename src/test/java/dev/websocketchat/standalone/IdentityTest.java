@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.websocketchat.identity.Tokens;
+import dev.websocketchat.support.Await;
 import dev.websocketchat.support.LocalServer;
 import dev.websocketchat.support.LogCapture;
 import dev.websocketchat.support.RawWebSocket;
@@ -210,6 +211,9 @@ class IdentityTest {
         for (int i = 0; i < 3; i++) {
             silent.add(connect("lobby", "x" + i));
         }
+        // a handshake's 101 goes out before its @OnOpen runs: wait until the server holds all three
+        Await.until("three connections awaiting their proof", Duration.ofSeconds(10),
+                () -> Scrape.of(LocalServer.root(server)).value("chat_connections_awaiting_proof") == 3);
         RawWebSocket fourth = connect("lobby", "x");
         assertThat(fourth.closeWithReason()).isEqualTo("1013 too many connections from your address");
         for (RawWebSocket each : silent) {
