@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code redis-server}: a room is one room whichever instance its people are on, and every
  * member's list, kept from its history plus the joins, leaves and renames after it, is the
  * cluster's, through churn on both instances and through an outage of Redis.
- * (ClusterTest kills an instance and watches it leave every room.)
+ * (ClusterFaultsIT kills an instance and watches it leave every room.)
  */
 class ClusterRoomsTest {
 

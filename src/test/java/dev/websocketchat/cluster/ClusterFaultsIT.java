@@ -33,13 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Several standalone instances joined through a real {@code redis-server} on a free port: one
  * chat, one order, one count, one history, and what happens when an instance or Redis dies.
  */
-class ClusterTest {
+class ClusterFaultsIT {
 
 
     @RegisterExtension
     final TestCluster cluster = new TestCluster();
     private final List<ChatClient> clients = new ArrayList<>();
-    private static final Logger LOG = Logger.getLogger(ClusterTest.class.getName());
+    private static final Logger LOG = Logger.getLogger(ClusterFaultsIT.class.getName());
     private LogCapture capture;
 
     @AfterEach
