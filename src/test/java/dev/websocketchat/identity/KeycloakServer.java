@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class KeycloakServer {
 
-    private static final Duration START = Duration.ofSeconds(180);
+    private static final Duration START = Duration.ofSeconds(300); // 15 s here alone, 150 s beside a CI run and a test loop
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static KeycloakServer shared;
 
