@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class KeycloakServer {
 
-    private static final Duration START = Duration.ofSeconds(300); // 15 s here alone, 150 s beside a CI run and a test loop
+    /** Keycloak starts in seconds on an idle machine, in minutes on a busy one (a whole CI run beside it). */
+    private static final Duration START = Duration.ofSeconds(300);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static KeycloakServer shared;
 
