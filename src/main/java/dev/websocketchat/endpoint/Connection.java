@@ -255,6 +255,7 @@ final class Connection {
         }
         Member member = this.member;
         if (member != null) {
+            member.endRenewal();
             room.leave(member, LeaveCause.ofClose(reason.getCloseCode().getCode()));
         }
     }

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * When a verified member's token ends, and how a fresh one extends it: at {@code exp} the member
  * is closed with 4401 unless an {@code auth} frame brought a token of the same user meanwhile.
- * One check is scheduled at a time, on the rooms' timer; a renewal replaces it.
+ * One check is scheduled at a time, on the rooms' timer; a renewal replaces it, and the
+ * connection's end cancels it (the timer drops a cancelled task at once).
  */
 final class Expiry implements Renewal {
 
@@ -59,6 +60,14 @@ final class Expiry implements Renewal {
             }
             return failure.reason().text();
         }
+    }
+
+    @Override
+    public synchronized void end() {
+        if (check != null) {
+            check.cancel(false);
+        }
+        checks++;
     }
 
     private synchronized void extendTo(Instant end) {

@@ -83,6 +83,14 @@ public final class Member {
         return renewal;
     }
 
+    /** The connection ended: stops watching its proof's end ({@link Renewal#end}). */
+    public void endRenewal() {
+        Renewal current = renewal;
+        if (current != null) {
+            current.end();
+        }
+    }
+
     /** The room it connected to, for good. */
     public ChatRoom room() {
         return room;

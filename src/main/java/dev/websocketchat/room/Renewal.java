@@ -12,4 +12,8 @@ public interface Renewal {
      * long as it does; else the reason to close the connection with (4401): a bad token, or another user's.
      */
     String renew(String token);
+
+    /** The connection ended: whatever watches its proof's end stops, so a long token holds nothing of it meanwhile. */
+    default void end() {
+    }
 }
