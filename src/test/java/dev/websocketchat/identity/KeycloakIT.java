@@ -49,9 +49,8 @@ class KeycloakIT {
     }
 
     private RawWebSocket enter(ChatServer server, String room, String token) throws IOException {
-        RawWebSocket raw = RawWebSocket.open(LocalServer.room(server, room, "typed"));
+        RawWebSocket raw = Tokens.enter(LocalServer.room(server, room, "typed"), token);
         opened.add(raw);
-        raw.sendText(Tokens.authFrame(token));
         return raw;
     }
 

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.websocketchat.support.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,13 @@ public final class Tokens implements AutoCloseable {
     /** A five-minute HS256 token of the user under the name. */
     public static String token(String user, String name) {
         return hs256(claims(user, name).build());
+    }
+
+    /** Opens a connection to the URI and sends the token as its first frame, before reading anything. */
+    public static RawWebSocket enter(java.net.URI uri, String token) throws IOException {
+        RawWebSocket raw = RawWebSocket.open(uri);
+        raw.sendText(authFrame(token));
+        return raw;
     }
 
     /** The frame that proves who a connection is. */

@@ -57,6 +57,14 @@ class IdentityTest {
         server = LocalServer.start(settings);
     }
 
+    /** A connection to the room that proves it is the user, under the name, and has read its own join. */
+    private RawWebSocket signedIn(String room, String user, String name) throws IOException {
+        RawWebSocket raw = connect(room, "typed");
+        raw.sendText(Tokens.authFrame(Tokens.token(user, name)));
+        raw.textWith("\"type\":\"join\"");
+        return raw;
+    }
+
     private RawWebSocket connect(String room, String name) throws IOException {
         RawWebSocket raw = RawWebSocket.open(LocalServer.room(server, room, name));
         opened.add(raw);
@@ -68,9 +76,7 @@ class IdentityTest {
     @Test
     void aTokenInTheFirstFrameAdmitsItsUserUnderTheNameItProves() throws IOException {
         start("required", Map.of());
-        RawWebSocket bob = connect("lobby", "bob");
-        bob.sendText(Tokens.authFrame(Tokens.token("u-bob", "Bob")));
-        bob.textWith("\"type\":\"join\"");
+        RawWebSocket bob = signedIn("lobby", "u-bob", "Bob");
 
         RawWebSocket alice = connect("lobby", "mallory");
         alice.sendText(Tokens.authFrame(Tokens.token("u-alice", "영희")));
@@ -90,9 +96,7 @@ class IdentityTest {
     @Test
     void nothingHappensBeforeTheProofAndABadOneIsClosed4401WithItsReasonAndNeverLogged() throws IOException {
         start("required", Map.of());
-        RawWebSocket observer = connect("lobby", "o");
-        observer.sendText(Tokens.authFrame(Tokens.token("u-o", "observer")));
-        observer.textWith("\"type\":\"join\"");
+        RawWebSocket observer = signedIn("lobby", "u-o", "observer");
 
         RawWebSocket chatsFirst = connect("lobby", "x");
         chatsFirst.sendText("{\"type\":\"chat\",\"text\":\"let me in\"}");
@@ -162,9 +166,7 @@ class IdentityTest {
     @Test
     void inOptionalModeAGuestChatsAsTodayAndCannotPassForAVerifiedUser() throws IOException {
         start("optional", Map.of());
-        RawWebSocket verified = connect("lobby", "x");
-        verified.sendText(Tokens.authFrame(Tokens.token("u-1", "영희")));
-        verified.textWith("\"type\":\"join\"");
+        RawWebSocket verified = signedIn("lobby", "u-1", "영희");
 
         RawWebSocket guest = connect("lobby", "철수");
         guest.sendText("Hello");
@@ -237,9 +239,7 @@ class IdentityTest {
     @Test
     void aDirectConversationIsOneRoomForItsTwoUsersWhoeverOpensItAndNobodyElses() throws IOException, InterruptedException {
         start("optional", Map.of());
-        RawWebSocket alice = connect("@u-bob", "x");
-        alice.sendText(Tokens.authFrame(Tokens.token("u-alice", "Alice")));
-        alice.textWith("\"type\":\"join\"");
+        RawWebSocket alice = signedIn("@u-bob", "u-alice", "Alice");
         alice.sendText("{\"type\":\"chat\",\"text\":\"psst\"}");
         alice.textWith("\"text\":\"psst\"");
 
@@ -269,12 +269,8 @@ class IdentityTest {
         RawWebSocket mod = connect("lobby", "x");
         mod.sendText(Tokens.authFrame(Tokens.hs256(moderator)));
         mod.textWith("\"type\":\"join\"");
-        RawWebSocket troll = connect("lobby", "x");
-        troll.sendText(Tokens.authFrame(Tokens.token("u-troll", "Troll")));
-        troll.textWith("\"type\":\"join\"");
-        RawWebSocket bystander = connect("lobby", "x");
-        bystander.sendText(Tokens.authFrame(Tokens.token("u-by", "By")));
-        bystander.textWith("\"type\":\"join\"");
+        RawWebSocket troll = signedIn("lobby", "u-troll", "Troll");
+        RawWebSocket bystander = signedIn("lobby", "u-by", "By");
 
         bystander.sendText("{\"type\":\"kick\",\"user\":\"u-troll\"}");
         assertThat(bystander.textWith("\"type\":\"error\"")).contains("\"code\":\"not_moderator\"");
