@@ -41,6 +41,8 @@ final class ChatPage implements AutoCloseable {
     ChatPage(ChromeDriver driver) {
         this.driver = driver;
         this.wait = new WebDriverWait(driver, WAIT, POLL);
+        // the page replaces a list's items as it re-renders it: an item read just then is read again at the next poll
+        this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Opens the page and waits until it is connected and has shown the history it was sent. */
